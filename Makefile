@@ -1,0 +1,41 @@
+# One command to set up and build (make site), one to set up and test (make test).
+# Set-up is stamped, so a second run reuses .venv and node_modules.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BASE_URL ?=
+BUILD_FLAGS := $(if $(BASE_URL),--base-url $(BASE_URL),)
+
+.PHONY: site test serve bench screenshots check clean setup
+
+site: setup
+	$(PY) build.py build $(BUILD_FLAGS)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: setup
+	$(PY) build.py serve
+
+check: setup
+	$(PY) build.py check
+
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+screenshots: setup
+	$(PY) tests/screenshots.py
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf site .cache
