@@ -1,0 +1,189 @@
+"""content/<slug>.<lang>.md: read documents, and import seeds into them without clobbering edits."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .config import LANGUAGES
+from .errors import DiglotError, Problem, Report
+from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
+from .slugs import claim_slug, slugify
+
+FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One language version of an article as written in content/."""
+
+    path: str
+    slug: str
+    lang: str
+    meta: dict
+    body: str
+    body_line: int
+    key_lines: dict
+    sha256: str
+
+    @property
+    def key(self) -> str:
+        """The translation key that groups language versions (defaults to the slug)."""
+        return self.meta.get("translation_key") or self.slug
+
+    @property
+    def date(self) -> datetime | None:
+        """The parsed date, or None."""
+        return parse_date(self.meta["date"]) if self.meta.get("date") else None
+
+
+def parse_document(text: str, path: str) -> Document:
+    """Parse one content file's text; the name must be <slug>.<lang>.md."""
+    match = FILE_NAME.match(Path(path).name)
+    if not match or match["lang"] not in LANGUAGES:
+        raise DiglotError(Problem(path, "is not named <slug>.<lang>.md",
+                                  f"rename it, e.g. my-article.en.md (languages: {', '.join(LANGUAGES)}; "
+                                  "slugs use a-z, 0-9 and '-')"))
+    parsed = parse_front_matter(text, path)
+    return Document(path, match["slug"], match["lang"], parsed.meta, parsed.body,
+                    parsed.body_line, parsed.key_lines, hash_text(text))
+
+
+def load_documents(content_dir: Path, label: str = "content") -> list[Document]:
+    """Read every content/*.md; collect every file's problems before raising."""
+    documents, problems = [], []
+    for path in sorted(content_dir.glob("*.md")):
+        try:
+            documents.append(parse_document(path.read_text(encoding="utf-8"), f"{label}/{path.name}"))
+        except DiglotError as exc:
+            problems.extend(exc.problems)
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(f"{label}/{path.name}", f"is not UTF-8 ({exc.reason})",
+                                    "save it as UTF-8"))
+    if problems:
+        raise DiglotError(*problems)
+    return documents
+
+
+# ---- import: seeds → content ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Planned:
+    """A content file the importer wants to exist, and the seed it comes from."""
+
+    name: str
+    text: str
+    seed: str
+    seed_sha256: str
+
+
+def plan_import(pairing, existing: dict[str, str]) -> list[Planned]:
+    """Decide each imported article's slug and file text (pure: no I/O)."""
+    seed_slugs = slugs_by_seed(existing)
+    taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
+    planned = []
+    for versions in article_versions(pairing):
+        slug = next((seed_slugs[d.seed] for d in versions if d.seed in seed_slugs), None)
+        if slug is None:
+            slug = claim_slug(slugify(article_title(versions), versions[0].seed), taken)
+        shared = shared_metadata(versions)
+        for draft in versions:
+            text, comments = draft_front_matter(draft, versions, shared)
+            planned.append(Planned(f"{slug}.{draft.language}.md",
+                                   join_front_matter(text, draft_body(draft), comments),
+                                   draft.seed, draft.sha256))
+    return planned
+
+
+def article_versions(pairing) -> list[tuple]:
+    """Each article as a tuple of drafts (original first), in seed-name order for stable slugs."""
+    groups = [(p.original, p.translation) for p in pairing.pairs] + [(d,) for d in pairing.singles]
+    return sorted(groups, key=lambda g: min(d.seed for d in g))
+
+
+def slugs_by_seed(existing: dict[str, str]) -> dict[str, str]:
+    """Map seed file name → slug of the content file that already imports it."""
+    found = {}
+    for name, text in sorted(existing.items()):
+        match, seed = FILE_NAME.match(name), re.search(r"^seed: ['\"]?(.+?)['\"]?$", text[:4000], re.M)
+        if match and seed:
+            found.setdefault(seed.group(1), match["slug"])
+    return found
+
+
+def article_title(versions) -> str:
+    """The title that names the article's slug: the original's, else any, else the first words."""
+    for draft in versions:
+        if draft.title:
+            return draft.title
+    return derived_title(versions[0])
+
+
+def derived_title(draft) -> str:
+    """A title made from the first sentence, for seeds that have none."""
+    first = draft.paragraphs[0] if draft.paragraphs else draft.seed
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= 90 else sentence[:90].rsplit(" ", 1)[0] + "…"
+
+
+def shared_metadata(versions) -> dict:
+    """Date, section and source are shared; the original's win (a publication name is not translated)."""
+    shared = {}
+    for key in ("date", "section", "source"):
+        shared[key] = next((getattr(d, key) for d in versions if getattr(d, key)), None)
+    return shared
+
+
+def draft_front_matter(draft, versions, shared) -> tuple[dict, tuple[str, ...]]:
+    """Front matter for one draft, plus YAML comments that tell the editor what is missing."""
+    meta, comments = {}, []
+    if draft.title:
+        meta["title"] = draft.title
+    elif len(versions) > 1:
+        comments.append("title: the seed has none, so the other language's title is shown; add one here")
+    else:
+        meta["title"] = derived_title(draft)
+        comments.append("title: made from the first sentence (the seed has no headline); edit it freely")
+    if shared["date"]:
+        meta["date"] = shared["date"].isoformat()
+    for key in ("section", "source"):
+        if shared[key]:
+            meta[key] = shared[key]
+    meta["credits"] = list(draft.credits)
+    meta["seed"] = draft.seed
+    meta["seed_sha256"] = draft.sha256
+    return meta, tuple(comments)
+
+
+def draft_body(draft) -> str:
+    """The seed's paragraphs as Markdown that renders them literally."""
+    from .text import escape_markdown
+    return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
+
+
+def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, str], report: Report) -> int:
+    """Write planned files that are new or unedited-but-stale; report conflicts. Returns files written."""
+    written = 0
+    for item in planned:
+        current = existing.get(item.name)
+        path = content_dir / item.name
+        if current == item.text:
+            continue
+        if current is None or is_unedited(current):
+            content_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(item.text, encoding="utf-8")
+            report.note(f"{'imported' if current is None else 're-imported'} seeds/{item.seed} → content/{item.name}")
+            written += 1
+        elif f"seed_sha256: {item.seed_sha256}" not in current:
+            report.warn(f"content/{item.name}", f"seeds/{item.seed} changed, but this file was edited by hand; "
+                        "your edits are kept", "merge the seed's changes by hand, or delete the content file "
+                        "to re-import it")
+    return written
+
+
+def read_existing(content_dir: Path) -> dict[str, str]:
+    """Every content file's text by name (what the importer must not clobber)."""
+    if not content_dir.is_dir():
+        return {}
+    return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sorted(content_dir.glob("*.md"))}

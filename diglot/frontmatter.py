@@ -1,0 +1,129 @@
+"""Split and join Markdown files with YAML front matter; validate its keys with line numbers."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import yaml
+
+from .errors import DiglotError, Problem
+
+# key -> (accepted Python types, what to write instead)
+KEYS = {
+    "title": ((str,), "a quoted string"),
+    "date": ((str, date, datetime), "an ISO 8601 date such as 2024-05-10 or 2024-05-10T15:00:00"),
+    "section": ((str,), "a string such as 'CHINA / SOCIETY'"),
+    "source": ((str,), "the publication's name, a string"),
+    "credits": ((list,), "a list of strings"),
+    "description": ((str,), "one sentence, a string"),
+    "translation_key": ((str,), "a string shared by the article's language versions"),
+    "alignment": ((str,), "beads such as '1-1 1-1 2-1' (English paragraphs-French paragraphs)"),
+    "seed": ((str,), "the seed file name (written by the importer)"),
+    "seed_sha256": ((str,), "the seed's hash (written by the importer)"),
+    "import_sha256": ((str,), "the imported text's hash (written by the importer)"),
+}
+IMPORT_HASH_KEY = "import_sha256"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A content file split into validated metadata and Markdown body."""
+
+    meta: dict
+    body: str
+    body_line: int
+    key_lines: dict
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """Return (yaml text, body, first body line); the file must open with '---'."""
+    if not text.startswith("---\n"):
+        raise DiglotError(Problem(path, "has no front matter", "start the file with a line '---', "
+                                  "then 'title: …', then another '---' line", 1))
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        raise DiglotError(Problem(path, "front matter is not closed", "add a line '---' after the metadata", 1))
+    head = text[4:end + 1]
+    return head, text[end + 5:], head.count("\n") + 3
+
+
+def parse_front_matter(text: str, path: str) -> Parsed:
+    """Parse a content file's front matter; errors say file:line, what and how to fix."""
+    head, body, body_line = split_front_matter(text, path)
+    try:
+        node = yaml.compose(head)
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise DiglotError(Problem(path, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
+                                  "fix the syntax on that line (quote values that contain ': ')", line)) from None
+    if not isinstance(meta, dict):
+        raise DiglotError(Problem(path, "front matter must be 'key: value' lines", "see README", 2))
+    key_lines = {k.value: k.start_mark.line + 2 for k, _ in node.value} if node else {}
+    check_keys(meta, key_lines, path)
+    return Parsed(meta, body, body_line, key_lines)
+
+
+def check_keys(meta: dict, key_lines: dict, path: str) -> None:
+    """Reject unknown keys and values of the wrong type, naming the line."""
+    problems = []
+    for key, value in meta.items():
+        line = key_lines.get(key)
+        if key not in KEYS:
+            problems.append(Problem(path, f"unknown front matter key {key!r}",
+                                    f"remove it or use one of: {', '.join(KEYS)}", line))
+            continue
+        types, expected = KEYS[key]
+        if value is not None and not isinstance(value, types):
+            problems.append(Problem(path, f"{key} has the wrong type ({type(value).__name__})",
+                                    f"write {expected}", line))
+        elif key == "date" and isinstance(value, str) and parse_date(value) is None:
+            problems.append(Problem(path, f"date {value!r} is not an ISO 8601 date", f"write {expected}", line))
+    if problems:
+        raise DiglotError(*problems)
+
+
+def parse_date(value) -> datetime | None:
+    """Turn a front-matter date (str, date or datetime) into a datetime, or None."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(str(value).strip()).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def join_front_matter(meta: dict, body: str, comments: tuple[str, ...] = ()) -> str:
+    """Write meta (in its order) and body as a content file, stamped with import_sha256."""
+    lines = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000).splitlines()
+    lines += [f"# {c}" for c in comments]
+    text = "---\n" + "\n".join(lines) + "\n---\n" + body.rstrip("\n") + "\n"
+    return stamp_import_hash(text)
+
+
+def stamp_import_hash(text: str) -> str:
+    """Add import_sha256 (hash of the text without that line) at the end of the front matter."""
+    end = text.find("\n---\n", 3)
+    return text[:end] + f"\n{IMPORT_HASH_KEY}: {hash_text(text)}" + text[end:]
+
+
+def is_unedited(text: str) -> bool:
+    """True when the file is exactly what the importer wrote (its import_sha256 still matches)."""
+    kept, recorded = [], None
+    for line in text.split("\n"):
+        if line.startswith(IMPORT_HASH_KEY + ": ") and recorded is None:
+            recorded = line.split(": ", 1)[1].strip()
+        else:
+            kept.append(line)
+    return recorded is not None and recorded == hash_text("\n".join(kept))
+
+
+def hash_text(text: str) -> str:
+    """Hex sha256 of a text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,101 @@
+"""The only writer of site/: write everything to a temporary directory, then swap it in atomically."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def check_path(path: str) -> str:
+    """Refuse output paths that could escape the output directory."""
+    parts = path.split("/")
+    if any(p in ("..", ".", "") for p in parts) or "\\" in path:
+        raise ValueError(f"unsafe output path {path!r}")
+    return path
+
+
+def write_tree(files: dict[str, bytes], root: Path, previous: Path | None = None) -> None:
+    """Write files under root; identical files of the previous tree are hard-linked, not rewritten."""
+    made: set[Path] = set()
+    for rel in sorted(files):
+        target = root / check_path(rel)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if previous is not None and link_if_same(previous / rel, target, files[rel]):
+            continue
+        target.write_bytes(files[rel])
+
+
+def link_if_same(old: Path, new: Path, data: bytes) -> bool:
+    """Hard-link old to new when old holds exactly data (cheap rebuilds of unchanged pages)."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Make new the target directory in one step where the OS allows it; remove the old tree."""
+    if target.exists() and exchange(new, target):
+        shutil.rmtree(new)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Delete temporary trees left by builds that were killed (SIGKILL cannot clean up)."""
+    for stale in target.parent.glob(f".{target.name}.*-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """True if a process with this pid exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+    """Replace out_dir with exactly these files; on any failure the previous out_dir is untouched."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)
+    temp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        write_tree(files, temp, out_dir if out_dir.is_dir() else None)
+        swap_in(temp, out_dir)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise

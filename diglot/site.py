@@ -1,0 +1,180 @@
+"""The site model: articles, their language versions, aligned segments, listings, sections."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .align import align_paragraphs, parse_alignment
+from .config import Config
+from .content import Document
+from .errors import DiglotError, Problem, Report
+from .slugs import slugify
+from .text import Block
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of an article, ready to render."""
+
+    lang: str
+    slug: str
+    title: str
+    title_lang: str
+    date: datetime | None
+    section: str | None
+    source: str | None
+    credits: tuple[str, ...]
+    description: str
+    blocks: tuple[Block, ...]
+    path: str
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the article page."""
+        return f"{self.lang}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article: its versions by language and, per language, the segment number of each block."""
+
+    key: str
+    versions: dict[str, Version]
+    segments: dict[str, tuple[int, ...]]
+    original: str
+
+    @property
+    def date(self) -> datetime | None:
+        """The article's date (shared by its versions)."""
+        return self.versions[self.original].date
+
+    def version(self, lang: str) -> Version:
+        """The version in lang, or the original when there is none."""
+        return self.versions.get(lang) or self.versions[self.original]
+
+    def other(self, lang: str) -> Version | None:
+        """The version in the other language, if it exists."""
+        return next((v for k, v in sorted(self.versions.items()) if k != lang), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (from the seeds' section line) and its articles."""
+
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs, gathered before anything is written."""
+
+    articles: tuple[Article, ...]
+    sections: tuple[Section, ...] = field(default=())
+
+
+def build_site(config: Config, documents: list[Document], report: Report, render) -> Site:
+    """Group documents into articles, render and align their bodies, sort newest first."""
+    groups = group_documents(documents, config)
+    articles = [make_article(key, docs, report, render) for key, docs in sorted(groups.items())]
+    articles.sort(key=lambda a: a.date or datetime.min, reverse=True)  # stable: ties keep key order
+    return Site(tuple(articles), collect_sections(articles))
+
+
+def group_documents(documents: list[Document], config: Config) -> dict[str, dict[str, Document]]:
+    """Group by translation key; two files of one language claiming one key is an error."""
+    groups: dict[str, dict[str, Document]] = defaultdict(dict)
+    problems = []
+    for doc in documents:
+        clash = groups[doc.key].get(doc.lang)
+        if clash:
+            line = doc.key_lines.get("translation_key")
+            problems.append(Problem(doc.path, f"claims the same {doc.lang} article as {clash.path} "
+                                    f"(translation key {doc.key!r})",
+                                    "give one of them another translation_key or slug", line))
+        else:
+            groups[doc.key][doc.lang] = doc
+    if problems:
+        raise DiglotError(*problems)
+    return groups
+
+
+def make_article(key: str, docs: dict[str, Document], report: Report, render) -> Article:
+    """Build one article: versions with shared metadata and title fallbacks, and its segments."""
+    original = "en" if "en" in docs else sorted(docs)[0]
+    titled = {lang: d.meta.get("title") for lang, d in docs.items() if d.meta.get("title")}
+    if not titled:
+        doc = docs[original]
+        raise DiglotError(Problem(doc.path, "has no title", "add a line 'title: …' to its front matter", 2))
+    bodies = {lang: tuple(render(doc.body, lang)) for lang, doc in docs.items()}
+    versions = {lang: make_version(doc, docs, docs[original], titled, bodies[lang], report)
+                for lang, doc in docs.items()}
+    return Article(key, versions, number_segments(docs, bodies, report), original)
+
+
+def make_version(doc: Document, docs: dict, original: Document, titled: dict,
+                 blocks: tuple[Block, ...], report: Report) -> Version:
+    """One version; date, section and source fall back to the original's."""
+    title_lang = doc.lang if doc.lang in titled else next(iter(sorted(titled)))
+    if title_lang != doc.lang:
+        report.warn(doc.path, f"has no title; showing the {title_lang} title for now",
+                    "add 'title: …' to its front matter")
+
+    def shared(key):
+        return doc.meta.get(key) or original.meta.get(key) or next(
+            (d.meta[key] for d in docs.values() if d.meta.get(key)), None)
+
+    description = doc.meta.get("description") or summarize(blocks)
+    return Version(lang=doc.lang, slug=doc.slug, title=titled[title_lang], title_lang=title_lang,
+                   date=doc.date or original.date, section=shared("section"),
+                   source=original.meta.get("source") or doc.meta.get("source"),
+                   credits=tuple(str(c) for c in doc.meta.get("credits") or ()),
+                   description=description, blocks=blocks, path=doc.path)
+
+
+def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:
+    """The first words of the body, cut on a word, for meta descriptions and snippets."""
+    text = " ".join(b.text for b in blocks[:2]).strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def number_segments(docs: dict[str, Document], bodies: dict, report: Report) -> dict[str, tuple[int, ...]]:
+    """Give every block a segment number; translated blocks share numbers across languages."""
+    if set(docs) != {"en", "fr"}:
+        return {lang: tuple(range(1, len(blocks) + 1)) for lang, blocks in bodies.items()}
+    left, right = bodies["en"], bodies["fr"]
+    segments = override_alignment(docs, len(left), len(right), report)
+    if segments is None:
+        segments = align_paragraphs([b.text for b in left], [b.text for b in right])
+    numbers = {"en": [0] * len(left), "fr": [0] * len(right)}
+    for n, (lefts, rights) in enumerate(segments, start=1):
+        for i in lefts:
+            numbers["en"][i] = n
+        for j in rights:
+            numbers["fr"][j] = n
+    return {lang: tuple(nums) for lang, nums in numbers.items()}
+
+
+def override_alignment(docs: dict[str, Document], n_left: int, n_right: int, report: Report):
+    """Segments from an 'alignment' front-matter key, or None; a bad spec is a warning."""
+    for doc in (docs["fr"], docs["en"]):
+        spec = doc.meta.get("alignment")
+        if spec:
+            try:
+                return parse_alignment(spec, n_left, n_right)
+            except ValueError as exc:
+                report.warn(doc.path, f"alignment is ignored: {exc}", "fix the beads or remove the key",
+                            doc.key_lines.get("alignment"))
+    return None
+
+
+def collect_sections(articles: list[Article]) -> tuple[Section, ...]:
+    """Sections by name, each with its articles in listing order."""
+    by_name: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        name = article.versions[article.original].section
+        if name:
+            by_name[name].append(article)
+    return tuple(Section(name, slugify(name), tuple(arts)) for name, arts in sorted(by_name.items()))

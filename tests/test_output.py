@@ -1,0 +1,38 @@
+"""site/ is replaced atomically; a failed write leaves the previous site intact."""
+import pytest
+
+from diglot.output import check_path, write_site
+
+
+def tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_writes_exactly_the_files_and_removes_stale_ones(tmp_path):
+    out = tmp_path / "site"
+    write_site({"a/index.html": b"1", "b.txt": b"2"}, out)
+    write_site({"a/index.html": b"1", "c.txt": b"3"}, out)
+    assert tree(out) == {"a/index.html": b"1", "c.txt": b"3"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_failure_leaves_previous_site(tmp_path):
+    out = tmp_path / "site"
+    write_site({"index.html": b"old"}, out)
+    with pytest.raises(ValueError):
+        write_site({"index.html": b"new", "../escape.txt": b"x"}, out)
+    assert tree(out) == {"index.html": b"old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_unchanged_files_are_reused_not_corrupted(tmp_path):
+    out = tmp_path / "site"
+    write_site({"x.html": b"same", "y.html": b"one"}, out)
+    write_site({"x.html": b"same", "y.html": b"two"}, out)
+    assert tree(out) == {"x.html": b"same", "y.html": b"two"}
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../b", "", "a//b", "a\\b"])
+def test_unsafe_paths_refused(bad):
+    with pytest.raises(ValueError):
+        check_path(bad)
