@@ -1,0 +1,257 @@
+"""Benchmark diglot against Hugo on the same synthetic corpus, in the same run.
+
+Usage: python bench/run.py [--pairs 1000] [--runs 3] [--scale 5000]
+
+Prints a Markdown table (also written to bench/out/results.md) with cold build,
+no-change rebuild and one-article-edit rebuild (median wall seconds), peak RSS,
+pages per second, site size and search index sizes, each also as a ratio to
+Hugo's cold build. Every measured command runs as its own child process, so
+os.wait4 gives its own peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+from pathlib import Path
+
+import corpus
+import hugo
+import report
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PYTHON = REPO / ".venv" / "bin" / "python"
+SITE_YAML = "title: {en: Bench, fr: Banc}\ndefault_language: en\nbase_url: https://example.org/\n"
+TARGETS = {"cold": 2.5, "nochange": 0.3, "edit": 1.0}
+RSS_LIMIT_MB = 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured command: wall and CPU seconds, peak RSS in KiB, exit code, end of stderr."""
+    seconds: float
+    cpu: float
+    rss_kib: int
+    code: int
+    error: str
+
+
+@dataclass
+class Tool:
+    """How to build, clean and edit one tool's project, and what it measured."""
+    name: str
+    project: Path
+    output: Path
+    command: list[str]
+    clean: Callable[[], None]
+    edit_target: Callable[[], Path]
+    runs: dict = field(default_factory=dict)
+    problem: str | None = None
+
+
+def run_measured(command: list[str], cwd: Path) -> Run:
+    """Run command as a child process and return its wall time and own peak RSS."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        # wait4 reports this child's rusage alone; RUSAGE_CHILDREN would mix all children.
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-1500:].decode("utf-8", "replace").strip()
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode, tail)
+
+
+def append_sentence(path: Path, number: int) -> None:
+    """Append a sentence to the last body paragraph of a Markdown content file."""
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(f"{text} An added sentence, number {number}.\n", encoding="utf-8")
+
+
+def measure_once(tool: Tool, phase: str, number: int) -> None:
+    """Prepare and time one build of a phase ('cold', 'nochange', 'edit') for one tool."""
+    if phase == "cold":
+        tool.clean()
+    elif phase == "edit":
+        append_sentence(tool.edit_target(), number)
+    result = run_measured(tool.command, REPO)
+    if result.code != 0:
+        last = result.error.splitlines()[-1] if result.error else "no message"
+        tool.problem = f"{phase} build exited with {result.code}: {last}"
+        return
+    tool.runs.setdefault(phase, []).append(result)
+
+
+def measure_tools(tools: list[Tool], phases: tuple[str, ...], runs: int) -> None:
+    """Measure every phase runs times, alternating tools so both see the same machine load."""
+    for phase in phases:
+        for number in range(runs):
+            for tool in tools:
+                if not tool.problem:
+                    measure_once(tool, phase, number)
+
+
+def median_seconds(tool: Tool, phase: str) -> float | None:
+    """Return the median wall seconds of a phase, or None when it was not measured."""
+    runs = tool.runs.get(phase)
+    return statistics.median(r.seconds for r in runs) if runs else None
+
+
+def peak_rss_mib(tool: Tool) -> float | None:
+    """Return the highest RSS of any measured build, in MiB."""
+    values = [r.rss_kib for runs in tool.runs.values() for r in runs]
+    return max(values) / 1024 if values else None
+
+
+def folder_size(folder: Path) -> tuple[int, int, int]:
+    """Return (bytes, files, HTML pages) under folder."""
+    total = files = pages = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            files += 1
+            pages += path.suffix == ".html"
+    return total, files, pages
+
+
+def index_sizes(site: Path) -> tuple[int, int] | None:
+    """Return the raw and gzipped bytes of site/search/*.index.json, or None if absent."""
+    indexes = sorted((site / "search").glob("*.index.json"))
+    if not indexes:
+        return None
+    raw = [path.read_bytes() for path in indexes]
+    return sum(map(len, raw)), sum(len(gzip.compress(data, 9, mtime=0)) for data in raw)
+
+
+def make_hugo_tool(out: Path, seeds: Path, truth: Path) -> Tool:
+    """Write the Hugo project for the corpus and return its Tool."""
+    project = out / "hugo"
+    hugo.write_project(seeds, truth, project)
+    return Tool("Hugo", project, project / "public", hugo.build_command(project),
+                clean=lambda: hugo.clean_outputs(project),
+                edit_target=lambda: hugo.edit_target(project))
+
+
+def clean_diglot(project: Path) -> None:
+    """Remove what a diglot build makes, so the next build is cold."""
+    for name in ("content", "site", ".cache"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def diglot_edit_target(project: Path) -> Path:
+    """Return the English content file the one-article-edit benchmark appends to."""
+    return sorted((project / "content").glob("*.en.md"))[0]
+
+
+def make_diglot_tool(out: Path, seeds: Path) -> Tool:
+    """Write the diglot project (site.yaml and seeds) and return its Tool."""
+    project = out / "diglot"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    (project / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    shutil.copytree(seeds, project / "seeds")
+    command = [str(PYTHON), "build.py", "build", "--project", str(project), "--quiet"]
+    tool = Tool("diglot", project, project / "site", command,
+                clean=lambda: clean_diglot(project),
+                edit_target=lambda: diglot_edit_target(project))
+    if not (REPO / "build.py").exists() or not PYTHON.exists():
+        tool.problem = "build.py or .venv is missing"
+    return tool
+
+
+def prepare(pairs: int, seed: int, out: Path) -> tuple[Path, Path, dict]:
+    """Write the corpus for this size under out and return (seeds, truth path, key)."""
+    seeds, truth = out / "corpus", out / "truth.json"
+    key = corpus.write_corpus(pairs, seeds, seed, truth)
+    return seeds, truth, key
+
+
+def measure_size(pairs: int, seed: int, runs: int, out: Path,
+                 phases: bool = True) -> tuple[list[Tool], dict]:
+    """Measure Hugo and diglot on a corpus of this size; only cold builds unless phases."""
+    seeds, truth, key = prepare(pairs, seed, out)
+    tools = [make_hugo_tool(out, seeds, truth), make_diglot_tool(out, seeds)]
+    measure_tools(tools, ("cold", "nochange", "edit") if phases else ("cold",), runs)
+    for tool in tools:
+        print(f"  {tool.name} at N={pairs}: {tool.problem or 'measured'}", file=sys.stderr)
+    return tools, key
+
+
+def figures_of(tool: Tool) -> dict:
+    """Return the figures of one measured tool, keyed like report.ROWS."""
+    figures = {phase: median_seconds(tool, phase) for phase in report.TIMES}
+    figures["rss"] = peak_rss_mib(tool)
+    if tool.runs.get("cold"):
+        # CPU time is less disturbed than wall time when the machine is shared.
+        figures["cold_cpu"] = statistics.median(r.cpu for r in tool.runs["cold"])
+    if figures["cold"] is None or not tool.output.is_dir():
+        return {k: v for k, v in figures.items() if v is not None}
+    size, files, pages = folder_size(tool.output)
+    figures.update(pages=pages, pps=pages / figures["cold"], size_mb=size / 1e6, files=files)
+    indexes = index_sizes(tool.output)
+    if indexes:
+        figures.update(index_raw_kb=indexes[0] / 1e3, index_gz_kb=indexes[1] / 1e3)
+    return {k: v for k, v in figures.items() if v is not None}
+
+
+def describe_setup(pairs: int, runs: int, key: dict) -> str:
+    """Return a paragraph naming the corpus, the machine and the tool versions."""
+    return (f"Corpus: {pairs} articles ({len(key['pairs'])} pairs, {len(key['en_only'])} "
+            f"English-only, {len(key['fr_only'])} French-only), seed files from bench/corpus.py. "
+            f"Median of {runs} runs. Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}, {hugo.hugo_version() or 'hugo: not available'}.")
+
+
+def describe_problems(tools: list[Tool]) -> list[str]:
+    """Return one line for each tool that could not be measured fully."""
+    return [f"{tool.name}: not available ({tool.problem})" for tool in tools if tool.problem]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=1000, help="articles in the corpus (1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (3)")
+    parser.add_argument("--scale", type=int, default=0, help="also cold-build this many (e.g. 5000)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus random seed (0)")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="work folder (bench/out)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure both tools, print the tables and write them to OUT/results.md."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if hugo.hugo_version() is None:
+        print("hugo is not installed: apt-get install hugo", file=sys.stderr)
+        return 1
+    tools, key = measure_size(args.pairs, args.seed, args.runs, args.out / f"n{args.pairs}")
+    hugo_figures, diglot_figures = (figures_of(tool) for tool in tools)
+    parts = [f"# diglot benchmark, N = {args.pairs}", describe_setup(args.pairs, args.runs, key),
+             report.main_table(hugo_figures, diglot_figures), *describe_problems(tools)]
+    if args.scale:
+        large, _ = measure_size(args.scale, args.seed, 1, args.out / f"n{args.scale}", phases=False)
+        parts += [f"## Scaling: cold build at N = {args.pairs} and N = {args.scale} (1 run)",
+                  report.scale_table((args.pairs, hugo_figures, diglot_figures),
+                                     (args.scale, *(figures_of(tool) for tool in large))),
+                  *describe_problems(large)]
+    text = "\n\n".join(parts) + "\n"
+    print(text)
+    (args.out / "results.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
