@@ -1,0 +1,93 @@
+"""Language-neutral text features (numbers, names) that survive EN↔FR translation.
+
+Pairing and alignment both ask "do these two texts talk about the same things?".
+Words change across languages; digits and proper names mostly do not, once their
+spelling conventions are folded away.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Thousands separators seen in EN and FR news: comma, dot, apostrophe, space,
+# no-break space, narrow no-break space, thin space.
+_GROUP_SEP = ",.'\u2019 \u00a0\u202f\u2009"
+# A leading group of 1–3 digits followed by exact 3-digit groups is one number
+# (`400 000`, `400,000`); otherwise a plain digit run. The lookbehind stops
+# `2023 100` from being read as `023 100`.
+_NUMBER = re.compile(
+    rf"(?<!\d)(?P<int>\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}}(?!\d))+|\d+)"
+    r"(?:[.,](?P<frac>\d+))?"
+)
+# Capitalised words only, so the scan skips lower-case words inside the regex
+# engine; Latin-1 capitals and Œ cover English and French.
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*")
+# Punctuation after which the next capital is a sentence start, not a name.
+_SENTENCE_END = re.compile(r"[.!?:;«»\"“”(\[—–\n]\s*$|^\s*$")
+
+# Letters kept of a folded name: 4 lets China/Chine and Chinese/chinois meet
+# while still telling Beijing from Belgium (measured in tests/test_pairing.py).
+NAME_KEY_LENGTH = 4
+
+# Capitalised in English, lower-case in French: they would only ever mismatch.
+_EN_ONLY_CAPITALS = frozenset(
+    "january february march april may june july august september october "
+    "november december monday tuesday wednesday thursday friday saturday "
+    "sunday i".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_accents(word: str) -> str:
+    """Lower-case a word and strip its accents (`État` → `etat`)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_number(integer: str, fraction: str | None) -> str:
+    """Write one matched number canonically: no separators, `.` decimal, no padding."""
+    digits = "".join(ch for ch in integer if ch.isdigit()).lstrip("0") or "0"
+    fraction = (fraction or "").rstrip("0")
+    return f"{digits}.{fraction}" if fraction else digits
+
+
+def extract_numbers(text: str) -> tuple[str, ...]:
+    """Return the numbers of a text, normalised, in reading order (repeats kept)."""
+    return tuple(
+        normalise_number(m.group("int"), m.group("frac")) for m in _NUMBER.finditer(text)
+    )
+
+
+def is_name_position(text: str, start: int) -> bool:
+    """Tell whether a capital at `start` is mid-sentence (so likely a name)."""
+    before = text[max(0, start - 3):start]
+    if before.endswith(("'", "\u2019")):
+        # Elided article (l'État, d'Europe): the capital is the name's own.
+        return start >= 2 and text[start - 2].isalpha()
+    return not _SENTENCE_END.search(before)
+
+
+def name_key(word: str) -> str:
+    """Fold a name into the short key that its translation shares."""
+    return fold_accents(word)[:NAME_KEY_LENGTH]
+
+
+def extract_names(text: str) -> tuple[str, ...]:
+    """Return keys of the capitalised words not at a sentence start, in reading order."""
+    keys = []
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        if not is_name_position(text, match.start()):
+            continue
+        if fold_accents(word) in _EN_ONLY_CAPITALS:
+            continue
+        keys.append(name_key(word))
+    return tuple(keys)
+
+
+def extract_features(text: str) -> frozenset[str]:
+    """Return the set of number and name features of a text, tagged by kind."""
+    return frozenset(
+        [f"#{n}" for n in extract_numbers(text)] + [f"@{k}" for k in extract_names(text)]
+    )

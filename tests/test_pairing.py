@@ -1,0 +1,224 @@
+"""Pairing seeds across languages: each article shows up once, with its real translation."""
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from diglot.features import extract_names, extract_numbers, fold_accents
+from diglot.pairing import Pairing, pair_drafts, score_pair
+from diglot.seeds import Draft
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def draft(seed: str, language: str, paragraphs, title=None, date=None) -> Draft:
+    """A Draft with only what pairing reads filled in."""
+    return Draft(seed=seed, sha256="0" * 64, language=language, section=None, title=title,
+                 date=date, date_line=None, credits=(), paragraphs=tuple(paragraphs),
+                 source=None, notes=())
+
+
+def seed_draft(name: str, language: str, head: int) -> Draft:
+    """A Draft of a real seed: blank-line blocks after the header lines, without the source."""
+    lines = (SEEDS / name).read_text(encoding="utf-8").splitlines()
+    blocks = "\n".join(lines[head:-1]).split("\n\n")
+    return draft(name, language, [b.strip() for b in blocks if b.strip()])
+
+
+REAL_EN = seed_draft("000_93e1ece940e5cf34.txt", "en", 6)
+REAL_FR = seed_draft("003_8b9f4e886e0ac533.txt", "fr", 3)
+
+# (English, French) spellings, including ones a 4-letter key cannot join (Beijing/Pékin).
+NAMES = [("China", "Chine"), ("Chinese", "Chinois"), ("Russia", "Russie"), ("France", "France"),
+         ("Paris", "Paris"), ("Japan", "Japon"), ("Italy", "Italie"), ("Mexico", "Mexique"),
+         ("Brazil", "Brésil"), ("India", "Inde"), ("Africa", "Afrique"), ("Moscow", "Moscou"),
+         ("London", "Londres"), ("Geneva", "Genève"), ("Egypt", "Égypte"), ("Syria", "Syrie"),
+         ("Ukraine", "Ukraine"), ("Iran", "Iran"), ("Israel", "Israël"), ("Taiwan", "Taïwan"),
+         ("Europe", "Europe"), ("Beijing", "Pékin"), ("Germany", "Allemagne"), ("Spain", "Espagne"),
+         ("Macron", "Macron"), ("Canada", "Canada"), ("Shanghai", "Shanghai"), ("Korea", "Corée"),
+         ("Vietnam", "Vietnam"), ("Australia", "Australie"), ("Tokyo", "Tokyo"), ("Wang", "Wang"),
+         ("Zhang", "Zhang"), ("Huawei", "Huawei"), ("Tesla", "Tesla"), ("Kenya", "Kenya"),
+         ("Nigeria", "Nigéria"), ("Peru", "Pérou"), ("Chile", "Chili"), ("Norway", "Norvège")]
+
+
+def number_pair(rng) -> tuple[str, str]:
+    """A number as English and as French write it (years and days common, big ones rare)."""
+    kind = rng.random()
+    if kind < 0.35:
+        value = str(rng.randint(2018, 2024))
+        return value, value
+    if kind < 0.65:
+        value = str(rng.randint(1, 31))
+        return value, value
+    if kind < 0.85:
+        value = rng.randint(1_000, 900_000)
+        return f"{value:,}", f"{value:,}".replace(",", "\u202f")
+    whole, tenth = rng.randint(1, 99), rng.randint(1, 9)
+    return f"{whole}.{tenth}", f"{whole},{tenth}"
+
+
+def filler(rng, count: int) -> str:
+    return " ".join(rng.choice(["lorem", "ipsum", "dolor", "amet", "sed", "ut", "nisi", "velit"])
+                    for _ in range(count))
+
+
+def sentence_pair(rng, topic_names) -> tuple[str, str]:
+    """One English sentence and its 'translation': same names and numbers, 1.2× longer."""
+    en, fr = [f"the {filler(rng, 5)}"], [f"le {filler(rng, 6)}"]
+    if rng.random() < 0.6:
+        name_en, name_fr = rng.choice(topic_names)
+        en.append(f"in {name_en}")
+        fr.append(f"en {name_fr}")
+    if rng.random() < 0.5:
+        number_en, number_fr = number_pair(rng)
+        en.append(f"with {number_en} {filler(rng, 3)}")
+        fr.append(f"avec {number_fr} {filler(rng, 4)}")
+    return "It was " + " ".join(en) + ".", "Il " + " ".join(fr) + "."
+
+
+def person(rng) -> tuple[str, str]:
+    """A made-up proper name; people and companies keep their name across languages."""
+    name = "".join(rng.choice(["ka", "lo", "vi", "ren", "sto", "mar", "del", "quin", "zu", "bor"])
+                   for _ in range(3)).capitalize()
+    return name, name
+
+
+def article_pair(rng, key: str) -> tuple[Draft, Draft]:
+    """A synthetic EN article about China, places and people, and its French version."""
+    topic = [NAMES[0]] + rng.sample(NAMES[1:], 3) + [person(rng) for _ in range(2)]
+    en_paragraphs, fr_paragraphs = [], []
+    for _ in range(rng.randint(3, 8)):
+        sentences = [sentence_pair(rng, topic) for _ in range(rng.randint(2, 4))]
+        en_paragraphs.append(" ".join(s[0] for s in sentences))
+        fr_paragraphs.append(" ".join(s[1] for s in sentences))
+    return draft(f"{key}_en.txt", "en", en_paragraphs), draft(f"{key}_fr.txt", "fr", fr_paragraphs)
+
+
+def corpus(rng, pairs: int, decoys: int) -> tuple[list[Draft], set[tuple[str, str]]]:
+    """True pairs (seed names shuffled so numbering says nothing) plus one-sided decoys."""
+    drafts, truth = [], set()
+    for k in range(pairs):
+        en, fr = article_pair(rng, f"p{k:04d}")
+        drafts += [en, fr]
+        truth.add((en.seed, fr.seed))
+    for k in range(decoys):
+        en, _ = article_pair(rng, f"den{k:04d}")
+        _, fr = article_pair(rng, f"dfr{k:04d}")
+        drafts += [en, fr]
+    rng.shuffle(drafts)
+    return drafts, truth
+
+
+def found(pairing: Pairing) -> set[tuple[str, str]]:
+    return {(p.original.seed, p.translation.seed) for p in pairing.pairs}
+
+
+def test_real_seed_pair_is_found():
+    pairing = pair_drafts([REAL_FR, REAL_EN])
+    assert found(pairing) == {(REAL_EN.seed, REAL_FR.seed)}
+    assert pairing.singles == ()
+    assert pairing.decisions[0].startswith(
+        "paired 000_93e1ece940e5cf34.txt (en) ↔ 003_8b9f4e886e0ac533.txt (fr)  score ")
+
+
+def test_synthetic_pairs_found_without_false_pairs():
+    drafts, truth = corpus(random.Random(1993), pairs=60, decoys=20)
+    pairing = pair_drafts(drafts)
+    right = found(pairing) & truth
+    assert len(right) >= 59  # measured 60/60
+    assert found(pairing) - truth == set()
+    assert len(pairing.singles) == 40
+    assert len(pairing.decisions) == len(pairing.pairs) + len(pairing.singles)
+
+
+def test_pairs_are_one_to_one_and_cross_language():
+    en, fr = REAL_EN, REAL_FR
+    twin_fr = draft("999_twin.txt", "fr", fr.paragraphs)
+    twin_en = draft("998_twin.txt", "en", en.paragraphs)
+    pairing = pair_drafts([en, fr, twin_fr, twin_en])
+    assert len(pairing.pairs) == 2
+    for pair in pairing.pairs:
+        assert (pair.original.language, pair.translation.language) == ("en", "fr")
+    seeds = [p.original.seed for p in pairing.pairs] + [p.translation.seed for p in pairing.pairs]
+    assert len(seeds) == len(set(seeds)) == 4
+
+
+def test_same_language_drafts_never_pair():
+    copy = draft("777_copy.txt", "en", REAL_EN.paragraphs)
+    pairing = pair_drafts([REAL_EN, copy])
+    assert pairing.pairs == ()
+    assert {d.seed for d in pairing.singles} == {REAL_EN.seed, copy.seed}
+
+
+def test_single_explains_its_best_rejected_candidate():
+    en = draft("010_en.txt", "en", ["It happened in China in 2024 with Brazil present."])
+    fr = draft("011_fr.txt", "fr", ["Un tout autre article sur la Norvège en 1999, 45 000 euros."])
+    pairing = pair_drafts([en, fr])
+    assert pairing.pairs == ()
+    assert pairing.decisions[0].startswith("single 010_en.txt (en)")
+    assert any("no candidate" in line or "below threshold" in line for line in pairing.decisions)
+
+
+def test_result_does_not_depend_on_input_order():
+    drafts, _ = corpus(random.Random(5), pairs=20, decoys=5)
+    first = pair_drafts(drafts)
+    second = pair_drafts(list(reversed(drafts)))
+    assert first == second
+
+
+def test_disagreeing_dates_lower_the_score():
+    en_day = draft(REAL_EN.seed, "en", REAL_EN.paragraphs, date=datetime(2024, 5, 10, 15))
+    same = draft(REAL_FR.seed, "fr", REAL_FR.paragraphs, date=datetime(2024, 5, 10, 9))
+    other = draft(REAL_FR.seed, "fr", REAL_FR.paragraphs, date=datetime(2021, 1, 3))
+    assert score_pair(en_day, same) > score_pair(REAL_EN, REAL_FR) > score_pair(en_day, other)
+
+
+def test_translation_outscores_every_other_french_draft():
+    rng = random.Random(11)
+    pairs = [article_pair(rng, f"s{k}") for k in range(30)]
+    for en, fr in pairs:
+        true_score = score_pair(en, fr)
+        assert 0.3 < true_score <= 1.0
+        assert all(score_pair(en, other) < true_score for _, other in pairs if other is not fr)
+
+
+def test_thousand_pairs_pair_quickly():
+    drafts, truth = corpus(random.Random(2000), pairs=1000, decoys=0)
+    start = time.perf_counter()
+    pairing = pair_drafts(drafts)
+    elapsed = time.perf_counter() - start
+    assert len(found(pairing) & truth) >= 990
+    assert elapsed < 2.0  # measured ~0.6 s
+
+
+@pytest.mark.parametrize("english, french", [
+    ("400,000 people", "400 000 personnes"),
+    ("400,000 people", "400\u202f000 personnes"),
+    ("400000 people", "400\u00a0000 personnes"),
+    ("grew 7.6 percent", "a crû de 7,6 %"),
+    ("on July 1, 2023", "le 1er juillet 2023"),
+    ("1,234.5 tonnes", "1 234,5 tonnes"),
+])
+def test_numbers_match_across_conventions(english, french):
+    assert extract_numbers(english) == extract_numbers(french) != ()
+
+
+def test_a_year_next_to_a_count_stays_two_numbers():
+    assert extract_numbers("en 2023 100 personnes") == ("2023", "100")
+
+
+def test_names_meet_across_languages_but_sentence_starts_do_not_count():
+    assert extract_names("Trade with China grew.") == extract_names("Le commerce avec la Chine.")
+    assert extract_names("They met Chinese officials") == extract_names("Ils ont vu les Chinois")
+    assert extract_names("The talks. Then they left.") == ()
+    assert extract_names("It rained in May and on Friday.") == ()
+    assert extract_names("la sécurité d'État") == ("etat",)
+
+
+def test_accent_fold():
+    assert fold_accents("Égypte") == "egypte"
+    assert fold_accents("Israël") == "israel"
