@@ -130,7 +130,7 @@ def test_changed_seed_reimports_unedited_and_reports_conflict(project):
     seed.write_bytes(seed.read_bytes().replace(b"10 notorious spy cases", b"11 notorious spy cases"))
     summary = build(Options(project=project))
     assert "11 notorious" in (project / "content" / f"{SLUG}.en.md").read_text(encoding="utf-8")
-    assert not summary.report.warnings
+    assert not [w for w in summary.report.warnings if "edited by hand" in w.what]
     path = project / "content" / f"{SLUG}.en.md"
     path.write_text(path.read_text(encoding="utf-8").replace("In April", "In early April"), encoding="utf-8")
     seed.write_bytes(seed.read_bytes().replace(b"11 notorious", b"12 notorious"))
