@@ -14,7 +14,7 @@ from .render import make_environment, render_site
 from .search import SearchDoc, build_search_files
 from .seeds import SeedError, read_seed
 from .site import Site, build_site
-from .text import format_date, render_blocks
+from .text import format_date
 
 REPO = Path(__file__).resolve().parent.parent
 LUNR_FILES = {
@@ -113,7 +113,7 @@ def build(options: Options) -> Summary:
     if options.import_seeds:
         summary.decisions = import_step(options, summary.report)
     documents = load_documents(options.content)
-    site = build_site(config, documents, summary.report, render_blocks)
+    site = build_site(config, documents, summary.report)
     files = render_site(site, config, make_environment(options.layouts, config))
     summary.pages = len(files)
     for lang in config.languages:

@@ -73,23 +73,44 @@ def language_pages(path: str, config: Config) -> dict[str, Page]:
     return {lang: Page(f"{lang}/{path}index.html", lang, alternates) for lang in config.languages}
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: its template, where it goes, its context, and what it shows.
+
+    `inputs` names everything the page depends on besides layouts and config (the
+    fingerprints of the articles it shows), so a build cache can skip unchanged pages.
+    """
+
+    template: str
+    page: Page
+    context: dict
+    inputs: tuple[str, ...]
+
+
+def plan_pages(site: Site, config: Config) -> list[PageJob]:
+    """Every page of the site, in a stable order; nothing is rendered here."""
+    everything = tuple(a.fingerprint for a in site.articles)
+    jobs = [PageJob("article.html", article_page(version, article), {"article": article, "version": version},
+                    (article.fingerprint,))
+            for article in site.articles for version in article.versions.values()]
+    for page in language_pages("", config).values():
+        jobs.append(PageJob("listing.html", page, {"articles": site.articles, "heading": None}, everything))
+    for section in site.sections:
+        shown = tuple(a.fingerprint for a in section.articles)
+        for page in language_pages(f"section/{section.slug}/", config).values():
+            jobs.append(PageJob("listing.html", page, {"articles": section.articles, "heading": section.name}, shown))
+    home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
+    jobs.append(PageJob("home.html", home, {"site": site}, everything))
+    jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
+    return jobs
+
+
+def render_page(env: Environment, job: PageJob) -> bytes:
+    """Render one planned page to bytes."""
+    strings = env.globals["strings"][job.page.lang]
+    return env.get_template(job.template).render(page=job.page, t=strings, **job.context).encode("utf-8")
+
+
 def render_site(site: Site, config: Config, env: Environment) -> dict[str, bytes]:
     """Render every page of the site; nothing is written here."""
-    files: dict[str, bytes] = {}
-
-    def put(template: str, page: Page, **context) -> None:
-        html = env.get_template(template).render(page=page, t=env.globals["strings"][page.lang], **context)
-        files[page.path] = html.encode("utf-8")
-
-    for article in site.articles:
-        for version in article.versions.values():
-            put("article.html", article_page(version, article), article=article, version=version)
-    for lang, page in language_pages("", config).items():
-        put("listing.html", page, articles=site.articles, heading=None)
-    for section in site.sections:
-        for lang, page in language_pages(f"section/{section.slug}/", config).items():
-            put("listing.html", page, articles=section.articles, heading=section.name)
-    put("home.html", Page("index.html", config.default_language,
-                          tuple((lang, f"{lang}/") for lang in config.languages)), site=site)
-    put("404.html", Page("404.html", config.default_language, base=config.base_path), site=site)
-    return files
+    return {job.page.path: render_page(env, job) for job in plan_pages(site, config)}

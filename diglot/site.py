@@ -10,7 +10,8 @@ from .config import Config
 from .content import Document
 from .errors import DiglotError, Problem, Report
 from .slugs import slugify
-from .text import Block
+from .frontmatter import hash_text
+from .text import Block, render_blocks
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Article:
     versions: dict[str, Version]
     segments: dict[str, tuple[int, ...]]
     original: str
+    fingerprint: str  # hash of the content files it is made of: changes when any of them does
 
     @property
     def date(self) -> datetime | None:
@@ -75,10 +77,15 @@ class Site:
     sections: tuple[Section, ...] = field(default=())
 
 
-def build_site(config: Config, documents: list[Document], report: Report, render) -> Site:
-    """Group documents into articles, render and align their bodies, sort newest first."""
+def build_site(config: Config, documents: list[Document], report: Report,
+               render=render_blocks, align=align_paragraphs) -> Site:
+    """Group documents into articles, render and align their bodies, sort newest first.
+
+    render(markdown, lang) and align(left_texts, right_texts) are parameters so a build
+    cache can memoize them.
+    """
     groups = group_documents(documents, config)
-    articles = [make_article(key, docs, report, render) for key, docs in sorted(groups.items())]
+    articles = [make_article(key, docs, report, render, align) for key, docs in sorted(groups.items())]
     articles.sort(key=lambda a: a.date or datetime.min, reverse=True)  # stable: ties keep key order
     return Site(tuple(articles), collect_sections(articles))
 
@@ -101,7 +108,7 @@ def group_documents(documents: list[Document], config: Config) -> dict[str, dict
     return groups
 
 
-def make_article(key: str, docs: dict[str, Document], report: Report, render) -> Article:
+def make_article(key: str, docs: dict[str, Document], report: Report, render, align) -> Article:
     """Build one article: versions with shared metadata and title fallbacks, and its segments."""
     original = "en" if "en" in docs else sorted(docs)[0]
     titled = {lang: d.meta.get("title") for lang, d in docs.items() if d.meta.get("title")}
@@ -111,7 +118,8 @@ def make_article(key: str, docs: dict[str, Document], report: Report, render) ->
     bodies = {lang: tuple(render(doc.body, lang)) for lang, doc in docs.items()}
     versions = {lang: make_version(doc, docs, docs[original], titled, bodies[lang], report)
                 for lang, doc in docs.items()}
-    return Article(key, versions, number_segments(docs, bodies, report), original)
+    fingerprint = hash_text("".join(docs[lang].sha256 for lang in sorted(docs)))
+    return Article(key, versions, number_segments(docs, bodies, report, align), original, fingerprint)
 
 
 def make_version(doc: Document, docs: dict, original: Document, titled: dict,
@@ -140,14 +148,14 @@ def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def number_segments(docs: dict[str, Document], bodies: dict, report: Report) -> dict[str, tuple[int, ...]]:
+def number_segments(docs: dict[str, Document], bodies: dict, report: Report, align) -> dict[str, tuple[int, ...]]:
     """Give every block a segment number; translated blocks share numbers across languages."""
     if set(docs) != {"en", "fr"}:
         return {lang: tuple(range(1, len(blocks) + 1)) for lang, blocks in bodies.items()}
     left, right = bodies["en"], bodies["fr"]
     segments = override_alignment(docs, len(left), len(right), report)
     if segments is None:
-        segments = align_paragraphs([b.text for b in left], [b.text for b in right])
+        segments = align([b.text for b in left], [b.text for b in right])
     numbers = {"en": [0] * len(left), "fr": [0] * len(right)}
     for n, (lefts, rights) in enumerate(segments, start=1):
         for i in lefts:
