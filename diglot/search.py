@@ -1,0 +1,297 @@
+"""Per-language lunr search indexes whose terms match lunr.js's in the browser.
+
+Each function of a pipeline here has a twin in layouts/assets/search-pipelines.js
+registered under the same label: the browser needs the labels to load an index,
+and the same reduction of words to terms for a query to find anything.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lunr.builder import Builder
+from lunr.index import Index
+from lunr.pipeline import Pipeline
+from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
+from lunr.token import Token
+from lunr.token_set import TokenSet
+
+from diglot.stemmers import stem_english, stem_french
+
+LANGUAGES = ("en", "fr")
+TITLE_BOOST = 10
+SNIPPET_CHARS = 200
+FIELDS = ("title", "body")
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One article version as search sees it."""
+
+    ref: str  # short and unique within its language, e.g. format_ref(n)
+    url: str  # relative to the site root, "en/some-slug/"
+    title: str
+    date: str  # display date
+    body: str  # plain text
+
+
+# lunr.js splits on /[\s\-]+/, and JavaScript's \s is not Python's.
+_SEPARATOR = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]+")
+# Same class as NON_WORD in search-pipelines.js.
+_NON_WORD = (
+    r"\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xa9\xab-\xb1\xb4\xb6-\xb8\xbb\xbf\xd7\xf7\u02b9-\u02bf"
+    r"\u2000-\u206f\u20a0-\u20cf\u2190-\u2bff\u3000-\u303f\ufe10-\ufe6f\uff01-\uff0f"
+    r"\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+)
+_TRIM = re.compile(f"^[{_NON_WORD}]+|[{_NON_WORD}]+\\Z")
+_ELISION = re.compile("^(?:jusqu|lorsqu|puisqu|quoiqu|qu|[cdjlmnst])'")
+_LATIN = re.compile("[\u00c0-\u024f]")
+_COMBINING_MARK = re.compile("[\u0300-\u036f]")
+# Letters that Unicode does not decompose into a base letter and a mark.
+_SPECIAL_FOLDS = {
+    "ß": "ss", "æ": "ae", "ð": "d", "ø": "o", "þ": "th",
+    "đ": "d", "ħ": "h", "ı": "i", "ł": "l", "œ": "oe", "ŧ": "t",
+}  # fmt: skip
+# lunr-languages 1.22.0's French list (lunr.fr.stopWordFilter), the Snowball one.
+FRENCH_STOP_WORDS = frozenset(
+    """ai aie aient aies ait as au aura aurai auraient aurais aurait auras aurez auriez
+    aurions aurons auront aux avaient avais avait avec avez aviez avions avons ayant ayez
+    ayons c ce ceci celà ces cet cette d dans de des du elle en es est et eu eue eues eurent
+    eus eusse eussent eusses eussiez eussions eut eux eûmes eût eûtes furent fus fusse
+    fussent fusses fussiez fussions fut fûmes fût fûtes ici il ils j je l la le les leur
+    leurs lui m ma mais me mes moi mon même n ne nos notre nous on ont ou par pas pour qu
+    que quel quelle quelles quels qui s sa sans se sera serai seraient serais serait seras
+    serez seriez serions serons seront ses soi soient sois soit sommes son sont soyez soyons
+    suis sur t ta te tes toi ton tu un une vos votre vous y à étaient étais était étant
+    étiez étions été étée étées étés êtes""".split()
+)
+
+
+def split_words(text: str) -> list[str]:
+    """Lowercase and split text into words exactly as lunr.js's tokenizer does."""
+    return [word for word in _SEPARATOR.split(text.lower()) if word]
+
+
+def trim_term(term: str) -> str:
+    """Strip punctuation and symbols from both ends of a word, keeping letters like é."""
+    return _TRIM.sub("", term)
+
+
+def strip_possessive(term: str) -> str:
+    """Turn "china's" (either apostrophe) into "china"."""
+    term = term.replace("\u2019", "'")
+    return term[:-2] if term.endswith("'s") else term
+
+
+def strip_elisions(term: str) -> str:
+    """Turn "l'espionnage", "jusqu’à", "qu'il" into the word after the elision."""
+    term = term.replace("\u2019", "'")
+    while (shorter := _ELISION.sub("", term)) != term:
+        term = shorter
+    return term
+
+
+def _fold_letter(match: re.Match) -> str:
+    """Fold one Latin letter to its unaccented base letters."""
+    letter = match.group()
+    special = _SPECIAL_FOLDS.get(letter)
+    if special:
+        return special
+    return _COMBINING_MARK.sub("", unicodedata.normalize("NFD", letter))
+
+
+def fold_term(term: str) -> str:
+    """Remove accents so that "securite" finds "sécurité"."""
+    return _COMBINING_MARK.sub("", _LATIN.sub(_fold_letter, term))
+
+
+# Snowball 3 marks ë ï ü ÿ in a way lunr.fr's older Snowball does not; with
+# them folded first, both stem every tested word alike.
+_DIAERESIS = str.maketrans("ëïüÿ", "eiuy")
+
+
+def stem_french_both_ways(term: str) -> list[str]:
+    """Stem a French word as written and unaccented, so queries with or without accents match."""
+    # Stemming the folded word alone loses -é/-ée/-ées (recrutées != recruter);
+    # stemming the accented word alone loses queries typed without accents.
+    as_written = fold_term(stem_french(term.translate(_DIAERESIS)))
+    unaccented = stem_french(fold_term(term))
+    return [as_written] if unaccented == as_written else [as_written, unaccented]
+
+
+def _unless_stop_word(stop_words: frozenset[str]) -> Callable[[str], str]:
+    """Make a transform that empties stop words, so the pipeline drops them."""
+    return lambda term: "" if term in stop_words else term
+
+
+def _pipeline_function(transform: Callable[[str], str | list[str]]) -> Callable:
+    """Wrap a transform as a lunr pipeline function; emptied words drop, lists expand."""
+
+    def run(token, i=None, tokens=None):
+        terms = transform(str(token))
+        if isinstance(terms, str):
+            terms = [terms] if terms else []
+        if not terms:
+            return None
+        token.string = terms[0]
+        return [token] + [token.clone(lambda _s, _m, term=term: term) for term in terms[1:]]
+
+    return run
+
+
+_FUNCTIONS = {
+    "diglot-trimmer": trim_term,
+    "diglot-possessive-en": strip_possessive,
+    "diglot-elision-fr": strip_elisions,
+    "diglot-stopwords-en": _unless_stop_word(frozenset(ENGLISH_STOP_WORDS)),
+    "diglot-stopwords-fr": _unless_stop_word(FRENCH_STOP_WORDS),
+    "diglot-fold": fold_term,
+    "diglot-stemmer-en": stem_english,
+    "diglot-stemmer-fr": stem_french_both_ways,
+}
+PIPELINE_LABELS = {
+    "en": ("diglot-trimmer", "diglot-possessive-en", "diglot-stopwords-en", "diglot-fold", "diglot-stemmer-en"),
+    "fr": ("diglot-trimmer", "diglot-elision-fr", "diglot-stopwords-fr", "diglot-stemmer-fr"),
+}
+# Stop words only shape the index; lunr.js's own search pipelines skip them too.
+_INDEX_ONLY = frozenset({"diglot-stopwords-en", "diglot-stopwords-fr"})
+
+
+def _register_functions() -> dict[str, Callable]:
+    """Register every pipeline function with lunr.py under its browser label."""
+    registered = {}
+    for label, transform in _FUNCTIONS.items():
+        fn = _pipeline_function(transform)
+        Pipeline.register_function(fn, label)
+        registered[label] = fn
+    return registered
+
+
+_REGISTERED = _register_functions()
+
+
+def make_pipeline(lang: str, for_query: bool = False) -> Pipeline:
+    """Build the index (or query) pipeline of one language."""
+    if lang not in PIPELINE_LABELS:
+        raise ValueError(f"no search pipeline for language {lang!r}; expected one of {LANGUAGES}")
+    pipeline = Pipeline()
+    for label in PIPELINE_LABELS[lang]:
+        if not (for_query and label in _INDEX_ONLY):
+            pipeline.add(_REGISTERED[label])
+    return pipeline
+
+
+@functools.lru_cache(maxsize=500_000)
+def _word_terms(lang: str, word: str) -> tuple[str, ...]:
+    """Run one word through a language's index pipeline (a word repeats; its terms do not change)."""
+    return tuple(str(token) for token in make_pipeline(lang).run([Token(word)]))
+
+
+def pipeline_terms(lang: str, text: str) -> list[str]:
+    """List the index terms the Python side makes of a text, in order."""
+    return [term for word in split_words(text) for term in _word_terms(lang, word)]
+
+
+def format_ref(number: int) -> str:
+    """Write a document number as a short base-36 ref (0 -> "0", 36 -> "10")."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    ref = ""
+    while True:
+        number, digit = divmod(number, 36)
+        ref = digits[digit] + ref
+        if number == 0:
+            return ref
+
+
+def _check_refs(docs: Sequence[SearchDoc]) -> None:
+    """Refuse duplicate refs, which would silently merge two articles' scores."""
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.ref in seen:
+            raise ValueError(f"duplicate search ref {doc.ref!r} (url {doc.url!r})")
+        seen.add(doc.ref)
+
+
+def _empty_index(lang: str) -> Index:
+    """Make an index with no documents (lunr.py's Builder divides by zero on none)."""
+    return Index(
+        inverted_index={},
+        field_vectors={},
+        token_set=TokenSet.from_list([]),
+        fields=list(FIELDS),
+        pipeline=make_pipeline(lang, for_query=True),
+    )
+
+
+def build_index(lang: str, docs: Sequence[SearchDoc]) -> Index:
+    """Index titles (boosted) and bodies of one language's documents, in the order given."""
+    _check_refs(docs)
+    if not docs:
+        return _empty_index(lang)
+    builder = Builder()
+    # Fields arrive as finished terms (pipeline_terms caches the index pipeline
+    # per word, and splits as lunr.js does, which lunr.py's tokenizer does not),
+    # so the builder's own pipeline stays empty. Only the query pipeline is
+    # serialized, for the browser.
+    builder.search_pipeline = make_pipeline(lang, for_query=True)
+    builder.ref("ref")
+    builder.field("title", boost=TITLE_BOOST, extractor=lambda doc: pipeline_terms(lang, doc["title"]))
+    builder.field("body", extractor=lambda doc: pipeline_terms(lang, doc["body"]))
+    for doc in docs:
+        builder.add({"ref": doc.ref, "title": doc.title, "body": doc.body})
+    return builder.build()
+
+
+def make_snippet(body: str, limit: int = SNIPPET_CHARS) -> str:
+    """Cut a body to about `limit` characters on a word boundary, ending with "…"."""
+    # Only breakable spaces collapse and cut: no-break spaces are typography.
+    text = re.sub("[ \t\r\n]+", " ", body).strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > 0 else limit].rstrip(" ,;:") + "…"
+
+
+def _js_key_order(key: str) -> tuple:
+    """Order object keys as JavaScript iterates them: integer-like keys first, by value."""
+    if key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0")) and int(key) < 2**32 - 1:
+        return (0, int(key), "")
+    return (1, 0, key)
+
+
+def _in_js_order(value):
+    """Copy a JSON value with every object's keys in JavaScript iteration order."""
+    # lunr walks postings in key order to rank ties; with the file already in
+    # the browser's order, lunr.py (which keeps file order) ranks ties alike.
+    if isinstance(value, dict):
+        return {key: _in_js_order(value[key]) for key in sorted(value, key=_js_key_order)}
+    if isinstance(value, list):
+        return [_in_js_order(item) for item in value]
+    return value
+
+
+def _compact_json(value) -> bytes:
+    """Serialize to deterministic, compact UTF-8 JSON."""
+    return json.dumps(_in_js_order(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _docs_table(docs: Sequence[SearchDoc]) -> dict[str, dict[str, str]]:
+    """Map each ref to what a result list shows: URL, title, date, snippet."""
+    return {
+        doc.ref: {"url": doc.url, "title": doc.title, "date": doc.date, "snippet": make_snippet(doc.body)}
+        for doc in docs
+    }
+
+
+def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]:
+    """Make the serialized index and the documents file of one language."""
+    index = build_index(lang, docs)
+    return {
+        f"search/{lang}.index.json": _compact_json(index.serialize()),
+        f"search/{lang}.docs.json": _compact_json(_docs_table(docs)),
+    }

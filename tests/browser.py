@@ -1,0 +1,49 @@
+"""Headless Chromium for browser tests: skip without it, or fail when it is required.
+
+Use in a test module:  from browser import browser  # noqa: F401 (the fixture)
+Set DIGLOT_REQUIRE_BROWSER=1 (CI) to turn a missing Chromium into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_browser() -> None:
+    """Skip the calling test when Chromium is missing, unless DIGLOT_REQUIRE_BROWSER=1."""
+    if CHROMIUM.exists():
+        return
+    message = f"headless Chromium not found at {CHROMIUM}"
+    if os.environ.get("DIGLOT_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " and DIGLOT_REQUIRE_BROWSER=1: install the chromium package")
+    pytest.skip(message)
+
+
+def launch_chromium(playwright):
+    """Launch the system's headless Chromium (never a downloaded one) through Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole test session."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

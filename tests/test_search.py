@@ -1,0 +1,157 @@
+"""What a reader gets from diglot's search indexes, checked on the Python side."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from lunr.index import Index
+
+from diglot.search import SearchDoc, build_index, build_search_files, format_ref, make_snippet, pipeline_terms
+
+ROOT = Path(__file__).resolve().parents[1]
+EN_SEED = ROOT / "seeds/000_93e1ece940e5cf34.txt"
+FR_SEED = ROOT / "seeds/003_8b9f4e886e0ac533.txt"
+GZIP_BUDGET_PER_1000 = 1_200_000
+
+
+def doc(ref: str, body: str, title: str = "Untitled") -> SearchDoc:
+    """Make a search document with a predictable URL."""
+    return SearchDoc(ref=ref, url=f"en/{ref}/", title=title, date="10 May 2024", body=body)
+
+
+def found(lang: str, docs: list[SearchDoc], query: str) -> list[str]:
+    """Search a freshly built and reloaded index, as the browser would, and list refs."""
+    files = build_search_files(lang, docs)
+    index = Index.load(json.loads(files[f"search/{lang}.index.json"]))
+    return [result["ref"] for result in index.search(query)]
+
+
+FRENCH = [
+    doc("a", "La loi révisée contre l'espionnage est entrée en vigueur."),
+    doc("b", "Les agences de sécurité de l’État recrutait des espions."),
+    doc("c", "Le recrutement des agents a été annoncé jusqu'à demain."),
+    doc("d", "Des personnes recrutées à l'étranger."),
+    doc("e", "Un film documentaire sur le vol."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ("espionnage", {"a"}),
+        ("l’espionnage", {"a"}),
+        ("securite", {"b"}),
+        ("Sécurité", {"b"}),
+        ("etat", {"b"}),
+        ("espion", {"b"}),
+        ("recruter", {"b", "c", "d"}),
+        ("recrutées", {"b", "c", "d"}),
+        ("recrutement", {"b", "c", "d"}),
+        ("etranger", {"d"}),
+    ],
+)
+def test_french_search_sees_through_elisions_accents_and_inflections(query, refs):
+    assert set(found("fr", FRENCH, query)) == refs
+
+
+def test_french_stop_words_are_not_indexed():
+    assert pipeline_terms("fr", "Il était dans la ville et les pays de l'Europe") == ["vill", "pay", "europ"]
+
+
+ENGLISH = [
+    doc("a", "China's Ministry of State Security issued an article."),
+    doc("b", "A café near the station; the children were crying."),
+    doc("c", "Foreign intelligence agencies recruit spies overseas."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [("China", {"a"}), ("china’s", {"a"}), ("café", {"b"}), ("cafe", {"b"}), ("cry", {"b"}),
+     ("spy", {"c"}), ("recruiting", {"c"}), ("agency", {"c"})],
+)
+def test_english_search_finds_possessives_accented_words_and_inflections(query, refs):
+    assert set(found("en", ENGLISH, query)) == refs
+
+
+def test_english_trimmer_keeps_accented_letters():
+    assert pipeline_terms("en", "«Café»,") == ["cafe"]
+
+
+def test_a_word_in_the_title_ranks_above_the_same_word_in_the_body():
+    docs = [doc("body", "Espionage cases rise, and espionage laws change."), doc("title", "Cases rise.", "Espionage")]
+    assert found("en", docs, "espionage") == ["title", "body"]
+
+
+def test_search_files_are_named_per_language_and_map_refs_to_what_results_show():
+    files = build_search_files("fr", FRENCH)
+    assert sorted(files) == ["search/fr.docs.json", "search/fr.index.json"]
+    table = json.loads(files["search/fr.docs.json"])
+    assert table["a"] == {
+        "url": "en/a/",
+        "title": "Untitled",
+        "date": "10 May 2024",
+        "snippet": "La loi révisée contre l'espionnage est entrée en vigueur.",
+    }
+
+
+def test_index_keeps_no_positions_and_uses_short_refs():
+    index = json.loads(build_search_files("fr", FRENCH)["search/fr.index.json"])
+    postings = [posting for _term, posting in index["invertedIndex"]]
+    assert all(meta == {} for p in postings for field in ("title", "body") for meta in p[field].values())
+    assert [format_ref(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
+
+
+def test_search_files_are_byte_identical_across_builds():
+    assert build_search_files("fr", FRENCH) == build_search_files("fr", list(FRENCH))
+
+
+def test_a_language_without_articles_still_gets_loadable_search_files():
+    files = build_search_files("en", [])
+    assert json.loads(files["search/en.docs.json"]) == {}
+    assert Index.load(json.loads(files["search/en.index.json"])).search("china") == []
+
+
+def test_duplicate_refs_are_refused_rather_than_merged():
+    with pytest.raises(ValueError, match="duplicate search ref 'a'"):
+        build_index("fr", [FRENCH[0], FRENCH[0]])
+
+
+def test_snippet_stops_on_a_word_near_200_characters():
+    body = EN_SEED.read_text(encoding="utf-8").split("\n\n\n")[1]
+    snippet = make_snippet(body)
+    assert 150 < len(snippet) <= 201 and snippet.endswith("…")
+    assert body.startswith(snippet[:-1]) and body[len(snippet) - 1] in " ,"
+
+
+def test_snippet_keeps_french_no_break_spaces():
+    assert make_snippet("des individus «\u00a0amicaux\u00a0» qui") == "des individus «\u00a0amicaux\u00a0» qui"
+
+
+def synthetic_corpus(count: int, seed_path: Path, lang: str) -> list[SearchDoc]:
+    """Make news-like articles from a seed's vocabulary plus a long tail of rarer words."""
+    rng = random.Random(count)
+    common = seed_path.read_text(encoding="utf-8").split()
+    syllables = ["ka", "lo", "min", "tra", "sec", "ur", "po", "li", "ven", "da", "gor", "esp", "ion"]
+    rare = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40 * count)]
+    return [
+        SearchDoc(
+            ref=format_ref(n),
+            url=f"{lang}/article-{n}/",
+            title=" ".join(rng.choices(common, k=10)),
+            date="10 May 2024",
+            body=" ".join(rng.choices(common, k=520) + rng.choices(rare, k=40)),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize(("lang", "seed_path"), [("en", EN_SEED), ("fr", FR_SEED)])
+def test_index_download_stays_within_budget_per_1000_articles(lang, seed_path):
+    docs = synthetic_corpus(200, seed_path, lang)
+    index_bytes = build_search_files(lang, docs)[f"search/{lang}.index.json"]
+    assert len(gzip.compress(index_bytes)) * 1000 / len(docs) <= GZIP_BUDGET_PER_1000
