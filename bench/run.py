@@ -92,6 +92,9 @@ def measure_once(tool: Tool, phase: str, number: int) -> None:
         tool.problem = f"{phase} build exited with {result.code}: {last}"
         return
     tool.runs.setdefault(phase, []).append(result)
+    # Progress goes to stderr so a long or interrupted run still shows what it measured.
+    print(f"  {tool.name} {phase} #{number + 1}: {result.seconds:.2f} s, "
+          f"{result.rss_kib / 1024:.0f} MiB", file=sys.stderr, flush=True)
 
 
 def measure_tools(tools: list[Tool], phases: tuple[str, ...], runs: int) -> None:
