@@ -1,0 +1,51 @@
+"""English/French detection: the real seeds, short strings, French punctuation cues."""
+from pathlib import Path
+
+import pytest
+
+from diglot.language import detect_language
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_english_seed_is_detected_as_english_with_high_confidence():
+    text = (SEEDS / "000_93e1ece940e5cf34.txt").read_text(encoding="utf-8")
+    language, confidence = detect_language(text)
+    assert language == "en" and confidence > 0.95
+
+
+def test_french_seed_is_detected_as_french_despite_its_english_credit_line():
+    text = (SEEDS / "003_8b9f4e886e0ac533.txt").read_text(encoding="utf-8")
+    language, confidence = detect_language(text)
+    assert language == "fr" and confidence > 0.95
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The ministry said it was a warning to the public.", "en"),
+    ("What time is it?", "en"),
+    ("Foreign spies have been active for years.", "en"),
+    ("Le ministère a publié un article vendredi.", "fr"),
+    ("Quelle heure est-il ?", "fr"),
+    ("Les espions étrangers sont actifs depuis des années.", "fr"),
+    ("l'espionnage d'État", "fr"),
+    ("Des individus « amicaux »", "fr"),
+])
+def test_short_strings_take_their_language(text, expected):
+    assert detect_language(text)[0] == expected
+
+
+def test_space_before_colon_is_a_french_cue():
+    assert detect_language("Photo : VCG")[0] == "fr"
+    assert detect_language("Photo\u00a0: VCG")[0] == "fr"
+    assert detect_language("Photo: VCG")[0] == "en"
+
+
+def test_text_without_evidence_is_reported_as_a_guess():
+    assert detect_language("") == ("en", 0.5)
+    assert detect_language("VCG 2024") == ("en", 0.5)
+
+
+def test_more_evidence_gives_more_confidence():
+    short = detect_language("Le chat dort.")[1]
+    longer = detect_language("Le chat dort dans la maison et il ne bouge pas.")[1]
+    assert 0.5 < short < longer <= 1.0
