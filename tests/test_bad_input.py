@@ -1,0 +1,178 @@
+"""Bad input never breaks the site or loses work (issue #6): seeds, content files, interruptions."""
+from __future__ import annotations
+
+import hashlib
+import re
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import EN_SEED, FR_SEED, REPO, SEEDS, make_project
+from diglot.errors import DiglotError
+from diglot.pipeline import Options, build
+
+REAL = {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
+LONG_PARAGRAPH = ("The committee met on Tuesday in Geneva to discuss 42 proposals about water, "
+                  "schools and roads, and agreed to publish its findings next month. ")
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under root with its content hash."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run build.py as a user would."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project), *args],
+                          capture_output=True, text=True)
+
+
+BAD_SEEDS = {
+    "empty.txt": b"",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "undecodable.txt": b"caf\xe9 \x81\x8d\x8f\x90\x9d bad bytes everywhere",
+    "headline-only.txt": b"Just a headline with no article",
+}
+GOOD_ODD_SEEDS = {
+    "bom.txt": b"\xef\xbb\xbfBOM headline here\n\n" + LONG_PARAGRAPH.encode() * 2,
+    "crlf.txt": b"Windows line endings headline\r\n\r\n" + LONG_PARAGRAPH.encode() * 2 + b"\r\n\r\nSecond one.",
+    "cr.txt": b"Old Mac line endings headline\r\r" + LONG_PARAGRAPH.encode() * 2 + b"\r\rAnother paragraph.",
+    "cp1252.txt": "Caf\u00e9 headline \u2013 with a dash\n\n".encode("cp1252") + LONG_PARAGRAPH.encode() * 2,
+    "single.txt": (LONG_PARAGRAPH * 3).encode(),
+    "markup.txt": b"<script>alert('headline')</script> & friends\n\n<img src=x onerror=alert(1)> "
+                  b"[x](javascript:alert(1)) 5 < 6 & 7 > 3. " + LONG_PARAGRAPH.encode(),
+    "same-1.txt": b"Two seeds share this headline\n\n" + LONG_PARAGRAPH.encode() + b"One.",
+    "same-2.txt": b"Two seeds share this headline\n\n" + LONG_PARAGRAPH.encode() + b"Two.",
+    "path.txt": "../../../etc/passwd / Événement à Paris\n\n".encode() + LONG_PARAGRAPH.encode(),
+}
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory) -> tuple[Path, object]:
+    """A project with the real seeds plus every odd and bad seed, built once."""
+    project = make_project(tmp_path_factory.mktemp("messy") / "p", {**REAL, **BAD_SEEDS, **GOOD_ODD_SEEDS})
+    return project, build(Options(project=project))
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SEEDS))
+def test_bad_seed_is_reported_by_name(messy, name):
+    _, summary = messy
+    reasons = [w.what for w in summary.report.warnings if w.path == f"seeds/{name}"]
+    assert reasons and all(len(r) > 20 for r in reasons), reasons
+
+
+def test_odd_seeds_import_and_everything_else_builds(messy):
+    project, summary = messy
+    imported = {line.split("seeds/")[1].split(" ")[0] for line in summary.report.notes if "imported seeds/" in line}
+    assert set(GOOD_ODD_SEEDS) | {EN_SEED, FR_SEED} <= imported
+    assert summary.articles == len(GOOD_ODD_SEEDS) + 1
+
+
+def test_same_headline_gets_two_slugs(messy):
+    project, _ = messy
+    slugs = sorted(p.name for p in (project / "content").glob("two-seeds-share-this-headline*.en.md"))
+    assert slugs == ["two-seeds-share-this-headline-2.en.md", "two-seeds-share-this-headline.en.md"]
+
+
+def test_hostile_headline_makes_a_safe_slug(messy):
+    project, _ = messy
+    assert (project / "content" / "etc-passwd-evenement-a-paris.en.md").is_file()
+    assert not (project.parent / "etc").exists()
+
+
+def test_markup_seed_cannot_inject(messy):
+    project, _ = messy
+    html = (project / "site" / "en" / "script-alert-headline-script-friends" / "index.html").read_text("utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert not re.search(r'(href|src)="\s*javascript:', html, re.I)
+    assert "&lt;script&gt;alert(" in html and "[x](javascript:alert(1))" in html  # shown literally
+
+
+def test_large_seed_imports(tmp_path):
+    big = ("Big headline for a long file\n\n" + (LONG_PARAGRAPH * 20 + "\n\n") * 3600).encode()
+    assert len(big) > 10_000_000
+    project = make_project(tmp_path / "p", {"big.txt": big})
+    summary = build(Options(project=project))
+    assert summary.articles == 1
+
+
+def test_strict_fails_and_leaves_site_untouched(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert run_cli(project).returncode == 0
+    before = tree(project / "site")
+    (project / "seeds" / "empty.txt").write_bytes(b"")
+    result = run_cli(project, "--strict")
+    assert result.returncode == 1
+    assert "seeds/empty.txt" in result.stderr and "previous site/ was left" in result.stderr
+    assert tree(project / "site") == before
+
+
+CONTENT_ERRORS = [
+    ("bad.en.md", "---\ntitle: Fine\ndate: [2024\n---\nBody.\n", "content/bad.en.md:", "not valid YAML"),
+    ("bad.en.md", "---\ntitle: Fine\nauthor: Me\n---\nBody.\n", "content/bad.en.md:3", "unknown front matter key"),
+    ("bad.en.md", "---\ntitle: Fine\ndate: tomorrow\n---\nBody.\n", "content/bad.en.md:3", "ISO 8601"),
+    ("bad.en.md", "---\ndate: 2024-01-02\n---\nBody.\n", "content/bad.en.md", "has no title"),
+]
+
+
+@pytest.mark.parametrize("name,text,where,what", CONTENT_ERRORS)
+def test_content_errors_name_file_line_and_fix(tmp_path, name, text, where, what):
+    project = make_project(tmp_path / "p")
+    assert run_cli(project).returncode == 0
+    before = tree(project / "site")
+    (project / "content" / name).write_text(text, encoding="utf-8")
+    result = run_cli(project)
+    assert result.returncode == 1
+    line = next(l for l in result.stderr.splitlines() if where in l)
+    assert what in line and " — " in line, result.stderr  # what is wrong — what to do
+    assert tree(project / "site") == before
+
+
+def test_two_files_claiming_one_article_is_an_error(tmp_path):
+    project = make_project(tmp_path / "p", {})
+    content = project / "content"
+    content.mkdir()
+    (content / "a.en.md").write_text("---\ntitle: A\n---\nA.\n", encoding="utf-8")
+    (content / "b.en.md").write_text("---\ntitle: B\ntranslation_key: a\n---\nB.\n", encoding="utf-8")
+    with pytest.raises(DiglotError) as err:
+        build(Options(project=project))
+    assert "content/b.en.md:3" in str(err.value) and "content/a.en.md" in str(err.value)
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = make_project(tmp_path / "a"), make_project(tmp_path / "b")
+    build(Options(project=first))
+    time.sleep(1.1)  # a build timestamp, if any leaked into output, would now differ
+    build(Options(project=second))
+    assert tree(first / "site") == tree(second / "site")
+    assert tree(first / "content") == tree(second / "content")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_interrupted_build_leaves_previous_site(tmp_path, sig):
+    seeds = {f"{i:03d}.txt": f"Headline number {i}\n\n{LONG_PARAGRAPH * 40}\n\nClosing {i}.".encode()
+             for i in range(150)}
+    project = make_project(tmp_path / "p", seeds)
+    assert run_cli(project).returncode == 0
+    before = tree(project / "site")
+    for path in (project / "content").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Geneva", "Lausanne"), encoding="utf-8")
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(project), "--quiet"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        after = tree(project / "site")
+        assert after == before or all("Lausanne" in p.read_text("utf-8") or "Geneva" not in p.read_text("utf-8")
+                                      for p in (project / "site" / "en").glob("*/index.html"))
+        before = after
+    assert run_cli(project).returncode == 0
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site")]
+    assert not leftovers
