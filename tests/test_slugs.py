@@ -1,0 +1,27 @@
+"""Slugs are safe, non-empty and stable for any title."""
+from hypothesis import given, strategies as st
+
+from diglot.slugs import claim_slug, is_safe_slug, slugify
+
+
+@given(st.text())
+def test_any_title_gives_a_safe_non_empty_stable_slug(title):
+    slug = slugify(title, "seed.txt")
+    assert is_safe_slug(slug) and len(slug) <= 60
+    assert slugify(title, "seed.txt") == slug
+
+
+def test_readable_slugs():
+    assert slugify("China’s state security authorities warn") == "chinas-state-security-authorities-warn"
+    assert slugify("../../etc/passwd / Événement à Paris") == "etc-passwd-evenement-a-paris"
+    assert slugify("Une loi sur l'été") == "une-loi-sur-lete"
+
+
+def test_symbols_only_title_falls_back_to_seed_hash():
+    assert slugify("«  »  ///", "a.txt") != slugify("«  »  ///", "b.txt")
+    assert slugify("«  »  ///", "a.txt").startswith("article-")
+
+
+def test_claimed_slugs_get_numbered():
+    taken = {"news"}
+    assert [claim_slug("news", taken), claim_slug("news", taken)] == ["news-2", "news-3"]
