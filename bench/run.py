@@ -220,7 +220,8 @@ def describe_setup(pairs: int, runs: int, key: dict) -> str:
 
 def describe_problems(tools: list[Tool]) -> list[str]:
     """Return one line for each tool that could not be measured fully."""
-    return [f"{tool.name}: not available ({tool.problem})" for tool in tools if tool.problem]
+    return [f"{tool.name}: {'incomplete' if tool.runs else 'not available'} ({tool.problem})"
+            for tool in tools if tool.problem]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
