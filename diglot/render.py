@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -9,7 +10,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from .config import Config
-from .site import Article, Site, Version
+from .feeds import atom_time, feed_entries, feed_updated, sitemap_urls
+from .site import Article, Section, Site, Version
 from .text import format_date, iso_date
 from .typography import typeset
 
@@ -35,18 +37,27 @@ class Page:
 
 
 def load_strings(layouts: Path, languages: tuple[str, ...]) -> dict[str, dict]:
-    """Interface strings, one YAML file per language under layouts/strings/."""
-    return {lang: yaml.safe_load((layouts / "strings" / f"{lang}.yaml").read_text(encoding="utf-8"))
+    """Interface strings, one YAML file per language under layouts/strings/, typeset in that language."""
+    return {lang: typeset_strings(yaml.safe_load((layouts / "strings" / f"{lang}.yaml").read_text(encoding="utf-8")),
+                                  lang)
             for lang in languages}
+
+
+def typeset_strings(value, lang: str):
+    """Every string of a strings file with its language's typography (French spaces before ':' and '?')."""
+    if isinstance(value, dict):
+        return {key: typeset_strings(item, lang) for key, item in value.items()}
+    return typeset(value, lang) if isinstance(value, str) else value
 
 
 def make_environment(layouts: Path, config: Config) -> Environment:
     """A Jinja2 environment with autoescape on and diglot's filters."""
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=select_autoescape(["html", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(typeset=typeset, date=format_date, isodate=iso_date)
+    env.filters.update(typeset=typeset, date=format_date, isodate=iso_date, atomtime=atom_time)
     env.globals.update(config=config, strings=load_strings(layouts, config.languages),
-                       absolute=config.absolute_url, segmented=segmented_body)
+                       absolute=config.absolute_url, segmented=segmented_body, plain_body=plain_body,
+                       section_label=partial(section_label, config.sections), section_url=section_url)
     return env
 
 
@@ -59,6 +70,49 @@ def segmented_body(blocks, numbers) -> Markup:
         cut = len(block.tag) + 1
         out.append(block.html[:cut] + attrs + block.html[cut:])
     return Markup("\n".join(out))
+
+
+def plain_body(blocks) -> str:
+    """The body's HTML as a plain string, so an XML template escapes it (Atom type="html")."""
+    return "\n".join(block.html for block in blocks)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the side-by-side view: segment N's blocks in the reader's and the other language."""
+
+    number: int
+    mine: Markup
+    theirs: Markup
+
+
+def parallel_rows(article: Article, lang: str, other: str) -> list[Row]:
+    """Pair the blocks of two languages by segment number, in reading order."""
+    def grouped(code: str) -> dict[int, list[str]]:
+        groups: dict[int, list[str]] = {}
+        for block, n in zip(article.versions[code].blocks, article.segments[code]):
+            groups.setdefault(n, []).append(block.html)
+        return groups
+
+    mine, theirs = grouped(lang), grouped(other)
+    return [Row(n, Markup("\n".join(mine.get(n, ()))), Markup("\n".join(theirs.get(n, ()))))
+            for n in sorted(set(mine) | set(theirs))]
+
+
+def section_key(name: str) -> str:
+    """A section name compared loosely: case, no-break spaces and runs of spaces do not matter."""
+    return " ".join(name.replace("\u00a0", " ").split()).casefold()
+
+
+def section_label(sections: dict, name: str, lang: str) -> str:
+    """The section's name in lang when site.yaml translates it, else as the seeds write it."""
+    names = next((v for k, v in sections.items() if section_key(str(k)) == section_key(name)), None)
+    return str(names.get(lang) or name) if isinstance(names, dict) else name
+
+
+def section_url(section: Section, lang: str) -> str:
+    """Site-relative URL of a section's listing."""
+    return f"{lang}/section/{section.slug}/"
 
 
 def article_page(version: Version, article: Article, suffix: str = "") -> Page:
@@ -89,20 +143,73 @@ class PageJob:
 
 def plan_pages(site: Site, config: Config) -> list[PageJob]:
     """Every page of the site, in a stable order; nothing is rendered here."""
+    jobs = article_jobs(site) + parallel_jobs(site) + listing_jobs(site, config) + feed_jobs(site, config)
     everything = tuple(a.fingerprint for a in site.articles)
-    jobs = [PageJob("article.html", article_page(version, article), {"article": article, "version": version},
-                    (article.fingerprint,))
-            for article in site.articles for version in article.versions.values()]
-    for page in language_pages("", config).values():
-        jobs.append(PageJob("listing.html", page, {"articles": site.articles, "heading": None}, everything))
-    for section in site.sections:
-        shown = tuple(a.fingerprint for a in section.articles)
-        for page in language_pages(f"section/{section.slug}/", config).values():
-            jobs.append(PageJob("listing.html", page, {"articles": section.articles, "heading": section.name}, shown))
     home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
     jobs.append(PageJob("home.html", home, {"site": site}, everything))
     jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
+    return jobs + site_index_jobs(jobs, config, everything)
+
+
+def article_jobs(site: Site) -> list[PageJob]:
+    """One page per language version of every article, linking its section."""
+    section_of = sections_by_article(site)
+    return [PageJob("article.html", article_page(version, article),
+                    {"article": article, "version": version, "section": section_of.get(article.key)},
+                    (article.fingerprint,))
+            for article in site.articles for version in article.versions.values()]
+
+
+def sections_by_article(site: Site) -> dict[str, Section]:
+    """Each article's section, by article key."""
+    return {article.key: section for section in site.sections for article in section.articles}
+
+
+def parallel_jobs(site: Site) -> list[PageJob]:
+    """A side-by-side view per language of every translated article, the reader's language first."""
+    jobs, section_of = [], sections_by_article(site)
+    for article in site.articles:
+        for version in article.versions.values():
+            other = article.other(version.lang)
+            if other:
+                context = {"article": article, "version": version, "other": other,
+                           "section": section_of.get(article.key),
+                           "rows": parallel_rows(article, version.lang, other.lang)}
+                jobs.append(PageJob("parallel.html", article_page(version, article, "parallel/"), context,
+                                    (article.fingerprint,)))
     return jobs
+
+
+def listing_jobs(site: Site, config: Config) -> list[PageJob]:
+    """The latest-articles listing and every section's listing, in every language."""
+    everything = tuple(a.fingerprint for a in site.articles)
+    common = {"sections": site.sections}
+    jobs = [PageJob("listing.html", page, {**common, "articles": site.articles, "section": None}, everything)
+            for page in language_pages("", config).values()]
+    for section in site.sections:
+        for page in language_pages(f"section/{section.slug}/", config).values():
+            jobs.append(PageJob("listing.html", page, {**common, "articles": section.articles, "section": section},
+                                everything))  # the sections menu lists every section, so all articles count
+    return jobs
+
+
+def feed_jobs(site: Site, config: Config) -> list[PageJob]:
+    """An Atom feed per language, full content, newest first."""
+    everything = tuple(a.fingerprint for a in site.articles)
+    jobs = []
+    for lang in config.languages:
+        entries = feed_entries(site, lang)
+        context = {"entries": entries, "updated": feed_updated(entries)}
+        jobs.append(PageJob("feed.xml", Page(f"{lang}/feed.xml", lang), context, everything))
+    return jobs
+
+
+def site_index_jobs(jobs: list[PageJob], config: Config, everything: tuple[str, ...]) -> list[PageJob]:
+    """sitemap.xml listing every HTML page with its hreflang alternates, and robots.txt pointing at it."""
+    pages = [job.page for job in jobs if job.template.endswith(".html") and job.template != "404.html"]
+    lang = config.default_language
+    return [PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": sitemap_urls(pages, lang)}, everything),
+            PageJob("robots.txt", Page("robots.txt", lang), {}, ())]
 
 
 def render_page(env: Environment, job: PageJob) -> bytes:

@@ -1,5 +1,6 @@
 /* diglot reading behaviour: remember the reader's language, keep their place across
-   languages and views, send the home page to the reader's language. No dependencies. */
+   languages and views, peek at one paragraph's translation, send the home page to the
+   reader's language. No dependencies. */
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -43,6 +44,98 @@
     if (best) { best.scrollIntoView(); }
   }
 
+  /* Paragraph peek: the other language's page is fetched once, on the first peek, and its
+     [data-seg] blocks are copied beside ours; nothing of it is embedded in this page. */
+  var fetched = {};
+
+  function otherPage(url) {
+    if (!fetched[url]) {
+      fetched[url] = window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      }).then(function (text) {
+        return new DOMParser().parseFromString(text, "text/html");
+      });
+      fetched[url].catch(function () { delete fetched[url]; });  /* let a later peek retry */
+    }
+    return fetched[url];
+  }
+
+  /* Copies of segment n's blocks from the other page, without ids or segment numbers. */
+  function translatedBlocks(doc, n) {
+    var found = doc.querySelectorAll('.article-body [data-seg="' + n + '"]');
+    return Array.prototype.map.call(found, function (block) {
+      var copy = document.importNode(block, true);
+      copy.removeAttribute("id");
+      copy.removeAttribute("data-seg");
+      return copy;
+    });
+  }
+
+  /* The last block of segment n on this page: the peek goes after it. */
+  function lastBlockOf(body, n) {
+    var blocks = body.querySelectorAll('[data-seg="' + n + '"]');
+    return blocks[blocks.length - 1];
+  }
+
+  function fillPeek(panel, body, n) {
+    otherPage(body.getAttribute("data-peek-from")).then(function (doc) {
+      var blocks = translatedBlocks(doc, n);
+      if (!blocks.length) {
+        panel.appendChild(note(body.getAttribute("data-peek-missing")));
+      }
+      blocks.forEach(function (block) { panel.appendChild(block); });
+    }, function () {
+      panel.appendChild(note(body.getAttribute("data-peek-error")));
+    });
+  }
+
+  /* A message in the page's own language, inside a panel that is in the other language. */
+  function note(text) {
+    var p = document.createElement("p");
+    p.className = "peek-note";
+    p.lang = html.lang;
+    p.textContent = text;
+    return p;
+  }
+
+  function togglePeek(button, body) {
+    var n = button.getAttribute("data-peek-seg");
+    var panel = document.getElementById("peek-" + n);
+    var open = button.getAttribute("aria-expanded") !== "true";
+    if (!panel) {
+      panel = document.createElement("div");
+      panel.className = "peek";
+      panel.id = "peek-" + n;
+      panel.lang = body.getAttribute("data-peek-lang");
+      lastBlockOf(body, n).insertAdjacentElement("afterend", panel);
+      fillPeek(panel, body, n);
+    }
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+  }
+
+  /* A small button at the end of the first block of every segment. */
+  function addPeekButtons(body) {
+    var code = body.getAttribute("data-peek-code");
+    var label = code + " — " + body.getAttribute("data-peek-show");
+    body.querySelectorAll("[data-seg][id]").forEach(function (block) {
+      var n = block.getAttribute("data-seg");
+      var host = /^(UL|OL)$/.test(block.tagName) && block.lastElementChild ? block.lastElementChild : block;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "peek-button";
+      button.textContent = code;
+      button.setAttribute("aria-label", label);
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", "peek-" + n);
+      button.setAttribute("data-peek-seg", n);
+      button.addEventListener("click", function () { togglePeek(button, body); });
+      host.appendChild(document.createTextNode(" "));
+      host.appendChild(button);
+    });
+  }
+
   /* The remembered choice, else the first of the browser's languages that the site has. */
   function chooseHomeLanguage() {
     var choice = remembered();
@@ -67,4 +160,6 @@
   document.addEventListener("click", keepPlace);
   window.addEventListener("hashchange", landOnSegment);
   landOnSegment();
+  var peekable = document.querySelector(".article-body[data-peek-from]");
+  if (peekable && window.fetch && window.DOMParser) { addPeekButtons(peekable); }
 }());
