@@ -86,9 +86,33 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace out_dir with exactly these files; on any failure the previous out_dir is untouched."""
+def holds_exactly(root: Path, files: dict[str, bytes]) -> bool:
+    """True when root already holds these files and nothing else (a no-change rebuild)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        if any(os.path.islink(os.path.join(folder, d)) for d in dirs):
+            return False
+        found += [os.path.relpath(os.path.join(folder, n), root).replace(os.sep, "/") for n in names]
+    if len(found) != len(files) or any(name not in files for name in found):
+        return False
+    return all(same_bytes(root / rel, data) for rel, data in files.items())
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """True when path is a regular file holding exactly data."""
+    try:
+        return path.lstat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_site(files: dict[str, bytes], out_dir: Path) -> bool:
+    """Replace out_dir with exactly these files; on any failure the previous out_dir is untouched.
+
+    Returns False when out_dir already held exactly these files (nothing was written)."""
     out_dir = out_dir.resolve()
+    if out_dir.is_dir() and holds_exactly(out_dir, files):
+        return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     temp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
@@ -99,3 +123,4 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    return True

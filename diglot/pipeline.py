@@ -1,20 +1,27 @@
-"""The build, top to bottom: import seeds, load content, model, render, index, write."""
+"""The build, top to bottom: import seeds, load content, model, render, index, write.
+
+Every costly step goes through the build cache (diglot/cache.py), keyed by what it reads,
+so a rebuild redoes only what an edit touched.
+"""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .align import align_paragraphs
+from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config, load_config
-from .content import apply_import, load_documents, plan_import, read_existing
+from .content import Document, apply_import, load_documents, plan_import, read_existing
 from .errors import DiglotError, Problem, Report
 from .output import write_site
 from .pairing import pair_drafts
-from .render import make_environment, render_site
+from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, build_search_files
 from .seeds import SeedError, read_seed
 from .site import Site, build_site
-from .text import format_date
+from .text import format_date, render_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 LUNR_FILES = {
@@ -38,13 +45,16 @@ class Options:
     strict: bool = False
     import_seeds: bool = True
     write: bool = True
+    cache: Path | None = None
+    use_cache: bool = True
 
     def resolved(self) -> "Options":
         """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
         p = self.project
         layouts = self.layouts or (p / "layouts" if (p / "layouts").is_dir() else REPO / "layouts")
         return replace(self, config=self.config or p / "site.yaml", seeds=self.seeds or p / "seeds",
-                       content=self.content or p / "content", layouts=layouts, output=self.output or p / "site")
+                       content=self.content or p / "content", layouts=layouts, output=self.output or p / "site",
+                       cache=self.cache or p / ".cache")
 
 
 @dataclass
@@ -58,10 +68,40 @@ class Summary:
     decisions: tuple[str, ...] = ()
     report: Report = field(default_factory=Report)
     seconds: float = 0.0
+    rendered: int = 0  # pages rendered this time; the others came from the cache
 
 
-def import_step(options: Options, report: Report) -> tuple[str, ...]:
-    """Read every seed, pair them, write content files that are new or stale; return pairing decisions."""
+SEED_LINE = re.compile(r"^seed(?:_sha256)?: .*$", re.M)
+
+
+def import_signature(seeds: Path, existing: dict[str, str]) -> str:
+    """What an import's outcome depends on: the seeds' names, sizes and times, and each content
+    file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(seeds.iterdir())] \
+        if seeds.is_dir() else []
+    lines = [(name, SEED_LINE.findall(text[:4000])) for name, text in sorted(existing.items())]
+    return digest(stats, lines)
+
+
+def import_step(options: Options, report: Report, table: Table) -> tuple[str, ...]:
+    """Import seeds into content/, or replay the last import's outcome when nothing it reads changed."""
+    existing = read_existing(options.content)
+    replay = table.get(import_signature(options.seeds, existing))
+    if replay is MISSING:
+        replay, written = run_import(options, existing)
+        report.notes.extend(written.notes)  # "imported …" is news once, not on every replay
+        table.put(import_signature(options.seeds, read_existing(options.content)), replay)
+    decisions, found = replay
+    report.warnings.extend(found.warnings)
+    report.notes.extend(found.notes)
+    return decisions
+
+
+def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report]:
+    """Read every seed, pair them, write content files that are new or stale.
+
+    Returns (pairing decisions, what a replay repeats) and the notes of files written."""
+    found, written = Report(), Report()
     drafts = []
     for path in sorted(options.seeds.iterdir()) if options.seeds.is_dir() else ():
         if path.name.startswith(".") or not path.is_file():
@@ -69,15 +109,50 @@ def import_step(options: Options, report: Report) -> tuple[str, ...]:
         try:
             draft = read_seed(path)
         except SeedError as exc:
-            report.warn(f"seeds/{path.name}", exc.reason)
+            found.warn(f"seeds/{path.name}", exc.reason)
             continue
         drafts.append(draft)
         for note in draft.notes:
-            report.note(f"seeds/{path.name}: {note}")
+            found.note(f"seeds/{path.name}: {note}")
     pairing = pair_drafts(drafts)
-    existing = read_existing(options.content)
-    apply_import(plan_import(pairing, existing), options.content, existing, report)
-    return tuple(pairing.decisions)
+    apply_import(plan_import(pairing, existing), options.content, existing, written)
+    found.warnings.extend(written.warnings)
+    written.warnings = []
+    return (tuple(pairing.decisions), found), written
+
+
+def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
+    """The site model, with Markdown rendering and paragraph alignment memoized by their inputs."""
+    render = cache.table("blocks").memoize(render_blocks, lambda markdown, lang: digest(lang, markdown))
+    align = cache.table("alignments").memoize(
+        align_paragraphs, lambda left, right: digest(len(left), *left, *right))
+    return build_site(config, documents, report, render=render, align=align)
+
+
+def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple[dict[str, bytes], int]:
+    """Render every planned page, reusing the bytes of pages whose inputs, layouts and config did
+    not change; returns the pages and how many were rendered."""
+    env = make_environment(layouts, config)
+    salt = digest(tree_digest(layouts), repr(config))
+    pages, rendered = {}, 0
+    for job in plan_pages(site, config):
+        key = digest(salt, job.template, repr(job.page), *job.inputs)
+        data = table.get(key)
+        if data is MISSING:
+            data, rendered = table.put(key, render_page(env, job)), rendered + 1
+        pages[job.page.path] = data
+    return pages, rendered
+
+
+def search_step(site: Site, config: Config, table: Table) -> dict[str, bytes]:
+    """Every language's search files, rebuilt only for a language whose documents changed."""
+    files = {}
+    for lang in config.languages:
+        docs = search_docs(site, lang)
+        key = digest(lang, repr(docs))
+        found = table.get(key)
+        files.update(table.put(key, build_search_files(lang, docs)) if found is MISSING else found)
+    return files
 
 
 def search_docs(site: Site, lang: str) -> list[SearchDoc]:
@@ -104,25 +179,34 @@ def collect_assets(layouts: Path) -> dict[str, bytes]:
     return files
 
 
-def build(options: Options) -> Summary:
-    """Run the whole build; nothing is written to the output until everything has succeeded."""
+def open_cache(options: Options) -> BuildCache:
+    """The project's build cache (.cache/), or an in-memory one when caching is off."""
+    return BuildCache(options.cache if options.use_cache else None)
+
+
+def build(options: Options, cache: BuildCache | None = None) -> Summary:
+    """Run the whole build; nothing is written to the output until everything has succeeded.
+
+    cache: the dev server passes the same one to every build (warm, in memory)."""
     started = time.perf_counter()
     options = options.resolved()
+    cache = cache or open_cache(options)
+    cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     summary = Summary(languages=config.languages)
     if options.import_seeds:
-        summary.decisions = import_step(options, summary.report)
+        summary.decisions = import_step(options, summary.report, cache.table("import"))
     documents = load_documents(options.content)
-    site = build_site(config, documents, summary.report)
-    files = render_site(site, config, make_environment(options.layouts, config))
+    site = model_step(config, documents, summary.report, cache)
+    files, summary.rendered = pages_step(site, config, options.layouts, cache.table("pages"))
     summary.pages = len(files)
-    for lang in config.languages:
-        files.update(build_search_files(lang, search_docs(site, lang)))
+    files.update(search_step(site, config, cache.table("search")))
     files.update(collect_assets(options.layouts))
     if options.strict and summary.report.warnings:
         raise DiglotError(*summary.report.warnings)
     if options.write:
         write_site(files, options.output)
+    cache.commit()
     summary.articles, summary.files = len(site.articles), len(files)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -1,0 +1,155 @@
+"""The build cache under .cache/: memo tables keyed by content hashes, safe to lose or corrupt.
+
+Every table file carries the cache format and a hash of diglot's code and libraries, plus a
+checksum of its payload; anything that does not match is ignored, so a stale or damaged
+cache costs time, never a wrong site. A build keeps only the entries it used, so the cache
+does not grow with deleted articles.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+FORMAT = 1
+MAGIC = b"diglot-cache\n"
+# Libraries whose output ends up in site/: a new version may change a byte.
+LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
+MISSING = object()
+
+
+def digest(*parts: Any) -> str:
+    """Hex sha256 of parts, each length-prefixed so ('ab', 'c') and ('a', 'bc') differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(root: Path, pattern: str = "*") -> str:
+    """Hash of the relative path and bytes of every file matching pattern under root."""
+    parts: list[Any] = []
+    for path in sorted(root.rglob(pattern)) if root.is_dir() else ():
+        if path.is_file():
+            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def library_versions() -> list[str]:
+    """Installed versions of the libraries that shape the output."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}==none")
+    return versions
+
+
+def code_version() -> str:
+    """Hash of diglot's own source, the Python version and the libraries' versions."""
+    package = Path(__file__).resolve().parent
+    return digest(tree_digest(package, "*.py"), sys.version, *library_versions())
+
+
+class Table:
+    """One memo table: the entries found on disk, and the ones this build used."""
+
+    def __init__(self, entries: dict[str, Any]):
+        self.entries = entries
+        self.used: dict[str, Any] = {}
+        self.changed = False  # something was added: the file on disk is out of date
+
+    def get(self, key: str) -> Any:
+        """The value stored under key, or MISSING; a hit counts as used."""
+        value = self.entries.get(key, MISSING)
+        if value is not MISSING:
+            self.used[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> Any:
+        """Store value under key and return it."""
+        self.entries[key] = self.used[key] = value
+        self.changed = True
+        return value
+
+    def memoize(self, function: Callable, key_of: Callable[..., str]) -> Callable:
+        """function, answered from this table when key_of(arguments) was seen before."""
+        def memoized(*args):
+            key = key_of(*args)
+            value = self.get(key)
+            return self.put(key, function(*args)) if value is MISSING else value
+        return memoized
+
+
+class BuildCache:
+    """Named memo tables, read lazily from a directory and written back atomically.
+
+    Kept in memory between builds by the dev server (the warm cache); directory=None
+    keeps it in memory only.
+    """
+
+    def __init__(self, directory: Path | None, version: str | None = None):
+        self.directory = directory
+        self.version = version or code_version()
+        self.tables: dict[str, Table] = {}
+
+    def table(self, name: str) -> Table:
+        """The table called name, loaded from disk the first time it is asked for."""
+        if name not in self.tables:
+            entries = read_table(self.path(name), self.version) if self.directory else {}
+            self.tables[name] = Table(entries)
+        return self.tables[name]
+
+    def path(self, name: str) -> Path:
+        """Where a table lives on disk."""
+        return self.directory / f"{name}.v{FORMAT}.pickle"
+
+    def begin(self) -> None:
+        """Start a build: nothing is used yet (entries stay available)."""
+        for table in self.tables.values():
+            table.used, table.changed = {}, False
+
+    def commit(self) -> None:
+        """After a successful build: keep only what it used, in memory and on disk."""
+        for name, table in self.tables.items():
+            if not table.changed and len(table.used) == len(table.entries):
+                continue  # the file already holds exactly these entries
+            table.entries = dict(table.used)
+            if self.directory:
+                write_table(self.path(name), self.version, table.entries)
+
+
+def read_table(path: Path, version: str) -> dict[str, Any]:
+    """A table's entries, or {} when the file is missing, stale or damaged in any way."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(MAGIC):
+            return {}
+        line, _, payload = data[len(MAGIC):].partition(b"\n")
+        stamp, _, expected = line.partition(b" ")
+        if stamp.decode() != version or expected.decode() != hashlib.sha256(payload).hexdigest():
+            return {}
+        entries = pickle.loads(payload)  # our own file, checked above; never a downloaded one
+        return entries if isinstance(entries, dict) else {}
+    except Exception:  # any damage at all means: no cache
+        return {}
+
+
+def write_table(path: Path, version: str, entries: dict[str, Any]) -> None:
+    """Write a table atomically (temp file + rename); a failure leaves no cache, not a bad one."""
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    line = f"{version} {hashlib.sha256(payload).hexdigest()}\n".encode()
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_bytes(MAGIC + line + payload)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
