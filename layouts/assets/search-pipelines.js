@@ -159,6 +159,20 @@
     return pipeline(lunr, lang, false).run(lunr.tokenizer(text)).map(String);
   }
 
+  // A word as the index spells it before stemming, for prefix (term*) clauses:
+  // lunr skips the pipeline for wildcard terms, so "Sécu" must become "secu" here.
+  function prefixTerm(lang, word) {
+    var term = trimTerm(word.toLowerCase());
+    term = lang === 'fr' ? stripElisions(term) : stripPossessive(term);
+    return foldTerm(term);
+  }
+
+  // A wildcard term the reader typed ("Sécu*", "l'espion*"), folded like the index.
+  function foldWildcard(lang, term) {
+    term = term.toLowerCase();
+    return foldTerm(lang === 'fr' ? stripElisions(term) : term);
+  }
+
   function loadIndex(lunr, serialized) {
     register(lunr);
     return lunr.Index.load(typeof serialized === 'string' ? JSON.parse(serialized) : serialized);
@@ -170,6 +184,8 @@
     configure: configure,
     pipeline: pipeline,
     terms: terms,
+    prefixTerm: prefixTerm,
+    foldWildcard: foldWildcard,
     loadIndex: loadIndex
   };
 }(typeof window !== 'undefined' ? window : this));

@@ -1,0 +1,394 @@
+/*
+ * diglot search box: results as the reader types, from the lunr indexes in search/.
+ *
+ * Nothing heavy loads with the page: on the box's first focus the lunr scripts
+ * and the reader's language's index download in parallel, and the index is
+ * parsed once. The other language loads only when the reader asks for it.
+ * Plain ES2017, no modules: pages allow only script files from their own site.
+ */
+(function () {
+  'use strict';
+
+  var form = document.querySelector('[data-search]');
+  if (!form || !window.fetch || !window.Promise) {
+    return;
+  }
+  var root = document.documentElement.getAttribute('data-root') || '';
+  var input = form.querySelector('.search-input');
+  var otherBox = form.querySelector('[data-search-other]');
+  var status = form.querySelector('.search-status');
+  var panel = form.querySelector('.search-panel');
+  var summary = form.querySelector('.search-summary');
+  var list = form.querySelector('.search-results');
+  var pageLang = form.getAttribute('data-lang');
+  var otherLangs = (form.getAttribute('data-other-langs') || '').split(' ').filter(Boolean);
+  // Scripts download in parallel but run in this order (each needs the one before).
+  var SCRIPTS = ['assets/lunr/lunr.min.js', 'assets/lunr/lunr.stemmer.support.js',
+    'assets/lunr/lunr.fr.js', 'assets/search-pipelines.js'];
+  var SHOWN = 10;
+  // At most one search per this many ms while typing fast; an isolated key searches at once.
+  var THROTTLE_MS = 60;
+  // Shorter prefixes would expand to most of the index and add little.
+  var MIN_PREFIX = 2;
+  var PREFIX_BOOST = 0.2;
+  // lunr's query syntax characters, replaced by spaces when its parser rejects the input.
+  var QUERY_SYNTAX = /[\s\-:~^*+\\/]+/;
+  // Splits like lunr's tokenizer, keeping the separators so text can be rebuilt.
+  var WORD_SPLIT = /([\s\-]+)/;
+  var EDGE_PUNCTUATION = /^([^0-9A-Za-z\u00c0-\u024f]*)(.*?)([^0-9A-Za-z\u00c0-\u024f]*)$/;
+
+  var scripts = null;
+  var indexes = {};
+  var active = -1;
+  var lastRun = 0;
+  var timer = null;
+  var generation = 0;
+
+  /* Loads one classic script; async=false keeps execution in insertion order. */
+  function loadScript(path) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement('script');
+      el.src = root + path;
+      el.async = false;
+      el.onload = resolve;
+      el.onerror = function () { reject(new Error('could not load ' + path)); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function loadScripts() {
+    if (!scripts) {
+      scripts = Promise.all(SCRIPTS.map(loadScript));
+    }
+    return scripts;
+  }
+
+  function fetchJson(path) {
+    return fetch(root + path, { credentials: 'same-origin' }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(path + ': HTTP ' + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  /* One language's index and documents, fetched alongside the scripts and parsed once. */
+  function loadLanguage(lang) {
+    if (!indexes[lang]) {
+      indexes[lang] = Promise.all([
+        loadScripts(),
+        fetchJson('search/' + lang + '.index.json'),
+        fetchJson('search/' + lang + '.docs.json')
+      ]).then(function (parts) {
+        return {
+          lang: lang,
+          index: window.diglotSearchPipelines.loadIndex(window.lunr, parts[1]),
+          docs: parts[2],
+          pipeline: window.diglotSearchPipelines.pipeline(window.lunr, lang, false),
+          words: new Map()
+        };
+      });
+      indexes[lang].catch(function () { delete indexes[lang]; });
+    }
+    return indexes[lang];
+  }
+
+  function searchedLangs() {
+    return [pageLang].concat(otherBox && otherBox.checked ? otherLangs : []);
+  }
+
+  /* A trailing-wildcard twin of a plain term, so "espion" also finds "espionnage". */
+  function prefixClause(query, lang, word, fields, boost) {
+    var prefix = window.diglotSearchPipelines.prefixTerm(lang, word);
+    if (prefix.length >= MIN_PREFIX) {
+      query.clause({
+        term: prefix, fields: fields, boost: boost * PREFIX_BOOST, usePipeline: false,
+        wildcard: window.lunr.Query.wildcard.TRAILING, presence: window.lunr.Query.presence.OPTIONAL
+      });
+    }
+  }
+
+  /* Keeps what lunr's parser made of the input, folds typed wildcards, adds prefix twins. */
+  function parsedQuery(lang, text) {
+    return function (query) {
+      new window.lunr.QueryParser(text, query).parse();
+      var parsed = query.clauses;
+      query.clauses = [];
+      parsed.forEach(function (clause) {
+        if (!clause.usePipeline) {
+          clause.term = window.diglotSearchPipelines.foldWildcard(lang, clause.term);
+          if (clause.term.replace(/\*/g, '').length >= MIN_PREFIX) {
+            query.clauses.push(clause);
+          }
+          return;
+        }
+        query.clauses.push(clause);
+        if (clause.presence === window.lunr.Query.presence.OPTIONAL && !clause.editDistance) {
+          prefixClause(query, lang, clause.term, clause.fields, clause.boost);
+        }
+      });
+    };
+  }
+
+  /* For input lunr's parser rejects ("titre:x", "~", URLs): every word as a plain term. */
+  function plainQuery(lang, text) {
+    return function (query) {
+      text.split(QUERY_SYNTAX).filter(Boolean).forEach(function (word) {
+        query.term(word, {});
+        prefixClause(query, lang, word, query.allFields, 1);
+      });
+    };
+  }
+
+  function searchOne(entry, text) {
+    var results;
+    try {
+      results = entry.index.query(parsedQuery(entry.lang, text));
+    } catch (parseError) {
+      try {
+        results = entry.index.query(plainQuery(entry.lang, text));
+      } catch (error) {
+        results = [];
+      }
+    }
+    return results.map(function (result) {
+      return { entry: entry, result: result };
+    });
+  }
+
+  function searchAll(entries, text) {
+    var hits = [];
+    entries.forEach(function (entry) {
+      hits = hits.concat(searchOne(entry, text));
+    });
+    // Stable sort: equal scores keep each index's own order.
+    return hits.sort(function (a, b) { return b.result.score - a.result.score; });
+  }
+
+  /* The index terms a word of a title or snippet stands for (cached: words repeat). */
+  function wordTerms(entry, word) {
+    var terms = entry.words.get(word);
+    if (!terms) {
+      terms = entry.pipeline.run(window.lunr.tokenizer(word)).map(String);
+      entry.words.set(word, terms);
+    }
+    return terms;
+  }
+
+  /* Appends text to a parent, wrapping in <mark> each word whose terms the result matched. */
+  function appendHighlighted(parent, text, entry, matched) {
+    text.split(WORD_SPLIT).forEach(function (piece) {
+      var hit = piece && !WORD_SPLIT.test(piece) && wordTerms(entry, piece).some(function (term) {
+        return matched[term];
+      });
+      if (!hit) {
+        parent.appendChild(document.createTextNode(piece));
+        return;
+      }
+      var parts = EDGE_PUNCTUATION.exec(piece);
+      var mark = document.createElement('mark');
+      mark.textContent = parts[2] || piece;
+      parent.appendChild(document.createTextNode(parts[2] ? parts[1] : ''));
+      parent.appendChild(mark);
+      parent.appendChild(document.createTextNode(parts[2] ? parts[3] : ''));
+    });
+  }
+
+  function span(className, lang) {
+    var el = document.createElement('span');
+    el.className = className;
+    if (lang) {
+      el.lang = lang;
+    }
+    return el;
+  }
+
+  function languageName(lang) {
+    var el = form.querySelector('[data-lang-name="' + lang + '"]');
+    return el ? el.textContent : lang;
+  }
+
+  function resultItem(hit, number) {
+    var doc = hit.entry.docs[hit.result.ref];
+    var matched = hit.result.matchData.metadata;
+    var item = document.createElement('li');
+    var link = document.createElement('a');
+    var title = span('search-title');
+    var meta = span('search-meta');
+    var snippet = span('search-snippet');
+    item.id = 'search-result-' + number;
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', 'false');
+    item.lang = hit.entry.lang;
+    link.href = root + doc.url;
+    link.tabIndex = -1;
+    appendHighlighted(title, doc.title, hit.entry, matched);
+    meta.textContent = doc.date;
+    if (hit.entry.lang !== pageLang) {
+      var label = span('search-lang', pageLang);
+      label.textContent = languageName(hit.entry.lang);
+      meta.appendChild(label);
+    }
+    appendHighlighted(snippet, doc.snippet, hit.entry, matched);
+    link.appendChild(title);
+    link.appendChild(meta);
+    link.appendChild(snippet);
+    item.appendChild(link);
+    return item;
+  }
+
+  function countText(count, text) {
+    if (!count) {
+      return form.getAttribute('data-none').replace('{query}', text);
+    }
+    var template = form.getAttribute(count === 1 ? 'data-count-one' : 'data-count-other');
+    return template.replace('{count}', count.toLocaleString(pageLang));
+  }
+
+  function say(message) {
+    status.textContent = message;
+    summary.textContent = message;
+  }
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    input.setAttribute('aria-expanded', open && list.children.length ? 'true' : 'false');
+    if (!open) {
+      select(-1);
+    }
+  }
+
+  function render(hits, text) {
+    var fragment = document.createDocumentFragment();
+    hits.slice(0, SHOWN).forEach(function (hit, i) {
+      fragment.appendChild(resultItem(hit, i));
+    });
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
+    list.textContent = '';
+    list.appendChild(fragment);
+    say(countText(hits.length, text));
+    setOpen(true);
+    form.dispatchEvent(new CustomEvent('diglot-search-results', { detail: { query: text, count: hits.length } }));
+  }
+
+  function clear() {
+    generation += 1;
+    list.textContent = '';
+    say('');
+    setOpen(false);
+  }
+
+  function run() {
+    var text = input.value.trim();
+    var ticket = ++generation;
+    timer = null;
+    lastRun = Date.now();
+    if (!text) {
+      clear();
+      return;
+    }
+    var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
+    Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
+      clearTimeout(waiting);
+      if (ticket === generation) {
+        render(searchAll(entries, text), text);
+      }
+    }, function () {
+      clearTimeout(waiting);
+      if (ticket === generation) {
+        list.textContent = '';
+        say(form.getAttribute('data-error'));
+        setOpen(true);
+      }
+    });
+  }
+
+  /* Searches at once after a pause, at most every THROTTLE_MS while keys keep coming. */
+  function schedule() {
+    if (timer) {
+      return;
+    }
+    var wait = Math.max(0, lastRun + THROTTLE_MS - Date.now());
+    timer = setTimeout(run, wait);
+  }
+
+  function select(index) {
+    var items = list.children;
+    if (active >= 0 && items[active]) {
+      items[active].setAttribute('aria-selected', 'false');
+    }
+    active = index;
+    if (index < 0 || !items[index]) {
+      active = -1;
+      input.removeAttribute('aria-activedescendant');
+      return;
+    }
+    items[index].setAttribute('aria-selected', 'true');
+    items[index].scrollIntoView({ block: 'nearest' });
+    input.setAttribute('aria-activedescendant', items[index].id);
+  }
+
+  function move(step) {
+    var count = list.children.length;
+    if (!count) {
+      return;
+    }
+    if (panel.hidden) {
+      setOpen(true);
+    }
+    select(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
+  }
+
+  function follow() {
+    var item = list.children[active >= 0 ? active : 0];
+    if (item && !panel.hidden) {
+      window.location.href = item.querySelector('a').href;
+    }
+  }
+
+  function onKey(event) {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      move(event.key === 'ArrowDown' ? 1 : -1);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      follow();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      if (!panel.hidden) {
+        setOpen(false);
+      } else {
+        input.value = '';
+        clear();
+      }
+    }
+  }
+
+  function onFocus() {
+    searchedLangs().forEach(function (lang) { loadLanguage(lang).catch(function () {}); });
+    if (input.value.trim() && list.children.length) {
+      setOpen(true);
+    }
+  }
+
+  function onFocusOut(event) {
+    if (!event.relatedTarget || !form.contains(event.relatedTarget)) {
+      setOpen(false);
+    }
+  }
+
+  form.hidden = false;
+  input.addEventListener('focus', onFocus);
+  input.addEventListener('input', schedule);
+  input.addEventListener('keydown', onKey);
+  form.addEventListener('focusout', onFocusOut);
+  form.addEventListener('submit', function (event) { event.preventDefault(); follow(); });
+  if (otherBox) {
+    otherBox.addEventListener('change', function () {
+      if (input.value.trim()) {
+        run();
+      }
+    });
+  }
+}());
