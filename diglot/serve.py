@@ -1,0 +1,230 @@
+"""The dev server: build, serve site/ on loopback, rebuild once per burst of saves, reload the pages.
+
+One process keeps the build cache warm in memory, so an edit re-renders only what it touches.
+Build errors are printed and shown in the browser as a banner the server adds to every HTML
+page it sends (never written into site/); the server keeps running and the next good build
+clears it. Only files inside site/ are served: '..', encoded dots, absolute paths and
+symlinks that lead outside are refused.
+"""
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+
+from .cache import BuildCache
+from .errors import DiglotError
+from .pipeline import Options, Summary, build, open_cache
+
+POLL_MS = 100  # how often the watched folders are scanned
+QUIET_S = 0.2  # a burst of saves ends after this long without a change: then one rebuild
+RELOAD_SCRIPT = ('<script>(function(){var s=document.createElement("script");'
+                 's.src="/livereload.js?port="+(window.location.port||80);'
+                 'document.head.appendChild(s);})();</script>')
+BANNER_STYLE = ("position:fixed;z-index:2147483647;top:0;left:0;right:0;max-height:60vh;overflow:auto;"
+                "margin:0;padding:1em;background:#7f1d1d;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap")
+
+
+# ---- what is served -------------------------------------------------------------------------
+
+def resolve_request(root: Path, raw_path: str) -> Path | None:
+    """The file under root that a request path names, or None when it must be refused.
+
+    raw_path is the path exactly as sent (still percent-encoded)."""
+    if not raw_path.startswith("/") or raw_path.startswith("//"):
+        return None  # absolute-form targets and '//host/…' paths
+    decoded = unquote(raw_path.split("?", 1)[0], errors="strict")
+    parts = decoded.split("/")[1:]
+    if any(p in (".", "..") or "\\" in p or "\x00" in p for p in parts) or "//" in decoded:
+        return None
+    real_root = root.resolve()
+    target = real_root.joinpath(*[p for p in parts if p])
+    if target.is_dir():
+        target = target / "index.html"
+    real = target.resolve()
+    if real != real_root and real_root not in real.parents:
+        return None  # a symlink that leads outside site/
+    return real
+
+
+def decorate_html(body: bytes, error: str | None) -> bytes:
+    """An HTML page with the live-reload script and, after a failed build, the error banner."""
+    extra = RELOAD_SCRIPT
+    if error:
+        extra += (f'<pre id="diglot-build-error" role="alert" style="{BANNER_STYLE}">'
+                  f"Build failed; showing the last good site.\n\n{html.escape(error)}</pre>")
+    data = extra.encode("utf-8")
+    at = body.rfind(b"</body>")
+    return body[:at] + data + body[at:] if at >= 0 else body + data
+
+
+def error_page(error: str | None) -> bytes:
+    """What a missing page shows: a short notice (with the build error, if any)."""
+    return decorate_html(b"<!doctype html><html><head><meta charset='utf-8'><title>Not found</title>"
+                         b"</head><body><h1>Not found</h1></body></html>", error)
+
+
+class SiteHandler(web.RequestHandler):
+    """Serve files from site/, refusing anything that would leave it."""
+
+    def initialize(self, state: "DevState") -> None:
+        """Keep the server's state (where site/ is, the last build error)."""
+        self.state = state
+
+    def get(self) -> None:
+        """Send the file, with the reload script (and any error banner) in HTML."""
+        self.send(head=False)
+
+    def head(self) -> None:
+        """Like GET, without the body."""
+        self.send(head=True)
+
+    def send(self, head: bool) -> None:
+        """Answer one request: 403 refused, 404 missing, 301 to a folder's '/', else the file."""
+        raw = self.request.uri or ""
+        try:
+            path = resolve_request(self.state.root, raw)
+        except UnicodeDecodeError:
+            path = None
+        if path is None:
+            self.set_status(403)
+            self.finish(b"" if head else b"Forbidden\n")
+            return
+        asked = raw.split("?", 1)[0]
+        if path.name == "index.html" and not asked.endswith(("/", "/index.html")):
+            self.redirect(asked + "/")  # so the page's relative links resolve from its folder
+            return
+        if not path.is_file():
+            self.set_status(404)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(b"" if head else error_page(self.state.error))
+            return
+        body = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body = decorate_html(body, self.state.error)
+        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        self.set_header("Cache-Control", "no-store")  # every reload must show the new build
+        self.finish(b"" if head else body)
+
+
+# ---- watching and rebuilding ----------------------------------------------------------------
+
+def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the watched paths; a change anywhere changes this."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [str(p) for p in paths]
+    while pending:
+        path = pending.pop()
+        try:
+            if os.path.isdir(path):
+                with os.scandir(path) as entries:
+                    pending += [e.path for e in entries if not e.name.startswith(".")]
+            else:
+                st = os.stat(path)
+                found[path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue  # vanished while scanning: the next scan sees the deletion
+    return found
+
+
+def watched_paths(options: Options) -> list[Path]:
+    """What a rebuild depends on: seeds/, content/, layouts/ and site.yaml."""
+    return [options.seeds, options.content, options.layouts, options.config]
+
+
+def describe_error(exc: BaseException) -> str:
+    """The text shown in the terminal and the browser for a failed build."""
+    if isinstance(exc, DiglotError):
+        return "\n".join(f"error: {problem}" for problem in exc.problems)
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def describe_build(summary: Summary) -> str:
+    """One line per rebuild, for the terminal."""
+    warnings = f", {len(summary.report.warnings)} warnings" if summary.report.warnings else ""
+    return (f"rebuilt in {summary.seconds:.2f} s: {summary.rendered} of {summary.pages} pages "
+            f"re-rendered{warnings}")
+
+
+@dataclass
+class DevState:
+    """What the server knows between requests: the project, the warm cache, the last error."""
+
+    options: Options
+    cache: BuildCache
+    root: Path
+    error: str | None = None
+    seen: dict = field(default_factory=dict)
+    changed_at: float | None = None  # when the current burst of saves last changed something
+
+    def rebuild(self) -> None:
+        """Build once; remember (and print) an error instead of stopping."""
+        try:
+            summary = build(self.options, self.cache)
+        except Exception as exc:  # a broken template or a bug must not stop the server
+            self.error = describe_error(exc)
+            print(f"{self.error}\nbuild failed; serving the last good site (fix it and save)",
+                  file=sys.stderr, flush=True)
+            return
+        self.error = None
+        print(describe_build(summary), flush=True)
+
+    def poll(self, now: float) -> bool:
+        """Scan the watched files; rebuild when a burst of changes has gone quiet. True if rebuilt."""
+        current = snapshot(watched_paths(self.options))
+        if current != self.seen:
+            self.seen, self.changed_at = current, now
+            return False
+        if self.changed_at is None or now - self.changed_at < QUIET_S:
+            return False
+        self.changed_at = None
+        self.rebuild()
+        # The build may itself write content/ (imported seeds): not an edit to rebuild for.
+        self.seen = snapshot(watched_paths(self.options))
+        reload_pages()
+        return True
+
+
+def reload_pages() -> None:
+    """Tell every open page (livereload.js over its websocket) to reload."""
+    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except Exception:  # a closed tab: forget it
+            LiveReloadHandler.waiters.discard(waiter)
+
+
+def make_app(state: DevState) -> web.Application:
+    """The routes: livereload's websocket and script, then site/."""
+    return web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r".*", SiteHandler, {"state": state}),
+    ])
+
+
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Build, then serve site/ and rebuild on every change until interrupted; returns the exit code."""
+    options = options.resolved()
+    state = DevState(options, open_cache(options), options.output)
+    state.rebuild()
+    state.seen = snapshot(watched_paths(options))
+    make_app(state).listen(port, address=host)
+    print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    ioloop.PeriodicCallback(lambda: state.poll(time.monotonic()), POLL_MS).start()
+    try:
+        ioloop.IOLoop.current().start()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0

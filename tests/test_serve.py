@@ -1,0 +1,182 @@
+"""The dev server: serves site/ only, rebuilds once per burst of saves, shows build errors, recovers."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from tornado import ioloop, websocket
+
+from conftest import REPO, make_project
+
+SECRET = "top secret, outside site/"
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, what: str, limit: float = 60.0):
+    """Poll condition() until it returns something true; fail after limit seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+class Server:
+    """A running 'build.py serve' child process and what it printed."""
+
+    def __init__(self, project: Path, port: int):
+        self.project, self.port = project, port
+        self.log = project.parent / "serve.log"
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, str(REPO / "build.py"), "serve", "--project", str(project), "--port", str(port)],
+                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+        wait_for(lambda: "serving" in self.output() or self.process.poll() is not None, "the server to start")
+        assert self.process.poll() is None, self.output()
+
+    def output(self) -> str:
+        """Everything the server printed so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, raw_path: str) -> tuple[int, bytes]:
+        """Send a request with the path exactly as given (no normalisation) and return status, body."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.putrequest("GET", raw_path, skip_host=False, skip_accept_encoding=True)
+            conn.endheaders()
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the child process we started."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A dev server on a free port over a project built from the real seeds, with a secret next to site/."""
+    project = make_project(tmp_path / "project")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (project / "secret.txt").write_text(SECRET, encoding="utf-8")
+    running = Server(project, free_port())
+    yield running
+    running.stop()
+
+
+def english_file(project: Path) -> Path:
+    """The English content file the import made of the real seeds."""
+    return next((project / "content").glob("*.en.md"))
+
+
+def english_page(server: Server) -> str:
+    """The English article page's path on the server."""
+    return f"/en/{english_file(server.project).name[:-len('.en.md')]}/"
+
+
+def test_serves_the_built_site_with_the_reload_script(server):
+    status, body = server.get("/en/")
+    assert status == 200
+    assert body.startswith((server.project / "site" / "en" / "index.html").read_bytes().split(b"</body>")[0])
+    assert b"livereload.js" in body
+    assert b"livereload.js" not in (server.project / "site" / "en" / "index.html").read_bytes()
+
+
+def test_a_folder_without_slash_redirects_so_relative_links_work(server):
+    status, _ = server.get("/en")
+    assert status in (301, 302)
+
+
+@pytest.mark.parametrize("raw_path", [
+    "/../secret.txt",
+    "/../../secret.txt",
+    "/en/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/%2e%2e/secret.txt",
+    "/en/%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/..%2fsecret.txt",
+    "/..%5csecret.txt",
+    "//etc/passwd",
+    "/%2fetc%2fpasswd",
+    "/%2Fetc/passwd",
+    "http://127.0.0.1/../secret.txt",
+    "/%ff%fe",
+])
+def test_nothing_outside_site_is_served(server, raw_path):
+    status, body = server.get(raw_path)
+    assert status in (400, 403, 404)
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_a_symlink_leading_out_of_site_is_refused(server):
+    site = server.project / "site"
+    (site / "leak.txt").symlink_to(server.project / "secret.txt")
+    (site / "leakdir").symlink_to(server.project.parent, target_is_directory=True)
+    for raw_path in ("/leak.txt", "/leakdir/secret.txt"):
+        status, body = server.get(raw_path)
+        assert status in (403, 404)
+        assert SECRET.encode() not in body
+
+
+def test_a_burst_of_saves_rebuilds_once_and_the_page_shows_the_last_save(server):
+    path = english_file(server.project)
+    original = path.read_text(encoding="utf-8")
+    before = server.output().count("rebuilt")
+    for n in range(5):  # an editor saving repeatedly, faster than the quiet period
+        path.write_text(original.rstrip("\n") + f" Saved edit number {n}.\n", encoding="utf-8")
+        time.sleep(0.02)
+    wait_for(lambda: b"Saved edit number 4." in server.get(english_page(server))[1], "the edit to show")
+    time.sleep(1.0)  # room for a second, unwanted rebuild to happen
+    assert server.output().count("rebuilt") == before + 1
+    assert b"Saved edit number 3." not in server.get(english_page(server))[1]
+
+
+def test_a_build_error_shows_in_browser_and_terminal_and_fixing_it_recovers(server):
+    path = english_file(server.project)
+    original = path.read_text(encoding="utf-8")
+    site_page = server.project / "site" / "en" / "index.html"
+    good = site_page.read_bytes()
+    path.write_text(original.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    wait_for(lambda: b"diglot-build-error" in server.get("/en/")[1], "the error banner")
+    status, body = server.get("/en/")
+    assert status == 200 and path.name.encode() in body
+    assert path.name in server.output()
+    assert site_page.read_bytes() == good  # the banner is the server's, never written into site/
+    path.write_text(original, encoding="utf-8")
+    wait_for(lambda: b"diglot-build-error" not in server.get("/en/")[1], "the banner to go")
+    assert server.process.poll() is None
+
+
+def test_open_pages_are_told_to_reload_after_a_rebuild(server):
+    path = english_file(server.project)
+
+    async def listen() -> dict:
+        conn = await websocket.websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+        conn.write_message(json.dumps({"command": "hello", "protocols": []}))
+        await conn.read_message()
+        conn.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{server.port}/"}))
+        await ioloop.IOLoop.current().run_in_executor(None, time.sleep, 0.3)  # handshake lands first
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+        return json.loads(await conn.read_message())
+
+    message = ioloop.IOLoop.current().run_sync(listen, timeout=60)
+    assert message["command"] == "reload"
