@@ -133,7 +133,7 @@ def read_table(path: Path, version: str) -> dict[str, Any]:
         if not data.startswith(MAGIC):
             return {}
         line, _, payload = data[len(MAGIC):].partition(b"\n")
-        stamp, _, expected = line.partition(b" ")
+        stamp, _, expected = line.rpartition(b" ")
         if stamp.decode() != version or expected.decode() != hashlib.sha256(payload).hexdigest():
             return {}
         entries = pickle.loads(payload)  # our own file, checked above; never a downloaded one

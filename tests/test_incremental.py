@@ -1,0 +1,111 @@
+"""The build cache: a rebuild with the cache writes the same site/ as a clean build, and skips work."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_project
+from diglot.cache import MISSING, BuildCache
+from diglot.pipeline import Options, build
+
+
+def corpus_seeds(count: int, folder: Path, seed: int = 3) -> dict[str, bytes]:
+    """Seeds of a small synthetic corpus from bench/corpus.py (pairs, singles, merges, splits)."""
+    subprocess.run([sys.executable, str(REPO / "bench" / "corpus.py"), str(count), str(folder), "--seed", str(seed)],
+                   check=True, capture_output=True)
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.txt"))}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root by relative path, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build_of(project: Path, where: Path) -> dict[str, bytes]:
+    """Build a copy of project's inputs from scratch (no cache, no previous site/) and return site/."""
+    shutil.copytree(project, where, ignore=shutil.ignore_patterns("site", ".cache", ".site*"))
+    build(Options(project=where, use_cache=False))
+    return tree(where / "site")
+
+
+def seeds_of(content: Path) -> list[str]:
+    """The seed file names a content file was imported from."""
+    return re.findall(r"^seed: ['\"]?(.+?)['\"]?$", content.read_text(encoding="utf-8"), re.M)
+
+
+@pytest.fixture
+def corpus_project(tmp_path) -> Path:
+    """A built project of 12 synthetic articles, with its own copy of the layouts."""
+    project = make_project(tmp_path / "project", corpus_seeds(12, tmp_path / "corpus"))
+    shutil.copytree(REPO / "layouts", project / "layouts")
+    build(Options(project=project))
+    return project
+
+
+def test_rebuild_after_edits_additions_and_deletions_equals_a_clean_build(corpus_project, tmp_path):
+    project = corpus_project
+    english = sorted((project / "content").glob("*.en.md"))
+    french = sorted((project / "content").glob("*.fr.md"))
+    # edit a body, and a French title
+    english[0].write_text(english[0].read_text(encoding="utf-8") + "\nA sentence added by hand.\n", encoding="utf-8")
+    french[0].write_text(french[0].read_text(encoding="utf-8").replace("title: ", "title: Modifié — ", 1),
+                         encoding="utf-8")
+    # delete an article: its seeds and its content files
+    gone = english[-1]
+    for name in seeds_of(gone):
+        (project / "seeds" / name).unlink()
+    for path in (project / "content").glob(gone.name.replace(".en.md", ".*.md")):
+        path.unlink()
+    # add articles: new seeds from another corpus
+    for name, data in list(corpus_seeds(3, tmp_path / "more", seed=11).items()):
+        (project / "seeds" / f"new-{name}").write_bytes(data)
+    # and a changed interface string
+    strings = project / "layouts" / "strings" / "fr.yaml"
+    strings.write_text(strings.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    build(Options(project=project))
+
+    incremental = tree(project / "site")
+    assert incremental == clean_build_of(project, tmp_path / "clean")
+    slug = gone.name[:-len(".en.md")]
+    assert not any(f"/{slug}/" in f"/{path}" for path in incremental)
+    assert not any(slug.encode() in data for data in incremental.values())
+
+
+def test_a_rebuild_with_no_change_renders_nothing_and_rewrites_nothing(corpus_project):
+    before = {p: p.stat().st_ino for p in (corpus_project / "site").rglob("*") if p.is_file()}
+    summary = build(Options(project=corpus_project))
+    assert summary.rendered == 0
+    assert {p: p.stat().st_ino for p in (corpus_project / "site").rglob("*") if p.is_file()} == before
+
+
+def test_an_edit_re_renders_the_article_its_translation_and_the_pages_that_list_it(corpus_project):
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    summary = build(Options(project=corpus_project))
+    assert 2 <= summary.rendered < summary.pages // 2
+
+
+def test_a_corrupt_or_foreign_cache_never_changes_the_site(corpus_project, tmp_path):
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nChanged after the cache was made.\n",
+                       encoding="utf-8")
+    for n, path in enumerate(sorted((corpus_project / ".cache").iterdir())):
+        data = path.read_bytes()
+        # truncated, flipped byte in the payload, garbage
+        path.write_bytes([data[: len(data) // 2], data[:-10] + bytes([data[-10] ^ 1]) + data[-9:], b"junk"][n % 3])
+    build(Options(project=corpus_project))
+    assert tree(corpus_project / "site") == clean_build_of(corpus_project, tmp_path / "clean")
+
+
+def test_a_cache_made_by_other_code_is_ignored(tmp_path):
+    old = BuildCache(tmp_path, version="older diglot")
+    old.table("pages").put("key", b"stale page")
+    old.commit()
+    assert BuildCache(tmp_path, version="newer diglot").table("pages").get("key") is MISSING
+    assert BuildCache(tmp_path, version="older diglot").table("pages").get("key") == b"stale page"
