@@ -14,12 +14,15 @@
     try { return window.localStorage.getItem(STORE); } catch (e) { return null; }
   }
 
-  /* The segment whose block is at the top of the viewport, or 0 at the very top of the page. */
+  /* The segment whose block is at the top of the viewport (below the sticky toggle bar, which
+     hides what is under it), or 0 at the very top of the page. */
   function currentSegment() {
     var blocks = document.querySelectorAll("[data-seg]");
+    var bar = document.querySelector(".language-toggle");
+    var top = bar ? bar.getBoundingClientRect().bottom : 0;
     if (!blocks.length || window.scrollY < 2) { return 0; }
     for (var i = 0; i < blocks.length; i++) {
-      if (blocks[i].getBoundingClientRect().bottom > 1) { return Number(blocks[i].getAttribute("data-seg")); }
+      if (blocks[i].getBoundingClientRect().bottom > top + 8) { return Number(blocks[i].getAttribute("data-seg")); }
     }
     return Number(blocks[blocks.length - 1].getAttribute("data-seg"));
   }
