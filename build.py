@@ -44,6 +44,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error (exit 1)")
     parser.add_argument("--no-import", action="store_true", help="build from content/ only; ignore seeds/")
     parser.add_argument("--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="ignore and do not write the build cache (DIR/.cache); slower, same output")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
     return parser.parse_args(argv)

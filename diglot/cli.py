@@ -6,12 +6,14 @@ from dataclasses import replace
 
 from .errors import DiglotError
 from .pipeline import Options, Summary, build
+from .progress import Progress
 
 
 def options_from(args) -> Options:
     """Build options from parsed arguments."""
     return Options(project=args.project, output=args.output, layouts=args.layouts, base_url=args.base_url,
-                   strict=args.strict, import_seeds=not args.no_import)
+                   strict=args.strict, import_seeds=not args.no_import,
+                   use_cache=not getattr(args, "no_cache", False))
 
 
 def format_summary(summary: Summary) -> str:
@@ -41,7 +43,7 @@ def run(args) -> int:
     if args.command == "check":
         options = replace(options, write=False)
     try:
-        summary = build(options)
+        summary = build(options, progress=Progress(enabled=None if not args.quiet else False))
     except DiglotError as exc:
         print_errors(exc)
         return 1

@@ -5,8 +5,11 @@ so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from .content import Document, apply_import, load_documents, plan_import, read_e
 from .errors import DiglotError, Problem, Report
 from .output import write_site
 from .pairing import pair_drafts
+from .progress import Progress
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, build_search_files
 from .seeds import SeedError, read_seed
@@ -146,13 +150,22 @@ def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple
 
 def search_step(site: Site, config: Config, table: Table) -> dict[str, bytes]:
     """Every language's search files, rebuilt only for a language whose documents changed."""
-    files = {}
-    for lang in config.languages:
-        docs = search_docs(site, lang)
-        key = digest(lang, repr(docs))
-        found = table.get(key)
-        files.update(table.put(key, build_search_files(lang, docs)) if found is MISSING else found)
-    return files
+    wanted = {lang: search_docs(site, lang) for lang in config.languages}
+    keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
+    missing = [lang for lang in wanted if table.get(keys[lang]) is MISSING]
+    for lang, built in zip(missing, map_on_cores(build_search_files, missing, [wanted[l] for l in missing])):
+        table.put(keys[lang], built)
+    return {path: data for lang in wanted for path, data in table.get(keys[lang]).items()}
+
+
+def map_on_cores(function, *iterables) -> list:
+    """map(function, …) on forked worker processes when there is more than one item and core."""
+    items = list(zip(*iterables))
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(*item) for item in items]
+    workers = min(len(items), os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, *zip(*items)))
 
 
 def search_docs(site: Site, lang: str) -> list[SearchDoc]:
@@ -184,29 +197,40 @@ def open_cache(options: Options) -> BuildCache:
     return BuildCache(options.cache if options.use_cache else None)
 
 
-def build(options: Options, cache: BuildCache | None = None) -> Summary:
+def build(options: Options, cache: BuildCache | None = None, progress: Progress | None = None) -> Summary:
     """Run the whole build; nothing is written to the output until everything has succeeded.
 
-    cache: the dev server passes the same one to every build (warm, in memory)."""
+    cache: the dev server passes the same one to every build (warm, in memory).
+    progress: a bar for the terminal (none by default)."""
     started = time.perf_counter()
     options = options.resolved()
     cache = cache or open_cache(options)
+    progress = progress or Progress(enabled=False)
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     summary = Summary(languages=config.languages)
-    if options.import_seeds:
-        summary.decisions = import_step(options, summary.report, cache.table("import"))
-    documents = load_documents(options.content)
-    site = model_step(config, documents, summary.report, cache)
-    files, summary.rendered = pages_step(site, config, options.layouts, cache.table("pages"))
-    summary.pages = len(files)
-    files.update(search_step(site, config, cache.table("search")))
-    files.update(collect_assets(options.layouts))
-    if options.strict and summary.report.warnings:
-        raise DiglotError(*summary.report.warnings)
-    if options.write:
-        write_site(files, options.output)
-    cache.commit()
+    try:
+        if options.import_seeds:
+            progress.stage("import")
+            summary.decisions = import_step(options, summary.report, cache.table("import"))
+        progress.stage("load")
+        documents = load_documents(options.content)
+        progress.stage("model")
+        site = model_step(config, documents, summary.report, cache)
+        progress.stage("pages")
+        files, summary.rendered = pages_step(site, config, options.layouts, cache.table("pages"))
+        summary.pages = len(files)
+        progress.stage("search")
+        files.update(search_step(site, config, cache.table("search")))
+        files.update(collect_assets(options.layouts))
+        if options.strict and summary.report.warnings:
+            raise DiglotError(*summary.report.warnings)
+        progress.stage("write")
+        if options.write:
+            write_site(files, options.output)
+        cache.commit()
+    finally:
+        progress.close()
     summary.articles, summary.files = len(site.articles), len(files)
     summary.seconds = time.perf_counter() - started
     return summary
