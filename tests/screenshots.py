@@ -75,7 +75,24 @@ def shoot(browser, base: str, out: Path) -> list[Path]:
                 page.screenshot(path=str(target), full_page=True)
                 written.append(target)
         context.close()
+    written += shoot_states(browser, base, out)
     return written
+
+
+def shoot_states(browser, base: str, out: Path) -> list[Path]:
+    """The states a reader makes: a peek open, and dark mode, at phone width."""
+    context = browser.new_context(viewport={"width": WIDTHS["phone"][0], "height": WIDTHS["phone"][1]},
+                                  color_scheme="dark")
+    page = context.new_page()
+    page.goto(base + PAGES["article"].format(lang="en"))
+    page.locator("#s2 .peek-button").click()
+    page.locator("#peek-2 p").first.wait_for()
+    targets = [out / "article-en-phone-dark-peek.png", out / "parallel-fr-phone-dark.png"]
+    page.screenshot(path=str(targets[0]), full_page=True)
+    page.goto(base + PAGES["parallel"].format(lang="fr"))
+    page.screenshot(path=str(targets[1]), full_page=True)
+    context.close()
+    return targets
 
 
 def main() -> int:

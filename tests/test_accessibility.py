@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import browser  # noqa: F401 (the fixture)
 from conftest import REPO
-from test_reading_browser import base  # noqa: F401 (the served site, a fixture)
+from test_reading_browser import base, browser  # noqa: F401 (fixtures: the served site, Chromium)
 from test_render import ONLY, SLUG
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -14,7 +13,7 @@ PAGES = ["", "en/", "fr/", f"en/{SLUG}/", f"fr/{SLUG}/", f"en/{SLUG}/parallel/",
 
 
 @pytest.fixture
-def context(browser):  # noqa: F811 (the fixture from browser.py)
+def context(browser):  # noqa: F811 (the imported fixture)
     """A fresh context; the CSP is bypassed only so axe can be injected."""
     contexts = []
 
