@@ -87,10 +87,23 @@
           pipeline: window.diglotSearchPipelines.pipeline(window.lunr, lang, false),
           words: new Map()
         };
+      }).then(function (entry) {
+        requestAnimationFrame(function () { setTimeout(warmUp, 0, entry); });
+        return entry;
       });
       indexes[lang].catch(function () { delete indexes[lang]; });
     }
     return indexes[lang];
+  }
+
+  /* Runs one throwaway search and highlight once the first frame after loading is
+     painted: the second real search would otherwise pay for the engine's warm-up. */
+  function warmUp(entry) {
+    var doc = entry.docs[Object.keys(entry.docs)[0]];
+    if (doc) {
+      searchOne(entry, doc.title.slice(0, MIN_PREFIX));
+      appendHighlighted(document.createDocumentFragment(), doc.title + ' ' + doc.snippet, entry, {});
+    }
   }
 
   function searchedLangs() {

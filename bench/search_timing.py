@@ -1,0 +1,210 @@
+"""Measure what search costs: index build time, download size, and time to results in Chromium.
+
+Usage: python bench/search_timing.py SITE_DIR [--runs N] [--json]
+
+SITE_DIR is a built site (the folder holding search/ and assets/). When its parent is
+the diglot project that built it (site.yaml, content/), the index build is timed too.
+The site is served from 127.0.0.1 on a free port; headless Chromium opens an article
+in each language, focuses the search box and types a word one key at a time, 150 ms
+apart (about typing speed). Printed figures are medians over N fresh browser
+contexts (no HTTP cache):
+
+- first results: focus -> first results, with the first key typed at once after focus (the
+  lazy load of lunr and the index starts on focus, so all of it is counted); the time
+  from that key alone is shown too
+- later keys: each following key -> its results
+- load breakdown: index download, JSON parse and lunr.Index.load on their own
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+WORDS = {"en": "security", "fr": "sécurité"}
+KEY_GAP_MS = 150
+TARGETS = {"gzip_bytes_per_1000": 1_200_000, "first_ms": 300, "later_ms": 30}
+# Stamps each keydown and each finished search in page time, so Python reads exact gaps.
+PROBE = """
+window.searchTimes = {focus: null, keys: [], results: []};
+document.addEventListener('focusin', () => { window.searchTimes.focus = performance.now(); }, true);
+document.addEventListener('input', () => window.searchTimes.keys.push(performance.now()), true);
+document.addEventListener('diglot-search-results', () => {
+  const t = performance.now();
+  requestAnimationFrame(() => window.searchTimes.results.push({at: t, painted: performance.now()}));
+}, true);
+"""
+# Times the parts of the lazy load one by one, in a page that already has the scripts.
+LOAD_BREAKDOWN = """async (lang) => {
+  const root = document.documentElement.dataset.root || '';
+  const t0 = performance.now();
+  const text = await (await fetch(root + 'search/' + lang + '.index.json', {cache: 'no-store'})).text();
+  const t1 = performance.now();
+  const json = JSON.parse(text);
+  const t2 = performance.now();
+  diglotSearchPipelines.loadIndex(lunr, json);
+  const t3 = performance.now();
+  return {download_ms: t1 - t0, parse_ms: t2 - t1, index_load_ms: t3 - t2};
+}"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        """Keep the report readable."""
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser context closed mid-download is expected, not worth a traceback."""
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve the site on 127.0.0.1 at a free port, from a background thread."""
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def read_docs(site: Path, lang: str) -> dict:
+    return json.loads((site / "search" / f"{lang}.docs.json").read_text(encoding="utf-8"))
+
+
+def size_figures(site: Path, lang: str) -> dict:
+    """Index and documents-file bytes, raw and gzip -9, per 1,000 articles of one language."""
+    count = len(read_docs(site, lang))
+    figures = {"articles": count}
+    for kind in ("index", "docs"):
+        data = (site / "search" / f"{lang}.{kind}.json").read_bytes()
+        figures[f"{kind}_raw_bytes_per_1000"] = round(len(data) * 1000 / max(count, 1))
+        figures[f"{kind}_gzip_bytes_per_1000"] = round(len(gzip.compress(data, 9)) * 1000 / max(count, 1))
+    return figures
+
+
+def build_seconds(project: Path) -> dict[str, float] | None:
+    """Seconds to build each language's search files per 1,000 articles, from the project's content/."""
+    if not (project / "site.yaml").exists() or not (project / "content").is_dir():
+        return None
+    from diglot.config import load_config
+    from diglot.content import load_documents
+    from diglot.errors import Report
+    from diglot.pipeline import search_docs
+    from diglot.search import build_search_files
+    from diglot.site import build_site
+
+    config = load_config(project / "site.yaml", {})
+    site = build_site(config, load_documents(project / "content"), Report())
+    seconds = {}
+    for lang in config.languages:
+        docs = search_docs(site, lang)
+        started = time.perf_counter()
+        build_search_files(lang, docs)
+        seconds[lang] = (time.perf_counter() - started) * 1000 / max(len(docs), 1)
+    return seconds
+
+
+def one_run(browser, base: str, path: str, word: str) -> dict:
+    """Open a page in a fresh context, type a word into the search box, return the page's stamps."""
+    context = browser.new_context()
+    context.add_init_script(PROBE)
+    page = context.new_page()
+    page.goto(base + path)
+    page.wait_for_load_state("load")
+    page.focus(".search-input")
+    for count, key in enumerate(word):
+        page.keyboard.type(key)
+        page.wait_for_function("n => window.searchTimes.results.length > n", arg=count, timeout=30_000)
+        page.wait_for_timeout(KEY_GAP_MS)
+    stamps = page.evaluate("window.searchTimes")
+    lang = path.split("/")[0]
+    breakdown = page.evaluate(LOAD_BREAKDOWN, lang)
+    context.close()
+    gaps = [r["painted"] - k for k, r in zip(stamps["keys"], stamps["results"])]
+    first = stamps["results"][0]["painted"]
+    return {"first_ms": first - stamps["focus"], "first_key_ms": gaps[0], "later_ms": gaps[1:], **breakdown}
+
+
+def browser_figures(site: Path, runs: int) -> dict:
+    """Median times to results per language over fresh browser contexts."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch_chromium
+
+    httpd, base = serve(site)
+    figures = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for lang, word in WORDS.items():
+                docs = read_docs(site, lang)
+                path = next(iter(docs.values()))["url"]
+                results = [one_run(browser, base, path, word) for _ in range(runs)]
+                later = [ms for r in results for ms in r["later_ms"]]
+                figures[lang] = {
+                    "page": path,
+                    "first_results_ms": statistics.median(r["first_ms"] for r in results),
+                    "first_key_ms": statistics.median(r["first_key_ms"] for r in results),
+                    "later_keys_ms": statistics.median(later),
+                    "later_keys_max_ms": max(later),
+                    **{key: statistics.median(r[key] for r in results)
+                       for key in ("download_ms", "parse_ms", "index_load_ms")},
+                }
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return figures
+
+
+def report(figures: dict) -> str:
+    """Format the figures as the lines bench/run.py and readers see."""
+    lines = [f"load average while measuring: {figures['load_average']:.1f} on {os.cpu_count()} CPUs "
+             "(browser times grow with it)"]
+    for lang, size in figures["size"].items():
+        lines.append(f"{lang}: {size['articles']} articles; index {size['index_raw_bytes_per_1000'] / 1e6:.2f} MB raw, "
+                     f"{size['index_gzip_bytes_per_1000'] / 1e6:.2f} MB gzip per 1,000 articles "
+                     f"(target ≤ {TARGETS['gzip_bytes_per_1000'] / 1e6:.1f}); docs "
+                     f"{size['docs_gzip_bytes_per_1000'] / 1e3:.0f} KB gzip per 1,000")
+    for lang, seconds in (figures.get("build_seconds_per_1000") or {}).items():
+        lines.append(f"{lang}: index build {seconds:.2f} s per 1,000 articles")
+    for lang, timing in figures["browser"].items():
+        lines.append(f"{lang}: first results {timing['first_results_ms']:.0f} ms after focus and first key "
+                     f"({timing['first_key_ms']:.0f} ms after the key; target ≤ {TARGETS['first_ms']}); later keys {timing['later_keys_ms']:.1f} ms median, "
+                     f"{timing['later_keys_max_ms']:.1f} ms max (target ≤ {TARGETS['later_ms']}); "
+                     f"load parts: download {timing['download_ms']:.0f} ms, JSON.parse {timing['parse_ms']:.0f} ms, "
+                     f"lunr.Index.load {timing['index_load_ms']:.0f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a built site folder (holds search/)")
+    parser.add_argument("--runs", type=int, default=5, help="fresh browser contexts per language (median)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of lines")
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    langs = sorted(p.name.split(".")[0] for p in (site / "search").glob("*.index.json"))
+    figures = {
+        "size": {lang: size_figures(site, lang) for lang in langs},
+        "build_seconds_per_1000": build_seconds(site.parent),
+        "browser": browser_figures(site, args.runs),
+        "load_average": os.getloadavg()[0],
+    }
+    print(json.dumps(figures, indent=2) if args.json else report(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
