@@ -1,6 +1,6 @@
 """Headless Chromium for browser tests: skip without it, or fail when it is required.
 
-Use in a test module:  from browser import browser  # noqa: F401 (the fixture)
+conftest.py imports the `browser` fixture, so every test module shares one Chromium.
 Set DIGLOT_REQUIRE_BROWSER=1 (CI) to turn a missing Chromium into a failure.
 """
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import browser  # noqa: F401  (one headless Chromium for the whole session, shared by every test file)
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 EN_SEED, FR_SEED = "000_93e1ece940e5cf34.txt", "003_8b9f4e886e0ac533.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from test_reading_browser import base, browser  # noqa: F401 (fixtures: the served site, Chromium)
+from test_reading_browser import base  # noqa: F401 (fixture: the served site)
 from test_render import ONLY, SLUG
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -13,7 +13,7 @@ PAGES = ["", "en/", "fr/", f"en/{SLUG}/", f"fr/{SLUG}/", f"en/{SLUG}/parallel/",
 
 
 @pytest.fixture
-def context(browser):  # noqa: F811 (the imported fixture)
+def context(browser):
     """A fresh context; the CSP is bypassed only so axe can be injected."""
     contexts = []
 

@@ -6,25 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from browser import launch_chromium, require_browser
 from screenshots import serve_site
 from test_render import ONLY, SLUG, site_with_english_only
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium per module, closed at its end: Playwright's sync API allows one
-    running instance per thread, and browser.py's session-wide fixture, imported into several
-    modules, would start one per module and keep them all open."""
-    require_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-from browser import browser  # noqa: F401 (the fixture)
 from lunr.index import Index
 
 from diglot.search import PIPELINE_LABELS, SearchDoc, build_search_files, format_ref, pipeline_terms, split_words
@@ -82,7 +81,7 @@ def corpus(lang: str) -> list[SearchDoc]:
 
 
 @pytest.fixture(scope="module")
-def search_page(browser):  # noqa: F811 (the imported fixture)
+def search_page(browser):
     """A blank page with lunr, lunr-languages and diglot's pipelines loaded as classic scripts."""
     page = browser.new_page()
     page.set_content("<!doctype html><html><head><meta charset='utf-8'></head><body></body></html>")

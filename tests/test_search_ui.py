@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from browser import browser  # noqa: F401 (the fixture)
 
 SLUG = "chinas-state-security-authorities-warn-overseas-personnel-of"
 ARTICLE = {lang: f"site/{lang}/{SLUG}/" for lang in ("en", "fr")}
@@ -70,7 +69,7 @@ class Reader:
 
 
 @pytest.fixture
-def reader(browser, server):  # noqa: F811 (the imported fixture)
+def reader(browser, server):
     """A fresh tab that must finish without console errors or warnings."""
     context = browser.new_context()
     context.add_init_script(WATCH_RESULTS)
@@ -181,7 +180,7 @@ def test_queries_lunr_rejects_give_answers_not_console_errors(reader):
     assert reader.search("titre:sécurité")["count"] == 1  # the fallback still searches the words
 
 
-def test_without_javascript_the_page_says_search_needs_it(browser, server):  # noqa: F811
+def test_without_javascript_the_page_says_search_needs_it(browser, server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(server + ARTICLE["en"])

@@ -151,6 +151,21 @@
     if (target) { window.location.replace(target.href); }
   }
 
+  /* The search box works only with search.js, which is 13 KB: show the box now, fetch the script on first use. */
+  function prepareSearch() {
+    var form = document.querySelector("[data-search]");
+    if (!form) { return; }
+    form.hidden = false;
+    var input = form.querySelector("input[type=search]");
+    input.addEventListener("focus", function load() {
+      input.removeEventListener("focus", load);
+      var script = document.createElement("script");
+      script.src = (html.getAttribute("data-root") || "") + "assets/search.js";
+      document.head.appendChild(script);
+    });
+  }
+
+  prepareSearch();
   if (document.querySelector("[data-home]")) {
     document.addEventListener("click", function (event) {
       var link = event.target.closest("[data-choose-language]");

@@ -404,4 +404,11 @@
       }
     });
   }
+  // diglot.js loads this file on the box's first focus: catch up with that focus and any early typing.
+  if (document.activeElement === input) {
+    onFocus();
+  }
+  if (input.value.trim()) {
+    schedule();
+  }
 }());
