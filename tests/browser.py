@@ -37,9 +37,13 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the whole test session."""
+    """One headless Chromium per test module, stopped at its end.
+
+    Playwright's sync API runs an event loop on the main thread while it is open; closing it
+    after each module leaves other modules (the dev-server tests use asyncio) a free loop.
+    """
     require_browser()
     from playwright.sync_api import sync_playwright
 

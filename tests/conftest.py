@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser  # noqa: F401  (one headless Chromium for the whole session, shared by every test file)
+from browser import browser  # noqa: F401  (one headless Chromium per test module)
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
