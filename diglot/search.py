@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -290,8 +292,174 @@ def _docs_table(docs: Sequence[SearchDoc]) -> dict[str, dict[str, str]]:
 
 def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Make the serialized index and the documents file of one language."""
-    index = build_index(lang, docs)
+    return assemble_search_files(lang, docs, [document_terms(lang, doc) for doc in docs])
+
+
+# What the index needs of one document: per field (title, body), its length in
+# terms and its term -> frequency counts in first-seen order.
+FieldTerms = tuple[int, dict[str, int]]
+DocTerms = tuple[FieldTerms, ...]
+
+# lunr's BM25 parameters (lunr.Builder's defaults, which lunr.py shares).
+K1 = 1.2
+B = 0.75
+LUNR_VERSION = "2.3.9"
+_FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1}
+_word_term_cache: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in PIPELINE_LABELS}
+_WORD_CACHE_LIMIT = 500_000
+
+
+def _index_terms_of(lang: str, word: str) -> tuple[str, ...]:
+    """A word's index terms, lowercased again as lunr.py's tokenizer does to every term it is given."""
+    cache = _word_term_cache[lang]
+    if len(cache) >= _WORD_CACHE_LIMIT:
+        cache.clear()  # a long-running dev server must not grow without bound
+    terms = cache[word] = tuple(term.lower() for term in _word_terms(lang, word))
+    return terms
+
+
+def _field_terms(lang: str, text: str) -> FieldTerms:
+    """Count a field's terms in first-seen order, and its length in terms."""
+    cache = _word_term_cache[lang]
+    word_counts = Counter(_SEPARATOR.split(text.lower()))
+    word_counts.pop("", None)
+    counts: dict[str, int] = {}
+    length = 0
+    # Words in first-seen order give terms in first-seen order: a term first
+    # appears with the first occurrence of the first word that makes it.
+    for word, times in word_counts.items():
+        terms = cache.get(word)
+        if terms is None:
+            terms = _index_terms_of(lang, word)
+        length += times * len(terms)
+        for term in terms:
+            counts[term] = counts.get(term, 0) + times
+    return length, counts
+
+
+def document_terms(lang: str, doc: SearchDoc) -> DocTerms:
+    """Everything the index needs from one document, as plain picklable values."""
+    if lang not in PIPELINE_LABELS:
+        raise ValueError(f"no search pipeline for language {lang!r}; expected one of {LANGUAGES}")
+    return (_field_terms(lang, doc.title), _field_terms(lang, doc.body))
+
+
+def assemble_search_files(
+    lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]
+) -> dict[str, bytes]:
+    """Make the serialized index and documents file of one language from precomputed terms."""
+    if len(docs) != len(terms):
+        raise ValueError(f"{len(docs)} search documents but {len(terms)} sets of terms")
+    _check_refs(docs)
     return {
-        f"search/{lang}.index.json": _compact_json(index.serialize()),
+        f"search/{lang}.index.json": _assemble_index(lang, docs, terms),
         f"search/{lang}.docs.json": _compact_json(_docs_table(docs)),
     }
+
+
+def _json_string(text: str) -> str:
+    """A JSON string literal as json.dumps(ensure_ascii=False) writes it."""
+    return json.dumps(text, ensure_ascii=False) if _JSON_ESCAPES.search(text) else f'"{text}"'
+
+
+_JSON_ESCAPES = re.compile(r'["\\\x00-\x1f]')
+
+
+def _utf16_order(term: str) -> bytes:
+    """Sort key of a term as JavaScript compares strings, by UTF-16 code units."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def _sorted_terms(terms) -> list[str]:
+    """Terms in the order lunr.js sorts them, which its index loader insists on."""
+    ordered = sorted(terms)
+    # Code points and UTF-16 units disagree only when a term has a character
+    # beyond U+FFFF; lunr.js would refuse to load the index ("Out of order word").
+    if any(term and max(term) > "\uffff" for term in ordered):
+        ordered.sort(key=_utf16_order)
+    return ordered
+
+
+def _idf(documents_with_term: int, document_count: int) -> float:
+    """lunr's inverse document frequency; a document counts once per field holding the term."""
+    x = (document_count - documents_with_term + 0.5) / (documents_with_term + 0.5)
+    return math.log(1 + abs(x))
+
+
+def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
+    """Serialize a lunr 2.3.9 index as lunr.py's Builder would, byte for byte."""
+    count = len(docs)
+    term_ids: dict[str, int] = {}
+    # Per field, per term id: the documents (positions) holding the term.
+    postings: list[list[list[int]]] = [[] for _ in FIELDS]
+    ids_of: list[list[list[int]]] = []  # per document, per field: its terms' ids, first-seen order
+    totals = [0] * len(FIELDS)
+    for position, doc_terms in enumerate(terms):
+        doc_ids = []
+        for field, (length, counts) in enumerate(doc_terms):
+            totals[field] += length
+            ids = []
+            for term in counts:
+                term_id = term_ids.get(term)
+                if term_id is None:
+                    term_id = term_ids[term] = len(term_ids)
+                    for field_postings in postings:
+                        field_postings.append([])
+                postings[field][term_id].append(position)
+                ids.append(term_id)
+            doc_ids.append(ids)
+        ids_of.append(doc_ids)
+    idfs = [_idf(sum(len(p[term_id]) for p in postings), count) for term_id in range(len(term_ids))]
+    vectors = _field_vectors(docs, terms, ids_of, idfs, totals)
+    inverted = _inverted_index(docs, term_ids, postings)
+    pipeline = ",".join(_json_string(label) for label in make_pipeline(lang, for_query=True).serialize())
+    fields = ",".join(_json_string(field) for field in FIELDS)
+    # Keys in _compact_json's order: JavaScript's, with named keys sorted.
+    return (
+        f'{{"fieldVectors":[{vectors}],"fields":[{fields}],"invertedIndex":[{inverted}],'
+        f'"pipeline":[{pipeline}],"version":"{LUNR_VERSION}"}}'
+    ).encode("utf-8")
+
+
+def _field_vectors(docs, terms, ids_of, idfs, totals) -> str:
+    """Each document field's BM25 weights, by term id, as lunr's Builder scores them."""
+    count = len(docs)
+    averages = [total / count if count else 0 for total in totals]
+    k1_plus_1 = K1 + 1
+    parts = []
+    for doc, doc_terms, doc_ids in zip(docs, terms, ids_of):
+        for field, (length, counts), ids, average in zip(FIELDS, doc_terms, doc_ids, averages):
+            boost = _FIELD_BOOSTS[field]
+            if not counts:  # an empty field (maybe every document's): nothing to weigh
+                parts.append(f"[{_json_string(field + '/' + doc.ref)},[]]")
+                continue
+            # Same operations in the same order as lunr's Builder, so every float matches.
+            norm = K1 * (1 - B + B * (length / average))
+            weights = {
+                term_id: round(idfs[term_id] * (k1_plus_1 * tf) / (norm + tf) * boost, 3)
+                for term_id, tf in zip(ids, counts.values())
+            }
+            elements = ",".join(f"{term_id},{weights[term_id]!r}" for term_id in sorted(weights))
+            parts.append(f"[{_json_string(field + '/' + doc.ref)},[{elements}]]")
+    return ",".join(parts)
+
+
+def _inverted_index(docs, term_ids, postings) -> str:
+    """Each term's postings per field, terms sorted and refs in the file's key order."""
+    # Postings list documents in order given; the file lists keys as _in_js_order does.
+    rank = {ref: n for n, ref in enumerate(sorted((doc.ref for doc in docs), key=_js_key_order))}
+    entries = [f"{_json_string(doc.ref)}:{{}}" for doc in docs]
+    order = [rank[doc.ref] for doc in docs]
+    in_order = order == sorted(order)
+    parts = []
+    for term in _sorted_terms(term_ids):
+        term_id = term_ids[term]
+        keys = {"_index": str(term_id)}
+        for field, field_postings in zip(FIELDS, postings):
+            positions = field_postings[term_id]
+            if not in_order:
+                positions = sorted(positions, key=order.__getitem__)
+            keys[field] = f'{{{",".join(entries[p] for p in positions)}}}'
+        posting = ",".join(f'"{key}":{keys[key]}' for key in sorted(keys))
+        parts.append(f"[{_json_string(term)},{{{posting}}}]")
+    return ",".join(parts)

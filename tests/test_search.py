@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import random
 from pathlib import Path
 
 import pytest
 from lunr.index import Index
 
-from diglot.search import SearchDoc, build_index, build_search_files, format_ref, make_snippet, pipeline_terms
+from diglot.search import (
+    SearchDoc,
+    _compact_json,
+    assemble_search_files,
+    build_index,
+    build_search_files,
+    document_terms,
+    format_ref,
+    make_snippet,
+    pipeline_terms,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EN_SEED = ROOT / "seeds/000_93e1ece940e5cf34.txt"
@@ -155,3 +166,66 @@ def test_index_download_stays_within_budget_per_1000_articles(lang, seed_path):
     docs = synthetic_corpus(200, seed_path, lang)
     index_bytes = build_search_files(lang, docs)[f"search/{lang}.index.json"]
     assert len(gzip.compress(index_bytes)) * 1000 / len(docs) <= GZIP_BUDGET_PER_1000
+
+
+def edge_cases(lang: str) -> list[SearchDoc]:
+    """Documents that stress the index: empty and stop-word-only fields, repeats, numbers, odd characters."""
+    words = {"en": "the and of", "fr": "le la les de"}[lang]
+    bodies = [
+        "",
+        words,
+        "spy spy spy spy Spy SPY spies",
+        "2023 2024 2023 1,000 3.5 0 007",
+        "l'État d’Europe jusqu'à qu'il sécurité securite recrutées",
+        "café «naïve» Œuvre straße -- - — ... \"quoted\" back\\slash tab\tnew\nline",
+        "a-b-c co-operation e-mail",
+    ]
+    docs = [doc(format(n, "x"), body, title=f"Edge {n}") for n, body in enumerate(bodies)]
+    docs.append(doc("only-title", "", title="Zanzibar Xylophone"))
+    docs.append(doc("empty", "", title=""))
+    docs.append(doc("00", "leading zero refs stay strings", title="Ref zero"))
+    return docs
+
+
+def reference_index(lang: str, docs: list[SearchDoc]) -> bytes:
+    """The index as lunr.py's own Builder serializes it."""
+    return _compact_json(build_index(lang, docs).serialize())
+
+
+@pytest.mark.parametrize(("lang", "seed_path"), [("en", EN_SEED), ("fr", FR_SEED)])
+def test_assembled_index_is_byte_identical_to_lunr_pys_builder(lang, seed_path):
+    generated = synthetic_corpus(300, seed_path, lang)
+    # Hex refs, as the build writes them: integer-like ones ("10") and others ("1a") mix.
+    docs = edge_cases(lang) + [SearchDoc(format(n + 16, "x"), d.url, d.title, d.date, d.body) for n, d in enumerate(generated)]
+    expected = reference_index(lang, docs)
+    actual = build_search_files(lang, docs)[f"search/{lang}.index.json"]
+    assert json.loads(actual) == json.loads(expected)
+    assert actual == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_edge_case_documents_alone_index_as_lunr_pys_builder_does(lang):
+    docs = edge_cases(lang)
+    assert build_search_files(lang, docs)[f"search/{lang}.index.json"] == reference_index(lang, docs)
+
+
+def test_document_terms_count_each_fields_terms_in_first_seen_order():
+    terms = document_terms("en", doc("a", "Spies spy; the spy's café.", title="Spy"))
+    assert terms == ((1, {"spi": 1}), (4, {"spi": 3, "cafe": 1}))
+    assert pickle.loads(pickle.dumps(terms)) == terms
+
+
+def test_french_document_terms_keep_both_stems_of_an_accented_word():
+    (_, title), (length, body) = document_terms("fr", doc("a", "recrutées et recrutées", title=""))
+    assert title == {} and body == {"recrut": 2, "recrute": 2} and length == 4
+
+
+def test_assembly_from_cached_terms_matches_a_fresh_build():
+    terms = [document_terms("fr", d) for d in FRENCH]
+    cached = pickle.loads(pickle.dumps(terms))
+    assert assemble_search_files("fr", FRENCH, cached) == build_search_files("fr", FRENCH)
+
+
+def test_assembly_refuses_terms_that_do_not_match_the_documents():
+    with pytest.raises(ValueError, match="5 search documents but 4 sets of terms"):
+        assemble_search_files("fr", FRENCH, [document_terms("fr", d) for d in FRENCH[:4]])
