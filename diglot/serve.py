@@ -27,11 +27,16 @@ from .pipeline import Options, Summary, build, open_cache
 
 POLL_MS = 100  # how often the watched folders are scanned
 QUIET_S = 0.2  # a burst of saves ends after this long without a change: then one rebuild
-RELOAD_SCRIPT = ('<script>(function(){var s=document.createElement("script");'
-                 's.src="/livereload.js?port="+(window.location.port||80);'
-                 'document.head.appendChild(s);})();</script>')
+# Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
+# starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
+DEV_SCRIPT_PATH = "/__diglot__/dev.js"
+RELOAD_SCRIPT = f'<script src="{DEV_SCRIPT_PATH}"></script>'
 BANNER_STYLE = ("position:fixed;z-index:2147483647;top:0;left:0;right:0;max-height:60vh;overflow:auto;"
                 "margin:0;padding:1em;background:#7f1d1d;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap")
+DEV_SCRIPT = ("(function(){var s=document.createElement('script');"
+              "s.src='/livereload.js?port='+(window.location.port||80);document.head.appendChild(s);"
+              "var b=document.getElementById('diglot-build-error');"
+              f"if(b){{b.style.cssText='{BANNER_STYLE}';}}}})();\n")
 
 
 # ---- what is served -------------------------------------------------------------------------
@@ -57,12 +62,12 @@ def resolve_request(root: Path, raw_path: str) -> Path | None:
 
 
 def decorate_html(body: bytes, error: str | None) -> bytes:
-    """An HTML page with the live-reload script and, after a failed build, the error banner."""
-    extra = RELOAD_SCRIPT
+    """An HTML page with the dev script and, after a failed build, the error banner before it."""
+    extra = ""
     if error:
-        extra += (f'<pre id="diglot-build-error" role="alert" style="{BANNER_STYLE}">'
-                  f"Build failed; showing the last good site.\n\n{html.escape(error)}</pre>")
-    data = extra.encode("utf-8")
+        extra = ('<pre id="diglot-build-error" role="alert">'
+                 f"Build failed; showing the last good site.\n\n{html.escape(error)}</pre>")
+    data = (extra + RELOAD_SCRIPT).encode("utf-8")
     at = body.rfind(b"</body>")
     return body[:at] + data + body[at:] if at >= 0 else body + data
 
@@ -205,11 +210,22 @@ def reload_pages() -> None:
             LiveReloadHandler.waiters.discard(waiter)
 
 
+class DevScriptHandler(web.RequestHandler):
+    """Serve the script every page gets in development (live reload, banner styles)."""
+
+    def get(self) -> None:
+        """Send DEV_SCRIPT, never cached."""
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(DEV_SCRIPT)
+
+
 def make_app(state: DevState) -> web.Application:
-    """The routes: livereload's websocket and script, then site/."""
+    """The routes: livereload's websocket and script, the dev script, then site/."""
     return web.Application([
         (r"/livereload", LiveReloadHandler),
         (r"/livereload\.js", LiveReloadJSHandler),
+        (DEV_SCRIPT_PATH.replace(".", r"\."), DevScriptHandler),
         (r".*", SiteHandler, {"state": state}),
     ])
 

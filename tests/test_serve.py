@@ -96,8 +96,10 @@ def test_serves_the_built_site_with_the_reload_script(server):
     status, body = server.get("/en/")
     assert status == 200
     assert body.startswith((server.project / "site" / "en" / "index.html").read_bytes().split(b"</body>")[0])
-    assert b"livereload.js" in body
-    assert b"livereload.js" not in (server.project / "site" / "en" / "index.html").read_bytes()
+    assert b'<script src="/__diglot__/dev.js"></script>' in body
+    assert b"__diglot__" not in (server.project / "site" / "en" / "index.html").read_bytes()
+    status, script = server.get("/__diglot__/dev.js")
+    assert status == 200 and b"/livereload.js?port=" in script
 
 
 def test_a_folder_without_slash_redirects_so_relative_links_work(server):

@@ -1,0 +1,64 @@
+"""The dev server in a real browser: an edit reloads the open page, and a build error shows as a
+styled banner, all under the pages' Content-Security-Policy."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, make_project
+
+sys.path.insert(0, str(REPO / "bench"))
+from reload_timing import free_port, start_server  # noqa: E402
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A built project served by `build.py serve` on a free port; yields (project, base URL)."""
+    project = make_project(tmp_path / "p")
+    subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project), "--quiet"], check=True)
+    port = free_port()
+    server = start_server(project, port)
+    yield project, f"http://127.0.0.1:{port}/"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def wait_for_text(page, text: str, seconds: float = 20) -> None:
+    """Poll the page (which may be reloading) until its body contains text."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if text in (page.text_content("body", timeout=500) or ""):
+                return
+        except Exception:  # the page is between two loads
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the page never showed {text!r}")
+
+
+def test_edit_reloads_page_and_error_banner_comes_and_goes(browser, served):
+    project, base = served
+    page = browser.new_page()
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    content = sorted((project / "content").glob("*.en.md"))[0]
+    page.goto(f"{base}en/{content.name.split('.')[0]}/")
+    page.wait_for_timeout(800)  # the live-reload socket connects
+    original = content.read_text(encoding="utf-8")
+    content.write_text(original.rstrip("\n") + " A sentence added while reading.\n", encoding="utf-8")
+    wait_for_text(page, "A sentence added while reading.")
+    content.write_text(original.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    wait_for_text(page, "Build failed")
+    banner = page.locator("#diglot-build-error")
+    assert banner.evaluate("el => getComputedStyle(el).position") == "fixed"
+    assert str(content.name) in banner.text_content()
+    content.write_text(original, encoding="utf-8")
+    deadline = time.monotonic() + 20
+    while page.locator("#diglot-build-error").count() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert page.locator("#diglot-build-error").count() == 0
+    assert not violations, violations
+    page.close()
