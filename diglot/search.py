@@ -20,7 +20,6 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
-from lunr.token import Token
 from lunr.token_set import TokenSet
 
 from diglot.stemmers import stem_english, stem_french
@@ -74,9 +73,22 @@ FRENCH_STOP_WORDS = frozenset(
 )
 
 
+# Python's str.split() splits on these, which JavaScript's \s does not.
+_PYTHON_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f", "\x85")
+
+
+def _split_lowered(text: str) -> list[str]:
+    """Split lowercased text on lunr.js's separators."""
+    if any(space in text for space in _PYTHON_ONLY_SPACES):
+        return [word for word in _SEPARATOR.split(text) if word]
+    # str.split() is several times faster than the regex and otherwise splits
+    # on exactly JavaScript's \s, less "-" and the BOM.
+    return text.replace("-", " ").replace("\ufeff", " ").split()
+
+
 def split_words(text: str) -> list[str]:
     """Lowercase and split text into words exactly as lunr.js's tokenizer does."""
-    return [word for word in _SEPARATOR.split(text.lower()) if word]
+    return _split_lowered(text.lower())
 
 
 def trim_term(term: str) -> str:
@@ -188,10 +200,23 @@ def make_pipeline(lang: str, for_query: bool = False) -> Pipeline:
     return pipeline
 
 
+def _as_terms(result: str | list[str]) -> list[str]:
+    """A transform's result as a list of terms, as a pipeline function passes them on."""
+    if isinstance(result, str):
+        return [result] if result else []
+    return result
+
+
 @functools.lru_cache(maxsize=500_000)
 def _word_terms(lang: str, word: str) -> tuple[str, ...]:
     """Run one word through a language's index pipeline (a word repeats; its terms do not change)."""
-    return tuple(str(token) for token in make_pipeline(lang).run([Token(word)]))
+    # The transforms themselves, as make_pipeline(lang).run would apply them,
+    # without building lunr Tokens for every word of a cold build.
+    terms = [word]
+    for label in PIPELINE_LABELS[lang]:
+        transform = _FUNCTIONS[label]
+        terms = [term for before in terms for term in _as_terms(transform(before))]
+    return tuple(terms)
 
 
 def pipeline_terms(lang: str, text: str) -> list[str]:
@@ -249,10 +274,25 @@ def build_index(lang: str, docs: Sequence[SearchDoc]) -> Index:
     return builder.build()
 
 
+# Only breakable spaces collapse and cut: no-break spaces are typography.
+_BREAKABLE_SPACES = re.compile("[ \t\r\n]+")
+
+
+def _collapsed_start(body: str, limit: int) -> str:
+    """The body with spaces collapsed and stripped, or a start of it longer than limit + 1."""
+    # Collapsing a whole 4 KB body to keep 200 characters was most of the index's assembly time.
+    window = 4 * limit
+    while window < len(body):
+        text = _BREAKABLE_SPACES.sub(" ", body[:window]).lstrip()
+        if len(text.rstrip()) > limit + 1:
+            return text
+        window *= 2
+    return _BREAKABLE_SPACES.sub(" ", body).strip()
+
+
 def make_snippet(body: str, limit: int = SNIPPET_CHARS) -> str:
     """Cut a body to about `limit` characters on a word boundary, ending with "…"."""
-    # Only breakable spaces collapse and cut: no-break spaces are typography.
-    text = re.sub("[ \t\r\n]+", " ", body).strip()
+    text = _collapsed_start(body, limit)
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit + 1)
@@ -321,8 +361,7 @@ def _index_terms_of(lang: str, word: str) -> tuple[str, ...]:
 def _field_terms(lang: str, text: str) -> FieldTerms:
     """Count a field's terms in first-seen order, and its length in terms."""
     cache = _word_term_cache[lang]
-    word_counts = Counter(_SEPARATOR.split(text.lower()))
-    word_counts.pop("", None)
+    word_counts = Counter(_split_lowered(text.lower()))
     counts: dict[str, int] = {}
     length = 0
     # Words in first-seen order give terms in first-seen order: a term first
@@ -357,12 +396,13 @@ def assemble_search_files(
     }
 
 
+_JSON_ESCAPES = re.compile(r'["\\\x00-\x1f]')
+
+
 def _json_string(text: str) -> str:
     """A JSON string literal as json.dumps(ensure_ascii=False) writes it."""
     return json.dumps(text, ensure_ascii=False) if _JSON_ESCAPES.search(text) else f'"{text}"'
 
-
-_JSON_ESCAPES = re.compile(r'["\\\x00-\x1f]')
 
 
 def _utf16_order(term: str) -> bytes:
@@ -388,30 +428,12 @@ def _idf(documents_with_term: int, document_count: int) -> float:
 
 def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
     """Serialize a lunr 2.3.9 index as lunr.py's Builder would, byte for byte."""
-    count = len(docs)
     term_ids: dict[str, int] = {}
-    # Per field, per term id: the documents (positions) holding the term.
-    postings: list[list[list[int]]] = [[] for _ in FIELDS]
-    ids_of: list[list[list[int]]] = []  # per document, per field: its terms' ids, first-seen order
-    totals = [0] * len(FIELDS)
-    for position, doc_terms in enumerate(terms):
-        doc_ids = []
-        for field, (length, counts) in enumerate(doc_terms):
-            totals[field] += length
-            ids = []
-            for term in counts:
-                term_id = term_ids.get(term)
-                if term_id is None:
-                    term_id = term_ids[term] = len(term_ids)
-                    for field_postings in postings:
-                        field_postings.append([])
-                postings[field][term_id].append(position)
-                ids.append(term_id)
-            doc_ids.append(ids)
-        ids_of.append(doc_ids)
-    idfs = [_idf(sum(len(p[term_id]) for p in postings), count) for term_id in range(len(term_ids))]
-    vectors = _field_vectors(docs, terms, ids_of, idfs, totals)
-    inverted = _inverted_index(docs, term_ids, postings)
+    ids_of = [[_term_ids(counts, term_ids) for _length, counts in doc_terms] for doc_terms in terms]
+    postings = _postings(docs, ids_of, len(term_ids))
+    idfs = [_idf(sum(len(field[term_id]) for field in postings), len(docs)) for term_id in range(len(term_ids))]
+    vectors = _field_vectors(docs, terms, ids_of, idfs)
+    inverted = _inverted_index(term_ids, postings)
     pipeline = ",".join(_json_string(label) for label in make_pipeline(lang, for_query=True).serialize())
     fields = ",".join(_json_string(field) for field in FIELDS)
     # Keys in _compact_json's order: JavaScript's, with named keys sorted.
@@ -421,45 +443,84 @@ def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTer
     ).encode("utf-8")
 
 
-def _field_vectors(docs, terms, ids_of, idfs, totals) -> str:
+def _term_ids(counts: dict[str, int], term_ids: dict[str, int]) -> list[int]:
+    """Number a field's terms, giving each new term the next index as lunr's Builder does."""
+    ids = []
+    for term in counts:
+        term_id = term_ids.get(term)
+        if term_id is None:
+            term_id = term_ids[term] = len(term_ids)
+        ids.append(term_id)
+    return ids
+
+
+def _postings(docs: Sequence[SearchDoc], ids_of: list[list[list[int]]], term_count: int) -> list[list[list[str]]]:
+    """Per field, per term id: the `"ref":{}` entries of the documents holding it, in file key order."""
+    entries = [f"{_json_string(doc.ref)}:{{}}" for doc in docs]
+    postings: list[list[list[str]]] = [[[] for _ in range(term_count)] for _ in FIELDS]
+    # Walking documents in the order _in_js_order writes refs leaves every posting in that order.
+    for position in sorted(range(len(docs)), key=lambda n: _js_key_order(docs[n].ref)):
+        for field_postings, ids in zip(postings, ids_of[position]):
+            entry = entries[position]
+            for term_id in ids:
+                field_postings[term_id].append(entry)
+    return postings
+
+
+def _weight_text(milli: int) -> str:
+    """Write a weight of milli/1000 as repr() writes round(weight, 3): "2.0", "0.05", "1.234"."""
+    whole, fraction = divmod(milli, 1000)
+    return f"{whole}.{f'{fraction:03d}'.rstrip('0') or '0'}"
+
+
+def _weights(counts: dict[str, int], ids: list[int], idfs: list[float], norm: float, boost: int) -> dict[int, int]:
+    """A field's BM25 weights by term id, in thousandths, exactly as lunr.py's Builder rounds them."""
+    k1_plus_1 = K1 + 1
+    weights = {}
+    for term_id, tf in zip(ids, counts.values()):
+        # Same operations in the same order as lunr's Builder, so every float matches.
+        score = idfs[term_id] * (k1_plus_1 * tf) / (norm + tf) * boost
+        scaled = score * 1000
+        milli = round(scaled)
+        # round(score, 3) converts to decimal, which is slow; scaling agrees with
+        # it except within the product's rounding error of a half.
+        if not -0.499999 < scaled - milli < 0.499999:
+            milli = round(round(score, 3) * 1000)
+        weights[term_id] = milli
+    return weights
+
+
+def _field_vectors(docs, terms, ids_of, idfs) -> str:
     """Each document field's BM25 weights, by term id, as lunr's Builder scores them."""
     count = len(docs)
-    averages = [total / count if count else 0 for total in totals]
-    k1_plus_1 = K1 + 1
+    averages = [sum(doc_terms[f][0] for doc_terms in terms) / (count or 1) for f in range(len(FIELDS))]
+    id_texts = [f"{term_id}," for term_id in range(len(idfs))]
+    weight_texts: dict[int, str] = {}
     parts = []
     for doc, doc_terms, doc_ids in zip(docs, terms, ids_of):
         for field, (length, counts), ids, average in zip(FIELDS, doc_terms, doc_ids, averages):
-            boost = _FIELD_BOOSTS[field]
-            if not counts:  # an empty field (maybe every document's): nothing to weigh
-                parts.append(f"[{_json_string(field + '/' + doc.ref)},[]]")
-                continue
-            # Same operations in the same order as lunr's Builder, so every float matches.
-            norm = K1 * (1 - B + B * (length / average))
-            weights = {
-                term_id: round(idfs[term_id] * (k1_plus_1 * tf) / (norm + tf) * boost, 3)
-                for term_id, tf in zip(ids, counts.values())
-            }
-            elements = ",".join(f"{term_id},{weights[term_id]!r}" for term_id in sorted(weights))
-            parts.append(f"[{_json_string(field + '/' + doc.ref)},[{elements}]]")
+            elements = []
+            if counts:  # an empty field (maybe every document's) has no average length to divide by
+                weights = _weights(counts, ids, idfs, K1 * (1 - B + B * (length / average)), _FIELD_BOOSTS[field])
+                for term_id in sorted(weights):
+                    milli = weights[term_id]
+                    text = weight_texts.get(milli)
+                    if text is None:
+                        text = weight_texts[milli] = _weight_text(milli)
+                    elements.append(id_texts[term_id] + text)
+            parts.append(f"[{_json_string(field + '/' + doc.ref)},[{','.join(elements)}]]")
     return ",".join(parts)
 
 
-def _inverted_index(docs, term_ids, postings) -> str:
-    """Each term's postings per field, terms sorted and refs in the file's key order."""
-    # Postings list documents in order given; the file lists keys as _in_js_order does.
-    rank = {ref: n for n, ref in enumerate(sorted((doc.ref for doc in docs), key=_js_key_order))}
-    entries = [f"{_json_string(doc.ref)}:{{}}" for doc in docs]
-    order = [rank[doc.ref] for doc in docs]
-    in_order = order == sorted(order)
+def _inverted_index(term_ids: dict[str, int], postings: list[list[list[str]]]) -> str:
+    """Each term's postings per field, terms sorted, keys in the order _compact_json writes them."""
+    keys = sorted(["_index", *FIELDS])
     parts = []
     for term in _sorted_terms(term_ids):
         term_id = term_ids[term]
-        keys = {"_index": str(term_id)}
+        values = {"_index": str(term_id)}
         for field, field_postings in zip(FIELDS, postings):
-            positions = field_postings[term_id]
-            if not in_order:
-                positions = sorted(positions, key=order.__getitem__)
-            keys[field] = f'{{{",".join(entries[p] for p in positions)}}}'
-        posting = ",".join(f'"{key}":{keys[key]}' for key in sorted(keys))
+            values[field] = "{" + ",".join(field_postings[term_id]) + "}"
+        posting = ",".join([f'"{key}":{values[key]}' for key in keys])
         parts.append(f"[{_json_string(term)},{{{posting}}}]")
     return ",".join(parts)
