@@ -26,6 +26,7 @@ KEYS = {
 IMPORT_HASH_KEY = "import_sha256"
 # libyaml parses about ten times faster than the pure-Python parser; same results.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # likewise for writing; same bytes
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def parse_date(value) -> datetime | None:
 
 def join_front_matter(meta: dict, body: str, comments: tuple[str, ...] = ()) -> str:
     """Write meta (in its order) and body as a content file, stamped with import_sha256."""
-    lines = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000).splitlines()
+    lines = yaml.dump(meta, Dumper=SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=10_000).splitlines()
     lines += [f"# {c}" for c in comments]
     text = "---\n" + "\n".join(lines) + "\n---\n" + body.rstrip("\n") + "\n"
     return stamp_import_hash(text)

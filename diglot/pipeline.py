@@ -5,11 +5,8 @@ so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,14 +17,17 @@ from .content import Document, apply_import, load_documents, plan_import, read_e
 from .errors import DiglotError, Problem, Report
 from .output import write_site
 from .pairing import pair_drafts
+from .parallel import map_forked
 from .progress import Progress
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, build_search_files
 from .seeds import SeedError, read_seed
-from .site import Site, build_site
+from .site import Site, build_site, group_documents
 from .text import format_date, render_blocks
 
 REPO = Path(__file__).resolve().parent.parent
+# Below this many items a map runs serially: forking a pool costs more than it saves.
+FORK_MIN_ITEMS = 64
 LUNR_FILES = {
     "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
     "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
@@ -106,14 +106,12 @@ def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[
 
     Returns (pairing decisions, what a replay repeats) and the notes of files written."""
     found, written = Report(), Report()
+    paths = [p for p in sorted(options.seeds.iterdir()) if not p.name.startswith(".") and p.is_file()] \
+        if options.seeds.is_dir() else []
     drafts = []
-    for path in sorted(options.seeds.iterdir()) if options.seeds.is_dir() else ():
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        try:
-            draft = read_seed(path)
-        except SeedError as exc:
-            found.warn(f"seeds/{path.name}", exc.reason)
+    for path, draft in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
+        if isinstance(draft, SeedError):
+            found.warn(f"seeds/{path.name}", draft.reason)
             continue
         drafts.append(draft)
         for note in draft.notes:
@@ -125,12 +123,52 @@ def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[
     return (tuple(pairing.decisions), found), written
 
 
+def try_read_seed(path: Path):
+    """The seed's Draft, or the SeedError that says why it holds no article."""
+    try:
+        return read_seed(path)
+    except SeedError as exc:
+        return exc
+
+
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
-    """The site model, with Markdown rendering and paragraph alignment memoized by their inputs."""
-    render = cache.table("blocks").memoize(render_blocks, lambda markdown, lang: digest(lang, markdown))
-    align = cache.table("alignments").memoize(
-        align_paragraphs, lambda left, right: digest(len(left), *left, *right))
+    """The site model, with Markdown rendering and paragraph alignment memoized by their inputs
+    (and what is not cached yet computed on every core first)."""
+    blocks = cache.table("blocks")
+    fill_table(blocks, render_blocks, {blocks_key(d.body, d.lang): (d.body, d.lang) for d in documents})
+    render = blocks.memoize(render_blocks, blocks_key)
+    alignments = cache.table("alignments")
+    fill_table(alignments, align_paragraphs, {align_key(*texts): texts for texts in alignment_inputs(
+        config, documents, render)})
+    align = alignments.memoize(align_paragraphs, align_key)
     return build_site(config, documents, report, render=render, align=align)
+
+
+def blocks_key(markdown: str, lang: str) -> str:
+    """Cache key of a rendered body."""
+    return digest(lang, markdown)
+
+
+def align_key(left: list[str], right: list[str]) -> str:
+    """Cache key of an alignment of two lists of paragraph texts."""
+    return digest(len(left), *left, *right)
+
+
+def alignment_inputs(config: Config, documents: list[Document], render) -> list[tuple[list[str], list[str]]]:
+    """The (English, French) paragraph texts of every translated article the aligner will see
+    (articles whose front matter sets their alignment are left out)."""
+    inputs = []
+    for docs in group_documents(documents, config).values():
+        if set(docs) == {"en", "fr"} and not any(d.meta.get("alignment") for d in docs.values()):
+            inputs.append(tuple([b.text for b in render(docs[lang].body, lang)] for lang in ("en", "fr")))
+    return inputs
+
+
+def fill_table(table: Table, function, wanted: dict[str, tuple]) -> None:
+    """Compute function(*arguments) for every key of wanted the table lacks, on every core."""
+    missing = [key for key in wanted if table.get(key) is MISSING]
+    for key, value in zip(missing, map_forked(lambda key: function(*wanted[key]), missing, FORK_MIN_ITEMS)):
+        table.put(key, value)
 
 
 def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple[dict[str, bytes], int]:
@@ -138,14 +176,15 @@ def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple
     not change; returns the pages and how many were rendered."""
     env = make_environment(layouts, config)
     salt = digest(tree_digest(layouts), repr(config))
-    pages, rendered = {}, 0
-    for job in plan_pages(site, config):
-        key = digest(salt, job.template, repr(job.page), *job.inputs)
-        data = table.get(key)
-        if data is MISSING:
-            data, rendered = table.put(key, render_page(env, job)), rendered + 1
-        pages[job.page.path] = data
-    return pages, rendered
+    jobs = plan_pages(site, config)
+    keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
+    missing = [(key, job) for key, job in zip(keys, jobs) if table.get(key) is MISSING]
+    for template in sorted({job.template for _, job in missing}):
+        env.get_template(template)  # compiled once here, inherited by forked workers
+    rendered = map_forked(lambda item: render_page(env, item[1]), missing, FORK_MIN_ITEMS)
+    for (key, _), data in zip(missing, rendered):
+        table.put(key, data)
+    return {job.page.path: table.get(key) for key, job in zip(keys, jobs)}, len(missing)
 
 
 def search_step(site: Site, config: Config, table: Table) -> dict[str, bytes]:
@@ -153,19 +192,9 @@ def search_step(site: Site, config: Config, table: Table) -> dict[str, bytes]:
     wanted = {lang: search_docs(site, lang) for lang in config.languages}
     keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
     missing = [lang for lang in wanted if table.get(keys[lang]) is MISSING]
-    for lang, built in zip(missing, map_on_cores(build_search_files, missing, [wanted[l] for l in missing])):
+    for lang, built in zip(missing, map_forked(lambda l: build_search_files(l, wanted[l]), missing)):
         table.put(keys[lang], built)
     return {path: data for lang in wanted for path, data in table.get(keys[lang]).items()}
-
-
-def map_on_cores(function, *iterables) -> list:
-    """map(function, …) on forked worker processes when there is more than one item and core."""
-    items = list(zip(*iterables))
-    if len(items) < 2 or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(*item) for item in items]
-    workers = min(len(items), os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, *zip(*items)))
 
 
 def search_docs(site: Site, lang: str) -> list[SearchDoc]:
