@@ -111,10 +111,12 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> bool:
 
     Returns False when out_dir already held exactly these files (nothing was written)."""
     out_dir = out_dir.resolve()
+    # First, even when nothing is to be written: a build killed while deleting the tree it had
+    # just swapped out leaves that tree behind next to a complete site/.
+    remove_stale_temps(out_dir)
     if out_dir.is_dir() and holds_exactly(out_dir, files):
         return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir)
     temp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
     shutil.rmtree(temp, ignore_errors=True)
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
+from diglot import parallel, pipeline
 from diglot.cache import MISSING, BuildCache
 from diglot.pipeline import Options, build
 
@@ -109,3 +110,19 @@ def test_a_cache_made_by_other_code_is_ignored(tmp_path):
     old.commit()
     assert BuildCache(tmp_path, version="newer diglot").table("pages").get("key") is MISSING
     assert BuildCache(tmp_path, version="older diglot").table("pages").get("key") == b"stale page"
+
+
+def test_a_build_on_every_core_writes_the_same_site_as_a_serial_one(tmp_path, monkeypatch):
+    seeds = corpus_seeds(12, tmp_path / "corpus")
+    monkeypatch.setenv(parallel.SERIAL_ENV, "1")
+    build(Options(project=make_project(tmp_path / "serial", seeds), use_cache=False))
+    monkeypatch.delenv(parallel.SERIAL_ENV)
+    monkeypatch.setattr(pipeline, "FORK_MIN_ITEMS", 2)  # fork even for this small site
+    forks, split_ranges = [], parallel.split_ranges
+    monkeypatch.setattr(parallel, "split_ranges", lambda *args: forks.append(args) or split_ranges(*args))
+    build(Options(project=make_project(tmp_path / "forked", seeds), use_cache=False))
+    if parallel.usable_cores() > 1:
+        assert len(forks) >= 4  # seeds, bodies, alignments, pages (and search) went to workers
+    assert tree(tmp_path / "forked" / "content") == tree(tmp_path / "serial" / "content")
+    assert tree(tmp_path / "forked" / "site") == tree(tmp_path / "serial" / "site")
+

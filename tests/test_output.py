@@ -1,4 +1,7 @@
 """site/ is replaced atomically; a failed write leaves the previous site intact."""
+import subprocess
+import sys
+
 import pytest
 
 from diglot.output import check_path, write_site
@@ -36,3 +39,15 @@ def test_unchanged_files_are_reused_not_corrupted(tmp_path):
 def test_unsafe_paths_refused(bad):
     with pytest.raises(ValueError):
         check_path(bad)
+
+
+def test_a_killed_builds_leftover_tree_is_removed_even_when_nothing_changed(tmp_path):
+    out = tmp_path / "site"
+    write_site({"index.html": b"same"}, out)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = tmp_path / f".site.tmp-{dead.pid}"
+    (leftover / "en").mkdir(parents=True)
+    (leftover / "en" / "index.html").write_bytes(b"half-deleted old site")
+    assert write_site({"index.html": b"same"}, out) is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
