@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-LANGUAGES = ("en", "fr")
-
 # Words frequent in one language and rare in the other; ambiguous ones such as
 # "a", "on", "son", "me" or "pour" are left out on purpose.
 ENGLISH_WORDS = frozenset(

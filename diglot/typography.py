@@ -12,7 +12,6 @@ from xml.etree.ElementTree import Element
 
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? and inside « » in French
 NBSP = "\u00a0"  # no-break space: before : and % in French
-LANGUAGES = ("en", "fr")
 
 _WS = " \t\n\r\u00a0\u202f\u2009"
 _OPENERS = "([{«“‘—–-/"
@@ -44,14 +43,18 @@ class _SpaceRule:
 
 _ENDS_MARK = f"(?={_any_of(_WS + _FOLLOWERS)}|$)"
 _OPENING_GUILLEMET = re.compile(f"«{_any_of(_WS)}*")
+_AFTER_WORD = re.compile(r"\w|" + _any_of(".%" + _CLOSERS))
+# A mark counts only where a word or a space follows it (_ENDS_MARK), so 10:30 and 3:2 stay intact
+# while "En 2024: hausse" gets its space like "Bilan: hausse".
 _SPACE_RULES = (
     _SpaceRule(re.compile("»"), NNBSP, re.compile(".", re.DOTALL)),
-    _SpaceRule(re.compile(f"[;!?]+{_ENDS_MARK}"), NNBSP, re.compile(r"\w|" + _any_of(".%" + _CLOSERS))),
-    # Only after a letter when no space is written, so 10:30 and 3:2 stay intact.
-    _SpaceRule(re.compile(f":{_ENDS_MARK}"), NBSP, re.compile(r"[^\W\d_]|" + _any_of(_CLOSERS))),
+    _SpaceRule(re.compile(f"[;!?]+{_ENDS_MARK}"), NNBSP, _AFTER_WORD),
+    _SpaceRule(re.compile(f":{_ENDS_MARK}"), NBSP, _AFTER_WORD),
     _SpaceRule(re.compile(r"%(?!\w)"), NBSP, re.compile(r"\d"), after_any_space=False),
 )
+# The characters that can make a text change at all, per language; text without any is returned as is.
 _TRIGGERS = {"en": frozenset("\"'"), "fr": frozenset("\"'«»;:!?%")}
+LANGUAGES = tuple(_TRIGGERS)
 _SKIP_TAGS = frozenset({"code", "pre", "kbd", "script", "style"})
 _BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "dd", "dt"})
 

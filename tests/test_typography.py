@@ -48,6 +48,7 @@ def test_french_spaces_before_high_punctuation_and_colon():
     assert typeset("Photo : VCG", "fr") == f"Photo{NBSP}: VCG"
     assert typeset("Photo: VCG", "fr") == f"Photo{NBSP}: VCG"
     assert typeset("Vraiment?!", "fr") == f"Vraiment{NNBSP}?!"
+    assert typeset("Bilan 2023: hausse", "fr") == f"Bilan 2023{NBSP}: hausse"
 
 
 @pytest.mark.parametrize(
