@@ -1,4 +1,4 @@
-"""Jinja2 over layouts/: every page, feed, sitemap of the site, as {path: bytes}."""
+"""Jinja2 over layouts/: plan every page, feed and sitemap of the site, then render each to bytes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,9 +38,10 @@ class Page:
 
 def load_strings(layouts: Path, languages: tuple[str, ...]) -> dict[str, dict]:
     """Interface strings, one YAML file per language under layouts/strings/, typeset in that language."""
-    return {lang: typeset_strings(yaml.safe_load((layouts / "strings" / f"{lang}.yaml").read_text(encoding="utf-8")),
-                                  lang)
-            for lang in languages}
+    def load(lang: str) -> dict:
+        return yaml.safe_load((layouts / "strings" / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+    return {lang: typeset_strings(load(lang), lang) for lang in languages}
 
 
 def typeset_strings(value, lang: str):
@@ -144,11 +145,16 @@ class PageJob:
 def plan_pages(site: Site, config: Config) -> list[PageJob]:
     """Every page of the site, in a stable order; nothing is rendered here."""
     jobs = article_jobs(site) + parallel_jobs(site) + listing_jobs(site, config) + feed_jobs(site, config)
-    everything = tuple(a.fingerprint for a in site.articles)
+    everything = all_fingerprints(site)
     home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
     jobs.append(PageJob("home.html", home, {"site": site}, everything))
     jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
     return jobs + site_index_jobs(jobs, config, everything)
+
+
+def all_fingerprints(site: Site) -> tuple[str, ...]:
+    """The inputs of a page that shows (or lists) every article."""
+    return tuple(a.fingerprint for a in site.articles)
 
 
 def article_jobs(site: Site) -> list[PageJob]:
@@ -182,7 +188,7 @@ def parallel_jobs(site: Site) -> list[PageJob]:
 
 def listing_jobs(site: Site, config: Config) -> list[PageJob]:
     """The latest-articles listing and every section's listing, in every language."""
-    everything = tuple(a.fingerprint for a in site.articles)
+    everything = all_fingerprints(site)
     common = {"sections": site.sections}
     jobs = [PageJob("listing.html", page, {**common, "articles": site.articles, "section": None}, everything)
             for page in language_pages("", config).values()]
@@ -195,7 +201,7 @@ def listing_jobs(site: Site, config: Config) -> list[PageJob]:
 
 def feed_jobs(site: Site, config: Config) -> list[PageJob]:
     """An Atom feed per language, full content, newest first."""
-    everything = tuple(a.fingerprint for a in site.articles)
+    everything = all_fingerprints(site)
     jobs = []
     for lang in config.languages:
         entries = feed_entries(site, lang)
@@ -216,8 +222,3 @@ def render_page(env: Environment, job: PageJob) -> bytes:
     """Render one planned page to bytes."""
     strings = env.globals["strings"][job.page.lang]
     return env.get_template(job.template).render(page=job.page, t=strings, **job.context).encode("utf-8")
-
-
-def render_site(site: Site, config: Config, env: Environment) -> dict[str, bytes]:
-    """Render every page of the site; nothing is written here."""
-    return {job.page.path: render_page(env, job) for job in plan_pages(site, config)}
