@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from diglot.features import extract_features
@@ -165,13 +165,22 @@ def _cheapest_step(table, sides: _Sides, i: int, j: int) -> tuple[float, tuple[i
 
 def trace_back(table, n: int, m: int) -> list[Segment]:
     """Walk the winning beads back from (n, m) into segments in reading order."""
-    segments: list[Segment] = []
+    beads: list[tuple[int, int]] = []
     i, j = n, m
     while i or j:
         a, b = table[i][j][1]
-        segments.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+        beads.append((a, b))
         i, j = i - a, j - b
-    segments.reverse()
+    return segments_from_beads(reversed(beads))
+
+
+def segments_from_beads(beads: Iterable[tuple[int, int]]) -> list[Segment]:
+    """Number the paragraphs of consecutive beads (left count, right count) from 0 on each side."""
+    segments: list[Segment] = []
+    i = j = 0
+    for a, b in beads:
+        segments.append((tuple(range(i, i + a)), tuple(range(j, j + b))))
+        i, j = i + a, j + b
     return segments
 
 
@@ -204,12 +213,7 @@ def parse_alignment(spec: str, n_left: int, n_right: int) -> list[Segment]:
             f"translated paragraphs, but the article has {n_left} and {n_right}; "
             "make the left numbers add up to the first and the right numbers to the second"
         )
-    segments: list[Segment] = []
-    i = j = 0
-    for a, b in beads:
-        segments.append((tuple(range(i, i + a)), tuple(range(j, j + b))))
-        i, j = i + a, j + b
-    return segments
+    return segments_from_beads(beads)
 
 
 def _parse_bead(token: str) -> tuple[int, int]:
