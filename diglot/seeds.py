@@ -42,7 +42,9 @@ from diglot.language import detect_language
 LANGUAGE_SAMPLE = 100_000
 # Header parts and the source are short; longer lines are body without a regex.
 MAX_HEADER_LINE = 200
-MAX_SOURCE_WORDS = 6
+# A section label or a source line is a name, not a sentence.
+MAX_LABEL_CHARS = 60
+MAX_LABEL_WORDS = 6
 LOW_CONFIDENCE = 0.7
 # How a block is wrapped shows in its first lines; this bounds the work on huge blocks.
 WRAP_SAMPLE = 100
@@ -97,7 +99,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
         raise SeedError(name, "contains NUL bytes, so it is a binary file, not plain text; "
                               "export the article as plain text (UTF-8) or remove the file")
     if data.startswith(codecs.BOM_UTF8):
-        return decode_strict(data[3:], "utf-8", name), ("UTF-8 byte-order mark removed",)
+        # Decoded whole, so an error's offset counts from the file's first byte, BOM included.
+        return decode_strict(data, "utf-8", name)[1:], ("UTF-8 byte-order mark removed",)
     try:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError:
@@ -119,9 +122,9 @@ def decode_strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         byte, offset = data[error.start], error.start
-        label = {"cp1252": "UTF-8 nor Windows-1252"}.get(encoding, f"valid {encoding}")
-        raise SeedError(name, f"is neither {label} (byte 0x{byte:02X} at offset {offset}); "
-                              "re-save it as UTF-8") from None
+        # cp1252 is the last resort, tried only after UTF-8 failed, so both are named.
+        what = "is neither UTF-8 nor Windows-1252" if encoding == "cp1252" else f"is not valid {encoding.upper()}"
+        raise SeedError(name, f"{what} (byte 0x{byte:02X} at offset {offset}); re-save it as UTF-8") from None
 
 
 def normalize_newlines(text: str) -> tuple[str, tuple[str, ...]]:
@@ -178,7 +181,7 @@ def is_credit(line: str) -> bool:
 def is_section(line: str) -> bool:
     """Tell whether a line is a section label such as "CHINA / SOCIETY"."""
     letters = [char for char in line if char.isalpha()]
-    if len(letters) < 2 or len(line) > 60 or len(line.split()) > MAX_SOURCE_WORDS:
+    if len(letters) < 2 or len(line) > MAX_LABEL_CHARS or len(line.split()) > MAX_LABEL_WORDS:
         return False
     upper = sum(char.isupper() for char in letters)
     return 5 * upper >= 4 * len(letters) and not ends_sentence(line)
@@ -193,7 +196,7 @@ def is_headline(line: str) -> bool:
 
 def is_source(line: str) -> bool:
     """Tell whether a line names a source, such as "Global Times" or "Temps mondial"."""
-    return (len(line) <= 60 and 1 <= len(line.split()) <= MAX_SOURCE_WORDS
+    return (len(line) <= MAX_LABEL_CHARS and 1 <= len(line.split()) <= MAX_LABEL_WORDS
             and any(char.isalpha() for char in line)
             and _SOURCE_PUNCTUATION.isdisjoint(line))
 
@@ -207,8 +210,8 @@ def build_month_numbers() -> dict[str, int]:
     for locale in ("en", "fr"):
         for width in ("wide", "abbreviated"):
             for number, month in get_month_names(width, locale=locale).items():
-                months[month.lower().rstrip(".")] = number
-                months[strip_accents(month.lower().rstrip("."))] = number
+                name = month.lower().rstrip(".")  # French abbreviations end in a period: "janv."
+                months[name] = months[strip_accents(name)] = number
     return months
 
 
@@ -352,7 +355,7 @@ def note_problems(paragraphs: Lines, date_lines: list[str],
     """Note what a reader of the seed should check: odd credits, dates, language."""
     notes = [f"credit line {p!r} inside the body was kept as a paragraph; move it above "
              "the first paragraph to list it with the credits" for p in paragraphs
-             if ":" in p and is_credit(p)]
+             if ":" in p and is_credit(p)]  # the colon test first: it is cheap, the regex is not
     if date_lines and date is None:
         notes.append(f"could not read a date in {date_lines[0]!r}; write it like "
                      "'Published: May 10, 2024 03:00 PM' or 'Publié : 10 mai 2024 15h00'")

@@ -236,6 +236,12 @@ def test_undecodable_bytes_are_refused_naming_the_byte():
     assert str(caught.value).startswith("odd.txt: ")
 
 
+def test_bad_byte_after_a_utf8_bom_is_located_from_the_start_of_the_file():
+    with pytest.raises(SeedError) as caught:
+        decode_seed(b"\xef\xbb\xbfCaf\xe9", "bom.txt")
+    assert caught.value.reason.startswith("is not valid UTF-8 (byte 0xE9 at offset 6)")
+
+
 def test_headline_only_seed_is_refused(tmp_path):
     with pytest.raises(SeedError, match="headline but no body paragraphs"):
         read_seed(write_seed(tmp_path, "Only a headline here".encode()))
