@@ -31,7 +31,7 @@ class SitemapUrl:
 
 
 def atom_time(value: datetime | None) -> str:
-    """RFC 3339 in UTC: naive content dates are taken as UTC, as the README says."""
+    """RFC 3339 in UTC: naive content dates are taken as UTC (module docstring); no date gives EPOCH."""
     value = value or EPOCH
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)

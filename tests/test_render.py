@@ -223,3 +223,10 @@ def test_pages_showing_an_article_are_rebuilt_when_it_changes(tmp_path):
         assert path in showing, path
     changed = replace(site, articles=tuple(replace(a, fingerprint="x") if a is pair else a for a in site.articles))
     assert not [job for job in plan_pages(changed, config) if pair.fingerprint in job.inputs]
+
+
+def test_a_title_shown_in_the_other_language_is_marked_with_that_language(site):
+    listing = read_page(site / "fr" / "index.html")
+    link = [a for a in listing.find("a") if "spy recruitment" in a.text]
+    assert len(link) == 1 and link[0].attrs["lang"] == "en"  # read with an English voice
+    assert read_page(site / "404.html").one("title").text == "Page not found · Page introuvable"
