@@ -396,15 +396,6 @@ def assemble_search_files(
     }
 
 
-_JSON_ESCAPES = re.compile(r'["\\\x00-\x1f]')
-
-
-def _json_string(text: str) -> str:
-    """A JSON string literal as json.dumps(ensure_ascii=False) writes it."""
-    return json.dumps(text, ensure_ascii=False) if _JSON_ESCAPES.search(text) else f'"{text}"'
-
-
-
 def _utf16_order(term: str) -> bytes:
     """Sort key of a term as JavaScript compares strings, by UTF-16 code units."""
     return term.encode("utf-16-be", "surrogatepass")
@@ -427,20 +418,24 @@ def _idf(documents_with_term: int, document_count: int) -> float:
 
 
 def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
-    """Serialize a lunr 2.3.9 index as lunr.py's Builder would, byte for byte."""
+    """Serialize the index compactly; expand_index (and the browser's expandIndex) make it lunr's."""
     term_ids: dict[str, int] = {}
     ids_of = [[_term_ids(counts, term_ids) for _length, counts in doc_terms] for doc_terms in terms]
-    postings = _postings(docs, ids_of, len(term_ids))
-    idfs = [_idf(sum(len(field[term_id]) for field in postings), len(docs)) for term_id in range(len(term_ids))]
-    vectors = _field_vectors(docs, terms, ids_of, idfs)
-    inverted = _inverted_index(term_ids, postings)
-    pipeline = ",".join(_json_string(label) for label in make_pipeline(lang, for_query=True).serialize())
-    fields = ",".join(_json_string(field) for field in FIELDS)
-    # Keys in _compact_json's order: JavaScript's, with named keys sorted.
-    return (
-        f'{{"fieldVectors":[{vectors}],"fields":[{fields}],"invertedIndex":[{inverted}],'
-        f'"pipeline":[{pipeline}],"version":"{LUNR_VERSION}"}}'
-    ).encode("utf-8")
+    holders = [0] * len(term_ids)  # documents holding each term, once per field, as lunr's idf counts them
+    for doc_ids in ids_of:
+        for ids in doc_ids:
+            for term_id in ids:
+                holders[term_id] += 1
+    idfs = [_idf(count, len(docs)) for count in holders]
+    compact = {
+        "version": LUNR_VERSION,
+        "fields": list(FIELDS),
+        "pipeline": make_pipeline(lang, for_query=True).serialize(),
+        "refs": [doc.ref for doc in docs],
+        "terms": list(term_ids),
+        "vectors": _field_vectors(terms, ids_of, idfs),
+    }
+    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _term_ids(counts: dict[str, int], term_ids: dict[str, int]) -> list[int]:
@@ -452,25 +447,6 @@ def _term_ids(counts: dict[str, int], term_ids: dict[str, int]) -> list[int]:
             term_id = term_ids[term] = len(term_ids)
         ids.append(term_id)
     return ids
-
-
-def _postings(docs: Sequence[SearchDoc], ids_of: list[list[list[int]]], term_count: int) -> list[list[list[str]]]:
-    """Per field, per term id: the `"ref":{}` entries of the documents holding it, in file key order."""
-    entries = [f"{_json_string(doc.ref)}:{{}}" for doc in docs]
-    postings: list[list[list[str]]] = [[[] for _ in range(term_count)] for _ in FIELDS]
-    # Walking documents in the order _in_js_order writes refs leaves every posting in that order.
-    for position in sorted(range(len(docs)), key=lambda n: _js_key_order(docs[n].ref)):
-        for field_postings, ids in zip(postings, ids_of[position]):
-            entry = entries[position]
-            for term_id in ids:
-                field_postings[term_id].append(entry)
-    return postings
-
-
-def _weight_text(milli: int) -> str:
-    """Write a weight of milli/1000 as repr() writes round(weight, 3): "2.0", "0.05", "1.234"."""
-    whole, fraction = divmod(milli, 1000)
-    return f"{whole}.{f'{fraction:03d}'.rstrip('0') or '0'}"
 
 
 def _weights(counts: dict[str, int], ids: list[int], idfs: list[float], norm: float, boost: int) -> dict[int, int]:
@@ -490,37 +466,52 @@ def _weights(counts: dict[str, int], ids: list[int], idfs: list[float], norm: fl
     return weights
 
 
-def _field_vectors(docs, terms, ids_of, idfs) -> str:
-    """Each document field's BM25 weights, by term id, as lunr's Builder scores them."""
-    count = len(docs)
-    averages = [sum(doc_terms[f][0] for doc_terms in terms) / (count or 1) for f in range(len(FIELDS))]
-    id_texts = [f"{term_id}," for term_id in range(len(idfs))]
-    weight_texts: dict[int, str] = {}
-    parts = []
-    for doc, doc_terms, doc_ids in zip(docs, terms, ids_of):
+def _field_vectors(terms: Sequence[DocTerms], ids_of: list[list[list[int]]], idfs: list[float]) -> list[list[int]]:
+    """Each document field's vector as lunr's Builder scores it, as [id step, weight in thousandths, …]."""
+    # Ids ascend within a vector, so steps from the previous id are short; whole
+    # thousandths drop the "0." of most weights. Both come back exact in the browser.
+    count = len(terms) or 1
+    averages = [sum(doc_terms[f][0] for doc_terms in terms) / count for f in range(len(FIELDS))]
+    vectors = []
+    for doc_terms, doc_ids in zip(terms, ids_of):
         for field, (length, counts), ids, average in zip(FIELDS, doc_terms, doc_ids, averages):
-            elements = []
+            flat: list[int] = []
             if counts:  # an empty field (maybe every document's) has no average length to divide by
                 weights = _weights(counts, ids, idfs, K1 * (1 - B + B * (length / average)), _FIELD_BOOSTS[field])
+                previous = 0
                 for term_id in sorted(weights):
-                    milli = weights[term_id]
-                    text = weight_texts.get(milli)
-                    if text is None:
-                        text = weight_texts[milli] = _weight_text(milli)
-                    elements.append(id_texts[term_id] + text)
-            parts.append(f"[{_json_string(field + '/' + doc.ref)},[{','.join(elements)}]]")
-    return ",".join(parts)
+                    flat += (term_id - previous, weights[term_id])
+                    previous = term_id
+            vectors.append(flat)
+    return vectors
 
 
-def _inverted_index(term_ids: dict[str, int], postings: list[list[list[str]]]) -> str:
-    """Each term's postings per field, terms sorted, keys in the order _compact_json writes them."""
-    keys = sorted(["_index", *FIELDS])
-    parts = []
-    for term in _sorted_terms(term_ids):
-        term_id = term_ids[term]
-        values = {"_index": str(term_id)}
-        for field, field_postings in zip(FIELDS, postings):
-            values[field] = "{" + ",".join(field_postings[term_id]) + "}"
-        posting = ",".join([f'"{key}":{values[key]}' for key in keys])
-        parts.append(f"[{_json_string(term)},{{{posting}}}]")
-    return ",".join(parts)
+def expand_index(index: dict) -> dict:
+    """The lunr 2.3.9 serialized index a compact one stands for (the browser's expandIndex in Python)."""
+    if "invertedIndex" in index:
+        return index
+    fields, refs, terms = index["fields"], index["refs"], index["terms"]
+    postings = [{field: {} for field in fields} | {"_index": term_id} for term_id in range(len(terms))]
+    field_vectors, vector_ids = [], []
+    for n, flat in enumerate(index["vectors"]):
+        term_id, ids, elements = 0, [], []
+        for step, milli in zip(flat[::2], flat[1::2]):
+            term_id += step
+            ids.append(term_id)
+            elements += (term_id, milli / 1000)
+        field_vectors.append([f"{fields[n % len(fields)]}/{refs[n // len(fields)]}", elements])
+        vector_ids.append(ids)
+    # Postings list refs in the order JavaScript iterates the keys of the
+    # old files: lunr ranks ties in that order.
+    for doc in sorted(range(len(refs)), key=lambda n: _js_key_order(refs[n])):
+        for f, field in enumerate(fields):
+            for term_id in vector_ids[doc * len(fields) + f]:
+                postings[term_id][field][refs[doc]] = {}
+    term_index = {term: term_id for term_id, term in enumerate(terms)}
+    return {
+        "version": index["version"],
+        "fields": fields,
+        "fieldVectors": field_vectors,
+        "invertedIndex": [[term, postings[term_index[term]]] for term in _sorted_terms(terms)],
+        "pipeline": index["pipeline"],
+    }

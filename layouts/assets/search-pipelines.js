@@ -173,9 +173,120 @@
     return foldTerm(lang === 'fr' ? stripElisions(term) : term);
   }
 
+  function byText(texts) {
+    return function (a, b) {
+      return texts[a] < texts[b] ? -1 : (texts[a] > texts[b] ? 1 : 0);
+    };
+  }
+
+  function numbers(count) {
+    var list = new Array(count);
+    for (var i = 0; i < count; i++) {
+      list[i] = i;
+    }
+    return list;
+  }
+
+  // Decodes one field vector ([id step, weight in thousandths, ...]) into lunr's.
+  function decodeVector(lunr, flat) {
+    var elements = new Array(flat.length);
+    var termIndex = 0;
+    for (var k = 0; k < flat.length; k += 2) {
+      termIndex += flat[k];
+      elements[k] = termIndex;
+      elements[k + 1] = flat[k + 1] / 1000;
+    }
+    return new lunr.Vector(elements);
+  }
+
+  // For each field, the documents holding each term (packed, documents in
+  // sorted ref order): the inverse of the field vectors, in typed arrays
+  // because building lunr's posting objects for every term up front costs
+  // more than the reader's first search.
+  function termDocuments(vectors, ranked, width, termCount) {
+    var byField = [];
+    for (var f = 0; f < width; f++) {
+      var starts = new Int32Array(termCount + 1);
+      var r, k, elements;
+      for (r = 0; r < ranked.length; r++) {
+        elements = vectors[ranked[r] * width + f].elements;
+        for (k = 0; k < elements.length; k += 2) {
+          starts[elements[k] + 1] += 1;
+        }
+      }
+      for (k = 0; k < termCount; k++) {
+        starts[k + 1] += starts[k];
+      }
+      var next = starts.slice(0, termCount);
+      var docs = new Int32Array(starts[termCount]);
+      for (r = 0; r < ranked.length; r++) {
+        elements = vectors[ranked[r] * width + f].elements;
+        for (k = 0; k < elements.length; k += 2) {
+          docs[next[elements[k]]++] = ranked[r];
+        }
+      }
+      byField.push({ starts: starts, docs: docs });
+    }
+    return byField;
+  }
+
+  // lunr's posting for one term, each field's documents built on first use.
+  function postingType(fields, refs, byField) {
+    // lunr only reads metadata (none is kept), so one object serves every posting.
+    var noMetadata = {};
+    function Posting(termIndex) {
+      this._index = termIndex;
+    }
+    fields.forEach(function (field, f) {
+      Object.defineProperty(Posting.prototype, field, {
+        enumerable: true,
+        get: function () {
+          var held = {};
+          for (var k = byField[f].starts[this._index]; k < byField[f].starts[this._index + 1]; k++) {
+            held[refs[byField[f].docs[k]]] = noMetadata;
+          }
+          Object.defineProperty(this, field, { value: held, enumerable: true });
+          return held;
+        }
+      });
+    });
+    return Posting;
+  }
+
+  // A lunr index from diglot's compact file (see _assemble_index in
+  // diglot/search.py): the same index lunr.Index.load makes of the lunr
+  // file it stands for, with refs entering each posting in sorted order as
+  // they did in that file (lunr ranks ties in that order).
+  function compactIndex(lunr, data) {
+    var fields = data.fields;
+    var refs = data.refs;
+    var terms = data.terms;
+    var fieldVectors = {};
+    var vectors = data.vectors.map(function (flat, n) {
+      var vector = decodeVector(lunr, flat);
+      fieldVectors[fields[n % fields.length] + '/' + refs[Math.floor(n / fields.length)]] = vector;
+      return vector;
+    });
+    var byField = termDocuments(vectors, numbers(refs.length).sort(byText(refs)), fields.length, terms.length);
+    var Posting = postingType(fields, refs, byField);
+    var sorted = numbers(terms.length).sort(byText(terms));
+    var invertedIndex = Object.create(null);
+    sorted.forEach(function (termIndex) {
+      invertedIndex[terms[termIndex]] = new Posting(termIndex);
+    });
+    return new lunr.Index({
+      invertedIndex: invertedIndex,
+      fieldVectors: fieldVectors,
+      tokenSet: lunr.TokenSet.fromArray(sorted.map(function (termIndex) { return terms[termIndex]; })),
+      fields: fields,
+      pipeline: lunr.Pipeline.load(data.pipeline)
+    });
+  }
+
   function loadIndex(lunr, serialized) {
     register(lunr);
-    return lunr.Index.load(typeof serialized === 'string' ? JSON.parse(serialized) : serialized);
+    var data = typeof serialized === 'string' ? JSON.parse(serialized) : serialized;
+    return data.invertedIndex ? lunr.Index.load(data) : compactIndex(lunr, data);
   }
 
   root.diglotSearchPipelines = {
