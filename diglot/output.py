@@ -1,11 +1,22 @@
-"""The only writer of site/: write everything to a temporary directory, then swap it in atomically."""
+"""The only writer of site/: write everything to a temporary directory, then swap it in atomically.
+
+With a shadow directory (kept in the build cache) the swap is double-buffered: the tree that
+was swapped out is kept, and the next build brings it up to date (only the files that differ)
+and swaps it back in, so a small change costs a few writes instead of a whole new tree.
+What each tree holds is recorded by (size, mtime, inode) and sha256 per file, so nothing has
+to be read back to know it; a file changed behind diglot's back no longer matches and is rewritten.
+"""
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from pathlib import Path
+
+Stat = tuple[int, int, int]  # size, mtime_ns, inode
+Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of its bytes)
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -126,3 +137,101 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> bool:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return True
+
+
+# ---- double-buffered writing: update the previous tree in place, then exchange ------------------
+
+def sync_site(files: dict[str, bytes], out_dir: Path, shadow: Path, records: dict) -> dict:
+    """Make out_dir hold exactly these files, atomically, updating the shadow tree and swapping it in.
+
+    records: what this returned last time ({"live": Record, "shadow": Record}); returns the new one.
+    On any failure the previous out_dir is untouched."""
+    out_dir, shadow = out_dir.resolve(), shadow.resolve()
+    for rel in files:
+        check_path(rel)
+    remove_stale_temps(out_dir)
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    live = scan_tree(out_dir)
+    live_known = known_digests(live, records.get("live", {}))
+    if live.keys() == files.keys() and live_known == digests:
+        return records  # a no-change rebuild: nothing to write
+    if shadow.is_dir():
+        found = scan_tree(shadow)
+        update_tree(shadow, files, digests, found, known_digests(found, records.get("shadow", {})))
+        tree = shadow
+    else:
+        tree = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tree, ignore_errors=True)
+        update_tree(tree, files, digests, {}, {})
+    fresh = {rel: (stat, digests[rel]) for rel, stat in scan_tree(tree).items()}
+    old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
+    if not out_dir.exists():
+        os.rename(tree, out_dir)
+        return {"live": fresh, "shadow": {}}
+    if not exchange(tree, out_dir):
+        swap_in(tree, out_dir)  # no atomic exchange here (or another filesystem): no shadow either
+        return {"live": fresh, "shadow": {}}
+    if tree != shadow:
+        shutil.rmtree(shadow, ignore_errors=True)
+        shadow.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(tree, shadow)  # the tree just swapped out becomes the shadow
+    return {"live": fresh, "shadow": old}
+
+
+def scan_tree(root: Path) -> dict[str, Stat]:
+    """Every file (or other non-directory) under root by relative path, with its stat."""
+    found: dict[str, Stat] = {}
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((prefix + entry.name + "/", entry.path))
+            else:
+                st = entry.stat(follow_symlinks=False)
+                # a symlink never matches a record: its size is not the file's, so it gets replaced
+                found[prefix + entry.name] = (st.st_size if not entry.is_symlink() else -1, st.st_mtime_ns, st.st_ino)
+    return found
+
+
+def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
+    """The sha256 of every found file whose stat is still the one recorded."""
+    return {rel: record[rel][1] for rel, stat in found.items() if rel in record and record[rel][0] == stat}
+
+
+def update_tree(root: Path, files: dict[str, bytes], digests: dict[str, str],
+                found: dict[str, Stat], known: dict[str, str]) -> None:
+    """Make root hold exactly files: write what differs, delete what is not wanted.
+
+    A file is replaced (unlinked, then written), never overwritten in place: it may be a hard
+    link shared with the live tree."""
+    made: set[Path] = set()
+    for rel in sorted(files):
+        if known.get(rel) == digests[rel]:
+            continue
+        target = root / rel
+        if rel in found:
+            target.unlink()
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if rel not in found and target.is_dir():
+            shutil.rmtree(target)  # a folder where a file now goes
+        target.write_bytes(files[rel])
+    for rel in sorted(found.keys() - files.keys()):
+        (root / rel).unlink()
+        prune_empty(root, (root / rel).parent)
+
+
+def prune_empty(root: Path, folder: Path) -> None:
+    """Remove folder and its parents up to root while they are empty."""
+    while folder != root:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -13,14 +13,14 @@ from pathlib import Path
 from .align import align_paragraphs
 from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config, load_config
-from .content import Document, apply_import, load_documents, plan_import, read_existing
+from .content import Document, apply_import, load_documents, parse_document, plan_import, read_existing
 from .errors import DiglotError, Problem, Report
-from .output import write_site
+from .output import sync_site, write_site
 from .pairing import pair_drafts
 from .parallel import map_forked
 from .progress import Progress
 from .render import make_environment, plan_pages, render_page
-from .search import SearchDoc, build_search_files
+from .search import SearchDoc, assemble_search_files, document_terms
 from .seeds import SeedError, read_seed
 from .site import Site, build_site, group_documents
 from .text import format_date, render_blocks
@@ -28,6 +28,7 @@ from .text import format_date, render_blocks
 REPO = Path(__file__).resolve().parent.parent
 # Below this many items a map runs serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
+FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 LUNR_FILES = {
     "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
     "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
@@ -181,20 +182,38 @@ def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple
     missing = [(key, job) for key, job in zip(keys, jobs) if table.get(key) is MISSING]
     for template in sorted({job.template for _, job in missing}):
         env.get_template(template)  # compiled once here, inherited by forked workers
-    rendered = map_forked(lambda item: render_page(env, item[1]), missing, FORK_MIN_ITEMS)
+    rendered = map_forked(lambda item: render_page(env, item[1]), missing, FORK_MIN_PAGES)
     for (key, _), data in zip(missing, rendered):
         table.put(key, data)
     return {job.page.path: table.get(key) for key, job in zip(keys, jobs)}, len(missing)
 
 
-def search_step(site: Site, config: Config, table: Table) -> dict[str, bytes]:
-    """Every language's search files, rebuilt only for a language whose documents changed."""
+def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, bytes]:
+    """Every language's search files, reassembled only for a language whose documents changed,
+    from terms cached per document (so an edit re-reads one document, not all of them)."""
+    files, terms = cache.table("search"), cache.table("search-terms")
     wanted = {lang: search_docs(site, lang) for lang in config.languages}
+    term_keys = {lang: [terms_key(lang, doc) for doc in docs] for lang, docs in wanted.items()}
+    for key in (key for keys in term_keys.values() for key in keys):
+        terms.get(key)  # every document's terms stay cached, even for a language that is not reassembled
     keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
-    missing = [lang for lang in wanted if table.get(keys[lang]) is MISSING]
-    for lang, built in zip(missing, map_forked(lambda l: build_search_files(l, wanted[l]), missing)):
-        table.put(keys[lang], built)
-    return {path: data for lang in wanted for path, data in table.get(keys[lang]).items()}
+    missing = [lang for lang in wanted if files.get(keys[lang]) is MISSING]
+    fill_table(terms, document_terms, {key: (lang, doc) for lang in missing
+                                       for key, doc in zip(term_keys[lang], wanted[lang])})
+
+    def assemble(lang: str) -> dict[str, bytes]:
+        """One language's files from its documents' cached terms."""
+        return assemble_search_files(lang, wanted[lang], [terms.get(key) for key in term_keys[lang]])
+
+    for lang, built in zip(missing, map_forked(assemble, missing)):
+        files.put(keys[lang], built)
+    return {path: data for lang in wanted for path, data in files.get(keys[lang]).items()}
+
+
+def terms_key(lang: str, doc: SearchDoc) -> str:
+    """Cache key of a document's search terms: everything of it but its ref (which moves when
+    articles are added or removed)."""
+    return digest(lang, doc.title, doc.body, doc.url, doc.date)
 
 
 def search_docs(site: Site, lang: str) -> list[SearchDoc]:
@@ -221,6 +240,18 @@ def collect_assets(layouts: Path) -> dict[str, bytes]:
     return files
 
 
+def write_step(files: dict[str, bytes], options: Options, cache: BuildCache) -> None:
+    """Write site/; with a cache on disk, by updating the tree swapped out last time and swapping
+    it back in (a small change writes a few files, not a whole tree)."""
+    if not cache.directory:
+        write_site(files, options.output)
+        return
+    table = cache.table("output")
+    key = digest(options.output.resolve(), cache.directory.resolve())
+    records = table.get(key)
+    table.put(key, sync_site(files, options.output, cache.directory / "site", {} if records is MISSING else records))
+
+
 def open_cache(options: Options) -> BuildCache:
     """The project's build cache (.cache/), or an in-memory one when caching is off."""
     return BuildCache(options.cache if options.use_cache else None)
@@ -243,20 +274,21 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
             progress.stage("import")
             summary.decisions = import_step(options, summary.report, cache.table("import"))
         progress.stage("load")
-        documents = load_documents(options.content)
+        parse = cache.table("documents").memoize(parse_document, lambda text, path: digest(path, text))
+        documents = load_documents(options.content, parse=parse)
         progress.stage("model")
         site = model_step(config, documents, summary.report, cache)
         progress.stage("pages")
         files, summary.rendered = pages_step(site, config, options.layouts, cache.table("pages"))
         summary.pages = len(files)
         progress.stage("search")
-        files.update(search_step(site, config, cache.table("search")))
+        files.update(search_step(site, config, cache))
         files.update(collect_assets(options.layouts))
         if options.strict and summary.report.warnings:
             raise DiglotError(*summary.report.warnings)
         progress.stage("write")
         if options.write:
-            write_site(files, options.output)
+            write_step(files, options, cache)
         cache.commit()
     finally:
         progress.close()

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from diglot.output import check_path, write_site
+from diglot.output import check_path, sync_site, write_site
 
 
 def tree(root):
@@ -51,3 +51,28 @@ def test_a_killed_builds_leftover_tree_is_removed_even_when_nothing_changed(tmp_
     (leftover / "en" / "index.html").write_bytes(b"half-deleted old site")
     assert write_site({"index.html": b"same"}, out) is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_double_buffered_writes_keep_the_site_exact_through_edits_deletions_and_tampering(tmp_path):
+    out, shadow, records = tmp_path / "site", tmp_path / "cache" / "site", {}
+    builds = [{"a/index.html": b"1", "b/c/index.html": b"2", "d.txt": b"3"},
+              {"a/index.html": b"1 edited", "b/c/index.html": b"2", "e.txt": b"new"},
+              {"a/index.html": b"1 edited", "e.txt": b"newer"},
+              {"a/index.html": b"again", "b/c/index.html": b"back"}]
+    for files in builds + builds[::-1]:
+        records = sync_site(files, out, shadow, records)
+        assert tree(out) == files
+    (out / "a" / "index.html").write_bytes(b"changed by hand")  # the next build must repair it
+    records = sync_site(builds[0], out, shadow, records)
+    records = sync_site(builds[0], out, shadow, records)
+    assert tree(out) == builds[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+
+
+def test_a_double_buffered_write_that_fails_leaves_the_previous_site(tmp_path):
+    out, shadow = tmp_path / "site", tmp_path / "cache" / "site"
+    records = sync_site({"index.html": b"old"}, out, shadow, {})
+    records = sync_site({"index.html": b"older"}, out, shadow, records)
+    with pytest.raises(ValueError):
+        sync_site({"index.html": b"new", "../escape.txt": b"x"}, out, shadow, records)
+    assert tree(out) == {"index.html": b"older"}
