@@ -14,15 +14,20 @@ from functools import lru_cache
 # no-break space, narrow no-break space, thin space.
 _GROUP_SEP = ",.'\u2019 \u00a0\u202f\u2009"
 # A leading group of 1–3 digits followed by exact 3-digit groups is one number
-# (`400 000`, `400,000`); otherwise a plain digit run. The lookbehind stops
-# `2023 100` from being read as `023 100`.
+# (`400 000`, `400,000`); otherwise a plain digit run. Every match ends where a
+# digit run ends, so a left-to-right scan only ever starts one at a run's first
+# digit (`2023 100` stays `2023`, `100`) without a lookbehind; starting with a
+# bare `\d` lets the regex engine skip to digits instead of trying every character.
 _NUMBER = re.compile(
-    rf"(?<!\d)(?P<int>\d{{1,3}}(?:[{_GROUP_SEP}]\d{{3}}(?!\d))+|\d+)"
+    rf"(?P<int>\d(?:\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}}(?!\d))+|\d*))"
     r"(?:[.,](?P<frac>\d+))?"
 )
 # Capitalised words only, so the scan skips lower-case words inside the regex
-# engine; Latin-1 capitals and Œ cover English and French.
-_CAPITALISED = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*")
+# engine; Latin-1 capitals and Œ cover English and French. A match swallows the
+# rest of its word, so one that follows a letter (`iPhone`) is a word's inside,
+# rejected in Python: a lookbehind here would stop the engine skipping ahead.
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*")
+_LETTER = re.compile(r"[^\W\d_]")
 # Punctuation after which the next capital is a sentence start, not a name.
 _SENTENCE_END = re.compile(r"[.!?:;«»\"“”(\[—–\n]\s*$|^\s*$")
 
@@ -77,8 +82,10 @@ def extract_names(text: str) -> tuple[str, ...]:
     """Return keys of the capitalised words not at a sentence start, in reading order."""
     keys = []
     for match in _CAPITALISED.finditer(text):
-        word = match.group()
-        if not is_name_position(text, match.start()):
+        word, start = match.group(), match.start()
+        if start and _LETTER.match(text, start - 1):
+            continue
+        if not is_name_position(text, start):
             continue
         if fold_accents(word) in _EN_ONLY_CAPITALS:
             continue
