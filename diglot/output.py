@@ -198,6 +198,11 @@ def scan_tree(root: Path) -> dict[str, Stat]:
     return found
 
 
+def holds_record(root: Path, record: Record) -> bool:
+    """True when root holds exactly the recorded files, each with its recorded size, time and inode."""
+    return bool(record) and scan_tree(root) == {rel: stat for rel, (stat, _) in record.items()}
+
+
 def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
     """The sha256 of every found file whose stat is still the one recorded."""
     return {rel: record[rel][1] for rel, stat in found.items() if rel in record and record[rel][0] == stat}

@@ -15,7 +15,7 @@ from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config, load_config
 from .content import Document, apply_import, load_documents, parse_document, plan_import, read_existing
 from .errors import DiglotError, Problem, Report
-from .output import sync_site, write_site
+from .output import holds_record, sync_site, write_site
 from .pairing import pair_drafts
 from .parallel import map_forked
 from .progress import Progress
@@ -79,27 +79,34 @@ class Summary:
 SEED_LINE = re.compile(r"^seed(?:_sha256)?: .*$", re.M)
 
 
+def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
+    """The seeds' names, sizes and modification times."""
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(seeds.iterdir())] \
+        if seeds.is_dir() else []
+
+
 def import_signature(seeds: Path, existing: dict[str, str]) -> str:
     """What an import's outcome depends on: the seeds' names, sizes and times, and each content
     file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(seeds.iterdir())] \
-        if seeds.is_dir() else []
     lines = [(name, SEED_LINE.findall(text[:4000])) for name, text in sorted(existing.items())]
-    return digest(stats, lines)
+    return digest(seed_stats(seeds), lines)
 
 
-def import_step(options: Options, report: Report, table: Table) -> tuple[str, ...]:
-    """Import seeds into content/, or replay the last import's outcome when nothing it reads changed."""
+def import_step(options: Options, report: Report, table: Table) -> tuple[tuple[str, ...], list[str]]:
+    """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
+
+    Returns the pairing decisions and the news of this import (files written), also noted in report."""
     existing = read_existing(options.content)
-    replay = table.get(import_signature(options.seeds, existing))
+    replay, news = table.get(import_signature(options.seeds, existing)), []
     if replay is MISSING:
         replay, written = run_import(options, existing)
-        report.notes.extend(written.notes)  # "imported …" is news once, not on every replay
+        news = written.notes  # "imported …" is news once, not on every replay
+        report.notes.extend(news)
         table.put(import_signature(options.seeds, read_existing(options.content)), replay)
     decisions, found = replay
     report.warnings.extend(found.warnings)
     report.notes.extend(found.notes)
-    return decisions
+    return decisions, news
 
 
 def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report]:
@@ -246,15 +253,46 @@ def write_step(files: dict[str, bytes], options: Options, cache: BuildCache) -> 
     if not cache.directory:
         write_site(files, options.output)
         return
-    table = cache.table("output")
-    key = digest(options.output.resolve(), cache.directory.resolve())
+    table, key = cache.table("output"), output_key(options, cache)
     records = table.get(key)
     table.put(key, sync_site(files, options.output, cache.directory / "site", {} if records is MISSING else records))
+
+
+def output_key(options: Options, cache: BuildCache) -> str:
+    """Cache key of what the output and shadow trees hold."""
+    return digest(options.output.resolve(), cache.directory.resolve())
 
 
 def open_cache(options: Options) -> BuildCache:
     """The project's build cache (.cache/), or an in-memory one when caching is off."""
     return BuildCache(options.cache if options.use_cache else None)
+
+
+def inputs_key(options: Options, config: Config, seeds: list, texts: list[tuple[str, str]]) -> str:
+    """Everything a build reads, but its own code (the cache is stamped with that): options,
+    config, seeds' stats, content texts, layouts and the browser search libraries."""
+    libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
+                 else b"" for source in LUNR_FILES.values()]
+    return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
+                  *(part for pair in texts for part in pair))
+
+
+def content_texts(content_dir: Path, label: str = "content") -> list[tuple[str, str]]:
+    """(path, text) of every content file, as load_documents reads them (bad UTF-8 kept distinct)."""
+    return [(f"{label}/{p.name}", p.read_text(encoding="utf-8", errors="surrogateescape"))
+            for p in sorted(content_dir.glob("*.md"))]
+
+
+def replay_unchanged(options: Options, config: Config, seeds: list, cache: BuildCache) -> Summary | None:
+    """The last build's summary when nothing it read has changed since and site/ is still exactly
+    what it wrote (by size, time and inode of every file); else None."""
+    if not (options.write and cache.directory):
+        return None
+    last = cache.table("builds").get(inputs_key(options, config, seeds, content_texts(options.content)))
+    records = cache.table("output").get(output_key(options, cache))
+    if last is MISSING or records is MISSING or not holds_record(options.output, records["live"]):
+        return None
+    return replace(last, report=Report(list(last.report.warnings), list(last.report.notes)))
 
 
 def build(options: Options, cache: BuildCache | None = None, progress: Progress | None = None) -> Summary:
@@ -268,14 +306,20 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     progress = progress or Progress(enabled=False)
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
-    summary = Summary(languages=config.languages)
+    seeds = seed_stats(options.seeds)
+    replayed = replay_unchanged(options, config, seeds, cache)
+    if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
+        replayed.seconds = time.perf_counter() - started
+        return replayed
+    summary, news, loaded = Summary(languages=config.languages), [], []
     try:
         if options.import_seeds:
             progress.stage("import")
-            summary.decisions = import_step(options, summary.report, cache.table("import"))
+            summary.decisions, news = import_step(options, summary.report, cache.table("import"))
         progress.stage("load")
-        parse = cache.table("documents").memoize(parse_document, lambda text, path: digest(path, text))
-        documents = load_documents(options.content, parse=parse)
+        parse_memo = cache.table("documents").memoize(parse_document, lambda text, path: digest(path, text))
+        documents = load_documents(options.content, parse=lambda text, path: loaded.append((path, text))
+                                   or parse_memo(text, path))
         progress.stage("model")
         site = model_step(config, documents, summary.report, cache)
         progress.stage("pages")
@@ -289,9 +333,13 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
         progress.stage("write")
         if options.write:
             write_step(files, options, cache)
+        summary.articles, summary.files = len(site.articles), len(files)
+        # What a rebuild with no change replays: the same summary, without this build's news.
+        cache.table("builds").put(inputs_key(options, config, seeds, loaded), replace(
+            summary, rendered=0, report=Report(list(summary.report.warnings),
+                                               [n for n in summary.report.notes if n not in news])))
         cache.commit()
     finally:
         progress.close()
-    summary.articles, summary.files = len(site.articles), len(files)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -127,3 +127,13 @@ def test_a_build_on_every_core_writes_the_same_site_as_a_serial_one(tmp_path, mo
     assert tree(tmp_path / "forked" / "content") == tree(tmp_path / "serial" / "content")
     assert tree(tmp_path / "forked" / "site") == tree(tmp_path / "serial" / "site")
 
+
+
+def test_a_rebuild_with_no_change_still_repairs_a_site_changed_by_hand(corpus_project):
+    built = tree(corpus_project / "site")
+    page = sorted((corpus_project / "site" / "en").glob("*/index.html"))[0]
+    page.write_bytes(b"<p>overwritten by hand</p>")
+    (corpus_project / "site" / "sitemap.xml").unlink()
+    (corpus_project / "site" / "stray.html").write_bytes(b"not from the build")
+    build(Options(project=corpus_project))
+    assert tree(corpus_project / "site") == built
