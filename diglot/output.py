@@ -156,14 +156,13 @@ def sync_site(files: dict[str, bytes], out_dir: Path, shadow: Path, records: dic
     if live.keys() == files.keys() and live_known == digests:
         return records  # a no-change rebuild: nothing to write
     if shadow.is_dir():
-        found = scan_tree(shadow)
-        update_tree(shadow, files, digests, found, known_digests(found, records.get("shadow", {})))
-        tree = shadow
+        tree, found = shadow, scan_tree(shadow)
+        written = update_tree(shadow, files, digests, found, known_digests(found, records.get("shadow", {})))
     else:
-        tree = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+        tree, found = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}
         shutil.rmtree(tree, ignore_errors=True)
-        update_tree(tree, files, digests, {}, {})
-    fresh = {rel: (stat, digests[rel]) for rel, stat in scan_tree(tree).items()}
+        written = update_tree(tree, files, digests, found, {})
+    fresh = {rel: (stat_of(tree / rel) if rel in written else found[rel], digests[rel]) for rel in files}
     old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
     if not out_dir.exists():
         os.rename(tree, out_dir)
@@ -209,15 +208,18 @@ def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
 
 
 def update_tree(root: Path, files: dict[str, bytes], digests: dict[str, str],
-                found: dict[str, Stat], known: dict[str, str]) -> None:
-    """Make root hold exactly files: write what differs, delete what is not wanted.
+                found: dict[str, Stat], known: dict[str, str]) -> set[str]:
+    """Make root hold exactly files: write what differs, delete what is not wanted; returns what
+    was written.
 
     A file is replaced (unlinked, then written), never overwritten in place: it may be a hard
     link shared with the live tree."""
     made: set[Path] = set()
+    written = set()
     for rel in sorted(files):
         if known.get(rel) == digests[rel]:
             continue
+        written.add(rel)
         target = root / rel
         if rel in found:
             target.unlink()
@@ -230,6 +232,13 @@ def update_tree(root: Path, files: dict[str, bytes], digests: dict[str, str],
     for rel in sorted(found.keys() - files.keys()):
         (root / rel).unlink()
         prune_empty(root, (root / rel).parent)
+    return written
+
+
+def stat_of(path: Path) -> Stat:
+    """A file's stat as scan_tree records it."""
+    st = path.lstat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def prune_empty(root: Path, folder: Path) -> None:
