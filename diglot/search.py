@@ -418,7 +418,7 @@ def _idf(documents_with_term: int, document_count: int) -> float:
 
 
 def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
-    """Serialize the index compactly; expand_index (and the browser's expandIndex) make it lunr's."""
+    """Serialize the index exactly as lunr.py's Builder would (lunr.js loads it as it is)."""
     term_ids: dict[str, int] = {}
     ids_of = [[_term_ids(counts, term_ids) for _length, counts in doc_terms] for doc_terms in terms]
     holders = [0] * len(term_ids)  # documents holding each term, once per field, as lunr's idf counts them
@@ -435,7 +435,9 @@ def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTer
         "terms": list(term_ids),
         "vectors": _field_vectors(terms, ids_of, idfs),
     }
-    return json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # expand_index builds every object in JavaScript key order already, so a plain dump
+    # gives the bytes _compact_json would, at a fraction of the cost.
+    return json.dumps(expand_index(compact), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _term_ids(counts: dict[str, int], term_ids: dict[str, int]) -> list[int]:
@@ -487,11 +489,11 @@ def _field_vectors(terms: Sequence[DocTerms], ids_of: list[list[list[int]]], idf
 
 
 def expand_index(index: dict) -> dict:
-    """The lunr 2.3.9 serialized index a compact one stands for (the browser's expandIndex in Python)."""
+    """The lunr 2.3.9 serialized index that _assemble_index's compact description stands for."""
     if "invertedIndex" in index:
         return index
     fields, refs, terms = index["fields"], index["refs"], index["terms"]
-    postings = [{field: {} for field in fields} | {"_index": term_id} for term_id in range(len(terms))]
+    postings = [{"_index": term_id} | {field: {} for field in sorted(fields)} for term_id in range(len(terms))]
     field_vectors, vector_ids = [], []
     for n, flat in enumerate(index["vectors"]):
         term_id, ids, elements = 0, [], []
@@ -508,10 +510,10 @@ def expand_index(index: dict) -> dict:
             for term_id in vector_ids[doc * len(fields) + f]:
                 postings[term_id][field][refs[doc]] = {}
     term_index = {term: term_id for term_id, term in enumerate(terms)}
-    return {
-        "version": index["version"],
-        "fields": fields,
+    return {  # every object's keys in the order _compact_json would sort them
         "fieldVectors": field_vectors,
+        "fields": fields,
         "invertedIndex": [[term, postings[term_index[term]]] for term in _sorted_terms(terms)],
         "pipeline": index["pipeline"],
+        "version": index["version"],
     }

@@ -18,7 +18,6 @@ from diglot.search import (
     build_index,
     build_search_files,
     document_terms,
-    expand_index,
     format_ref,
     make_snippet,
     pipeline_terms,
@@ -38,7 +37,7 @@ def doc(ref: str, body: str, title: str = "Untitled") -> SearchDoc:
 def found(lang: str, docs: list[SearchDoc], query: str) -> list[str]:
     """Search a freshly built and reloaded index, as the browser would, and list refs."""
     files = build_search_files(lang, docs)
-    index = Index.load(expand_index(json.loads(files[f"search/{lang}.index.json"])))
+    index = Index.load(json.loads(files[f"search/{lang}.index.json"]))
     return [result["ref"] for result in index.search(query)]
 
 
@@ -112,7 +111,7 @@ def test_search_files_are_named_per_language_and_map_refs_to_what_results_show()
 
 
 def test_index_keeps_no_positions_and_uses_short_refs():
-    index = expand_index(json.loads(build_search_files("fr", FRENCH)["search/fr.index.json"]))
+    index = json.loads(build_search_files("fr", FRENCH)["search/fr.index.json"])
     postings = [posting for _term, posting in index["invertedIndex"]]
     assert all(meta == {} for p in postings for field in ("title", "body") for meta in p[field].values())
     assert [format_ref(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
@@ -125,7 +124,7 @@ def test_search_files_are_byte_identical_across_builds():
 def test_a_language_without_articles_still_gets_loadable_search_files():
     files = build_search_files("en", [])
     assert json.loads(files["search/en.docs.json"]) == {}
-    assert Index.load(expand_index(json.loads(files["search/en.index.json"]))).search("china") == []
+    assert Index.load(json.loads(files["search/en.index.json"])).search("china") == []
 
 
 def test_duplicate_refs_are_refused_rather_than_merged():
@@ -194,9 +193,8 @@ def reference_index(lang: str, docs: list[SearchDoc]) -> bytes:
 
 
 def assembled_index(lang: str, docs: list[SearchDoc]) -> bytes:
-    """diglot's own index file, expanded to lunr's format and serialized as the reference is."""
-    compact = json.loads(build_search_files(lang, docs)[f"search/{lang}.index.json"])
-    return _compact_json(expand_index(compact))
+    """diglot's own index file, as the build writes it."""
+    return build_search_files(lang, docs)[f"search/{lang}.index.json"]
 
 
 @pytest.mark.parametrize(("lang", "seed_path"), [("en", EN_SEED), ("fr", FR_SEED)])
