@@ -1,7 +1,6 @@
 """Shared fixtures: a throw-away project folder built from the real seeds."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

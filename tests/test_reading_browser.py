@@ -2,7 +2,6 @@
 weight, measure, phone, zoom, dark mode and print."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
