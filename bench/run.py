@@ -1,6 +1,6 @@
 """Benchmark diglot against Hugo on the same synthetic corpus, in the same run.
 
-Usage: python bench/run.py [--pairs 1000] [--runs 3] [--scale 5000]
+Usage: python bench/run.py [--pairs 1000] [--runs 3] [--scale 5000] [--no-browser]
 
 Prints a Markdown table (also written to bench/out/results.md) with cold build,
 no-change rebuild and one-article-edit rebuild (median wall seconds), peak RSS,
@@ -224,6 +224,19 @@ def describe_problems(tools: list[Tool]) -> list[str]:
             for tool in tools if tool.problem]
 
 
+def browser_figures(tool: Tool) -> list[str]:
+    """Search timing and serve edit-to-reload on the built diglot site, as report sections."""
+    sections = []
+    for title, script, target in (("Search in the browser (bench/search_timing.py)", "search_timing.py",
+                                   tool.output),
+                                  ("Dev server (bench/reload_timing.py)", "reload_timing.py", tool.project)):
+        result = subprocess.run([str(PYTHON), str(BENCH / script), str(target), "--runs", "5"],
+                                cwd=REPO, capture_output=True, text=True)
+        body = result.stdout.strip() if result.returncode == 0 else f"failed: {result.stderr.strip()[-500:]}"
+        sections.append(f"## {title}\n\n" + "\n".join(f"- {line}" for line in body.splitlines()))
+    return sections
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -232,6 +245,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=0, help="also cold-build this many (e.g. 5000)")
     parser.add_argument("--seed", type=int, default=0, help="corpus random seed (0)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="work folder (bench/out)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search and reload timings")
     return parser.parse_args(argv)
 
 
@@ -245,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     hugo_figures, diglot_figures = (figures_of(tool) for tool in tools)
     parts = [f"# diglot benchmark, N = {args.pairs}", describe_setup(args.pairs, args.runs, key),
              report.main_table(hugo_figures, diglot_figures), *describe_problems(tools)]
+    if not args.no_browser and not tools[1].problem:
+        parts += browser_figures(tools[1])
     if args.scale:
         large, _ = measure_size(args.scale, args.seed, 1, args.out / f"n{args.scale}", phases=False)
         parts += [f"## Scaling: cold build at N = {args.pairs} and N = {args.scale} (1 run)",
