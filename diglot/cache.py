@@ -149,7 +149,10 @@ def write_table(path: Path, version: str, entries: dict[str, Any]) -> None:
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_bytes(MAGIC + line + payload)
+        with open(temp, "wb") as out:  # piece by piece: joining them would copy the whole payload
+            out.write(MAGIC)
+            out.write(line)
+            out.write(payload)
         os.replace(temp, path)
     except OSError:
         temp.unlink(missing_ok=True)
