@@ -66,7 +66,12 @@ def escape_markdown(plain: str) -> str:
 
 def format_date(value: date | datetime, lang: str) -> str:
     """Write a date the way readers of `lang` do: 'May 10, 2024', '10 mai 2024', '1er mai 2024'."""
-    day = value.date() if isinstance(value, datetime) else value
+    return _format_day(value.date() if isinstance(value, datetime) else value, lang)
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: date, lang: str) -> str:
+    """format_date for a day, cached: listings and feeds ask for the same days thousands of times."""
     written = babel_format_date(day, format="long", locale=lang)
     if lang == "fr" and day.day == 1:
         # French writes the first of the month as an ordinal; Babel's long format starts with the day.
