@@ -5,6 +5,7 @@ from __future__ import annotations
 # (label, figure key, format, target ratio to Hugo's cold build or None)
 ROWS = (
     ("cold build (s, median)", "cold", "{:.2f}", 2.5),
+    ("fresh-clone build: content/ committed, no site/ or cache (s, median)", "clone", "{:.2f}", None),
     ("no-change rebuild (s, median)", "nochange", "{:.2f}", 0.3),
     ("one-article edit rebuild (s, median)", "edit", "{:.2f}", 1.0),
     ("cold build CPU, user + system (s, median)", "cold_cpu", "{:.2f}", None),
@@ -16,7 +17,7 @@ ROWS = (
     ("search indexes raw (KB)", "index_raw_kb", "{:.0f}", None),
     ("search indexes gzip (KB)", "index_gz_kb", "{:.0f}", None),
 )
-TIMES = ("cold", "nochange", "edit")
+TIMES = ("cold", "clone", "nochange", "edit")
 # CPU seconds compare with Hugo's cold CPU seconds, not its wall time.
 
 

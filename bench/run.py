@@ -56,6 +56,7 @@ class Tool:
     command: list[str]
     clean: Callable[[], None]
     edit_target: Callable[[], Path]
+    clean_outputs: Callable[[], None] | None = None  # a fresh clone's state: sources kept, outputs gone
     runs: dict = field(default_factory=dict)
     problem: str | None = None
 
@@ -84,6 +85,8 @@ def measure_once(tool: Tool, phase: str, number: int) -> None:
     """Prepare and time one build of a phase ('cold', 'nochange', 'edit') for one tool."""
     if phase == "cold":
         tool.clean()
+    elif phase == "clone":
+        (tool.clean_outputs or tool.clean)()
     elif phase == "edit":
         append_sentence(tool.edit_target(), number)
     result = run_measured(tool.command, REPO)
@@ -147,9 +150,9 @@ def make_hugo_tool(out: Path, seeds: Path, truth: Path) -> Tool:
                 edit_target=lambda: hugo.edit_target(project))
 
 
-def clean_diglot(project: Path) -> None:
+def clean_diglot(project: Path, names: tuple[str, ...] = ("content", "site", ".cache")) -> None:
     """Remove what a diglot build makes, so the next build is cold."""
-    for name in ("content", "site", ".cache"):
+    for name in names:
         shutil.rmtree(project / name, ignore_errors=True)
 
 
@@ -169,7 +172,8 @@ def make_diglot_tool(out: Path, seeds: Path) -> Tool:
     command = [str(PYTHON), "build.py", "build", "--project", str(project), "--quiet"]
     tool = Tool("diglot", project, project / "site", command,
                 clean=lambda: clean_diglot(project),
-                edit_target=lambda: diglot_edit_target(project))
+                edit_target=lambda: diglot_edit_target(project),
+                clean_outputs=lambda: clean_diglot(project, ("site", ".cache")))
     if not (REPO / "build.py").exists() or not PYTHON.exists():
         tool.problem = "build.py or .venv is missing"
     return tool
@@ -187,7 +191,7 @@ def measure_size(pairs: int, seed: int, runs: int, out: Path,
     """Measure Hugo and diglot on a corpus of this size; only cold builds unless phases."""
     seeds, truth, key = prepare(pairs, seed, out)
     tools = [make_hugo_tool(out, seeds, truth), make_diglot_tool(out, seeds)]
-    measure_tools(tools, ("cold", "nochange", "edit") if phases else ("cold",), runs)
+    measure_tools(tools, ("cold", "clone", "nochange", "edit") if phases else ("cold",), runs)
     for tool in tools:
         print(f"  {tool.name} at N={pairs}: {tool.problem or 'measured'}", file=sys.stderr)
     return tools, key
