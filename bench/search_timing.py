@@ -100,7 +100,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     from diglot.config import load_config
     from diglot.content import load_documents
     from diglot.errors import Report
-    from diglot.pipeline import search_docs
+    from diglot.steps import search_docs
     from diglot.search import assemble_search_files, document_terms
     from diglot.site import build_site
 

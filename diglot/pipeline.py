@@ -5,30 +5,17 @@ so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .align import align_paragraphs
-from .cache import MISSING, BuildCache, Table, digest, tree_digest
+from .cache import MISSING, BuildCache, digest, tree_digest
 from .config import Config, load_config
-from .content import Document, apply_import, load_documents, parse_document, plan_import, read_existing
 from .errors import DiglotError, Problem, Report
 from .output import holds_record, sync_site, write_site
-from .pairing import pair_drafts
-from .parallel import map_forked
 from .progress import Progress
-from .render import make_environment, plan_pages, render_page
-from .search import SearchDoc, assemble_search_files, document_terms
-from .seeds import SeedError, read_seed
-from .site import Site, build_site, group_documents
-from .text import format_date, render_blocks
 
 REPO = Path(__file__).resolve().parent.parent
-# Below this many items a map runs serially: forking a pool costs more than it saves.
-FORK_MIN_ITEMS = 64
-FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 LUNR_FILES = {
     "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
     "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
@@ -76,163 +63,10 @@ class Summary:
     rendered: int = 0  # pages rendered this time; the others came from the cache
 
 
-SEED_LINE = re.compile(r"^seed(?:_sha256)?: .*$", re.M)
-
-
 def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
     """The seeds' names, sizes and modification times."""
     return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(seeds.iterdir())] \
         if seeds.is_dir() else []
-
-
-def import_signature(seeds: Path, existing: dict[str, str]) -> str:
-    """What an import's outcome depends on: the seeds' names, sizes and times, and each content
-    file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    lines = [(name, SEED_LINE.findall(text[:4000])) for name, text in sorted(existing.items())]
-    return digest(seed_stats(seeds), lines)
-
-
-def import_step(options: Options, report: Report, table: Table) -> tuple[tuple[str, ...], list[str]]:
-    """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
-
-    Returns the pairing decisions and the news of this import (files written), also noted in report."""
-    existing = read_existing(options.content)
-    replay, news = table.get(import_signature(options.seeds, existing)), []
-    if replay is MISSING:
-        replay, written = run_import(options, existing)
-        news = written.notes  # "imported …" is news once, not on every replay
-        report.notes.extend(news)
-        table.put(import_signature(options.seeds, read_existing(options.content)), replay)
-    decisions, found = replay
-    report.warnings.extend(found.warnings)
-    report.notes.extend(found.notes)
-    return decisions, news
-
-
-def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report]:
-    """Read every seed, pair them, write content files that are new or stale.
-
-    Returns (pairing decisions, what a replay repeats) and the notes of files written."""
-    found, written = Report(), Report()
-    paths = [p for p in sorted(options.seeds.iterdir()) if not p.name.startswith(".") and p.is_file()] \
-        if options.seeds.is_dir() else []
-    drafts = []
-    for path, draft in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
-        if isinstance(draft, SeedError):
-            found.warn(f"seeds/{path.name}", draft.reason)
-            continue
-        drafts.append(draft)
-        for note in draft.notes:
-            found.note(f"seeds/{path.name}: {note}")
-    pairing = pair_drafts(drafts)
-    apply_import(plan_import(pairing, existing), options.content, existing, written)
-    found.warnings.extend(written.warnings)
-    written.warnings = []
-    return (tuple(pairing.decisions), found), written
-
-
-def try_read_seed(path: Path):
-    """The seed's Draft, or the SeedError that says why it holds no article."""
-    try:
-        return read_seed(path)
-    except SeedError as exc:
-        return exc
-
-
-def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
-    """The site model, with Markdown rendering and paragraph alignment memoized by their inputs
-    (and what is not cached yet computed on every core first)."""
-    blocks = cache.table("blocks")
-    fill_table(blocks, render_blocks, {blocks_key(d.body, d.lang): (d.body, d.lang) for d in documents})
-    render = blocks.memoize(render_blocks, blocks_key)
-    alignments = cache.table("alignments")
-    fill_table(alignments, align_paragraphs, {align_key(*texts): texts for texts in alignment_inputs(
-        config, documents, render)})
-    align = alignments.memoize(align_paragraphs, align_key)
-    return build_site(config, documents, report, render=render, align=align)
-
-
-def blocks_key(markdown: str, lang: str) -> str:
-    """Cache key of a rendered body."""
-    return digest(lang, markdown)
-
-
-def align_key(left: list[str], right: list[str]) -> str:
-    """Cache key of an alignment of two lists of paragraph texts."""
-    return digest(len(left), *left, *right)
-
-
-def alignment_inputs(config: Config, documents: list[Document], render) -> list[tuple[list[str], list[str]]]:
-    """The (English, French) paragraph texts of every translated article the aligner will see
-    (articles whose front matter sets their alignment are left out)."""
-    inputs = []
-    for docs in group_documents(documents, config).values():
-        if set(docs) == {"en", "fr"} and not any(d.meta.get("alignment") for d in docs.values()):
-            inputs.append(tuple([b.text for b in render(docs[lang].body, lang)] for lang in ("en", "fr")))
-    return inputs
-
-
-def fill_table(table: Table, function, wanted: dict[str, tuple]) -> None:
-    """Compute function(*arguments) for every key of wanted the table lacks, on every core."""
-    missing = [key for key in wanted if table.get(key) is MISSING]
-    for key, value in zip(missing, map_forked(lambda key: function(*wanted[key]), missing, FORK_MIN_ITEMS)):
-        table.put(key, value)
-
-
-def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple[dict[str, bytes], int]:
-    """Render every planned page, reusing the bytes of pages whose inputs, layouts and config did
-    not change; returns the pages and how many were rendered."""
-    env = make_environment(layouts, config)
-    salt = digest(tree_digest(layouts), repr(config))
-    jobs = plan_pages(site, config)
-    keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
-    missing = [(key, job) for key, job in zip(keys, jobs) if table.get(key) is MISSING]
-    for template in sorted({job.template for _, job in missing}):
-        env.get_template(template)  # compiled once here, inherited by forked workers
-    rendered = map_forked(lambda item: render_page(env, item[1]), missing, FORK_MIN_PAGES)
-    for (key, _), data in zip(missing, rendered):
-        table.put(key, data)
-    return {job.page.path: table.get(key) for key, job in zip(keys, jobs)}, len(missing)
-
-
-def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, bytes]:
-    """Every language's search files, reassembled only for a language whose documents changed,
-    from terms cached per document (so an edit re-reads one document, not all of them)."""
-    files, terms = cache.table("search"), cache.table("search-terms")
-    wanted = {lang: search_docs(site, lang) for lang in config.languages}
-    term_keys = {lang: [terms_key(lang, doc) for doc in docs] for lang, docs in wanted.items()}
-    for key in (key for keys in term_keys.values() for key in keys):
-        terms.get(key)  # every document's terms stay cached, even for a language that is not reassembled
-    keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
-    missing = [lang for lang in wanted if files.get(keys[lang]) is MISSING]
-    fill_table(terms, document_terms, {key: (lang, doc) for lang in missing
-                                       for key, doc in zip(term_keys[lang], wanted[lang])})
-
-    def assemble(lang: str) -> dict[str, bytes]:
-        """One language's files from its documents' cached terms."""
-        return assemble_search_files(lang, wanted[lang], [terms.get(key) for key in term_keys[lang]])
-
-    for lang, built in zip(missing, map_forked(assemble, missing)):
-        files.put(keys[lang], built)
-    return {path: data for lang in wanted for path, data in files.get(keys[lang]).items()}
-
-
-def terms_key(lang: str, doc: SearchDoc) -> str:
-    """Cache key of a document's search terms: everything of it but its ref (which moves when
-    articles are added or removed)."""
-    return digest(lang, doc.title, doc.body, doc.url, doc.date)
-
-
-def search_docs(site: Site, lang: str) -> list[SearchDoc]:
-    """The documents of one language's search index: every article that has that version."""
-    docs = []
-    for article in site.articles:
-        version = article.versions.get(lang)
-        if version:
-            body = " ".join(block.text for block in version.blocks)
-            date = format_date(version.date, lang) if version.date else ""
-            docs.append(SearchDoc(ref="", url=version.url, title=version.title, date=date, body=body))
-    return [replace(doc, ref=format(i, "x")) for i, doc in enumerate(docs)]
 
 
 def collect_assets(layouts: Path) -> dict[str, bytes]:
@@ -311,22 +145,22 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         replayed.seconds = time.perf_counter() - started
         return replayed
+    from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
+
     summary, news, loaded = Summary(languages=config.languages), [], []
     try:
         if options.import_seeds:
             progress.stage("import")
-            summary.decisions, news = import_step(options, summary.report, cache.table("import"))
+            summary.decisions, news = steps.import_step(options, summary.report, cache.table("import"))
         progress.stage("load")
-        parse_memo = cache.table("documents").memoize(parse_document, lambda text, path: digest(path, text))
-        documents = load_documents(options.content, parse=lambda text, path: loaded.append((path, text))
-                                   or parse_memo(text, path))
+        documents = steps.load_step(options.content, cache.table("documents"), loaded)
         progress.stage("model")
-        site = model_step(config, documents, summary.report, cache)
+        site = steps.model_step(config, documents, summary.report, cache)
         progress.stage("pages")
-        files, summary.rendered = pages_step(site, config, options.layouts, cache.table("pages"))
+        files, summary.rendered = steps.pages_step(site, config, options.layouts, cache.table("pages"))
         summary.pages = len(files)
         progress.stage("search")
-        files.update(search_step(site, config, cache))
+        files.update(steps.search_step(site, config, cache))
         files.update(collect_assets(options.layouts))
         if options.strict and summary.report.warnings:
             raise DiglotError(*summary.report.warnings)

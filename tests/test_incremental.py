@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from diglot import parallel, pipeline
+from diglot import parallel, steps
 from diglot.cache import MISSING, BuildCache
 from diglot.pipeline import Options, build
 
@@ -117,8 +117,8 @@ def test_a_build_on_every_core_writes_the_same_site_as_a_serial_one(tmp_path, mo
     monkeypatch.setenv(parallel.SERIAL_ENV, "1")
     build(Options(project=make_project(tmp_path / "serial", seeds), use_cache=False))
     monkeypatch.delenv(parallel.SERIAL_ENV)
-    monkeypatch.setattr(pipeline, "FORK_MIN_ITEMS", 2)  # fork even for this small site
-    monkeypatch.setattr(pipeline, "FORK_MIN_PAGES", 2)
+    monkeypatch.setattr(steps, "FORK_MIN_ITEMS", 2)  # fork even for this small site
+    monkeypatch.setattr(steps, "FORK_MIN_PAGES", 2)
     forks, split_ranges = [], parallel.split_ranges
     monkeypatch.setattr(parallel, "split_ranges", lambda *args: forks.append(args) or split_ranges(*args))
     build(Options(project=make_project(tmp_path / "forked", seeds), use_cache=False))
