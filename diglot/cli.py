@@ -1,6 +1,8 @@
 """Run a parsed command line: call the build, print warnings and a short summary, pick the exit code."""
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from dataclasses import replace
 
@@ -16,15 +18,45 @@ def options_from(args) -> Options:
                    use_cache=not getattr(args, "no_cache", False))
 
 
+def plural(count: int, word: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def format_summary(summary: Summary) -> str:
-    """The closing lines: pairing decisions, warnings, then one line of counts."""
-    lines = [f"  {d}" for d in summary.decisions]
-    lines += [f"warning: {w}" for w in summary.report.warnings]
-    lines.append(f"built {summary.articles} articles in {len(summary.languages)} languages "
-                 f"({', '.join(summary.languages)}): {summary.pages} pages, {summary.files} files, "
-                 f"{len(summary.decisions)} pairing decisions, {len(summary.report.warnings)} warnings, "
-                 f"{summary.seconds:.2f} s")
+    """The closing lines: what the import did, pairing decisions, warnings, then one line of counts."""
+    lines = [f"  {note}" for note in summary.report.notes]
+    lines += [f"  {d}" for d in summary.decisions]
+    lines += format_warnings(summary.report.warnings)
+    pairs = sum(d.startswith("paired ") for d in summary.decisions)
+    lines.append(f"built {plural(summary.articles, 'article')} in {len(summary.languages)} languages "
+                 f"({', '.join(summary.languages)}): {plural(summary.pages, 'page')}, "
+                 f"{plural(summary.files, 'file')}; {plural(pairs, 'pair')} of translations; "
+                 f"{plural(len(summary.report.warnings), 'warning')}; {summary.seconds:.2f} s")
     return "\n".join(lines)
+
+
+def format_warnings(warnings, shown: int = 3) -> list[str]:
+    """One line per warning, but a problem shared by many files is shown a few times, then counted."""
+    by_problem: dict[str, list] = {}
+    for warning in warnings:
+        by_problem.setdefault(warning.what, []).append(warning)
+    lines = []
+    for same in by_problem.values():
+        lines += [f"warning: {w}" for w in same[:shown if len(same) > shown + 1 else len(same)]]
+        if len(same) > shown + 1:
+            lines.append(f"warning: … and {len(same) - shown} more files with the same problem")
+    return lines
+
+
+def stop_on_sigterm(signum, frame) -> None:
+    """Turn SIGTERM into KeyboardInterrupt, so a stopped build cleans up as on Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def default_sigterm_in_child() -> None:
+    """Forked workers keep the default SIGTERM: the pool stops them with it, even mid-wait."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def print_errors(exc: DiglotError) -> None:
@@ -42,6 +74,8 @@ def run(args) -> int:
         return serve(options, host=args.host, port=args.port)
     if args.command == "check":
         options = replace(options, write=False)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    os.register_at_fork(after_in_child=default_sigterm_in_child)
     try:
         summary = build(options, progress=Progress(enabled=None if not args.quiet else False))
     except DiglotError as exc:

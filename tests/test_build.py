@@ -105,7 +105,8 @@ def test_summary_lists_pairing_with_score(project):
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project)],
                             capture_output=True, text=True, check=True)
     assert re.search(rf"paired .*{EN_SEED}.*{FR_SEED}.*score 0\.\d+", result.stdout), result.stdout
-    assert re.search(r"built 1 articles in 2 languages .* \d+\.\d+ s", result.stdout)
+    assert re.search(r"built 1 article in 2 languages .*1 pair of translations.* \d+\.\d+ s", result.stdout)
+    assert f"imported seeds/{EN_SEED} → content/" in result.stdout
 
 
 def test_help_lists_commands():
@@ -174,3 +175,13 @@ def test_sub_path_links_stay_relative(tmp_path):
     assert "../../assets/site.css" in styles and all(h.startswith("../../assets/") for h in styles)
     not_found = (project / "site" / "404.html").read_text(encoding="utf-8")
     assert 'href="/news/en/"' in not_found
+
+
+def test_summary_counts_a_problem_shared_by_many_files():
+    from diglot.cli import format_warnings
+    from diglot.errors import Problem
+    many = [Problem(f"content/a{i}.fr.md", "has no title") for i in range(5)]
+    lines = format_warnings(many + [Problem("seeds/x.txt", "is empty")])
+    assert lines[:3] == [f"warning: content/a{i}.fr.md: has no title" for i in range(3)]
+    assert lines[3] == "warning: … and 2 more files with the same problem"
+    assert lines[4] == "warning: seeds/x.txt: is empty"
