@@ -10,6 +10,9 @@ from datetime import datetime, timezone
 
 from .site import Article, Site, Version
 
+# Feed readers want what is new; a feed of every article with full content would grow without
+# bound (4.5 MB at 1,000 articles) and change on any edit anywhere.
+FEED_SIZE = 50
 EPOCH = datetime(1970, 1, 1)  # the date of an undated site: stable, and obviously not real
 
 
@@ -38,9 +41,9 @@ def atom_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def feed_entries(site: Site, lang: str) -> list[Entry]:
-    """Every article, newest first, in lang where it exists and in its only language otherwise."""
-    return [Entry(article, article.version(lang)) for article in site.articles]
+def feed_entries(site: Site, lang: str, limit: int = FEED_SIZE) -> list[Entry]:
+    """The newest articles, newest first, in lang where it exists and in its only language otherwise."""
+    return [Entry(article, article.version(lang)) for article in site.articles[:limit]]
 
 
 def feed_updated(entries: list[Entry]) -> str:

@@ -149,7 +149,7 @@ def plan_pages(site: Site, config: Config) -> list[PageJob]:
     home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
     jobs.append(PageJob("home.html", home, {"site": site}, everything))
     jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
-    return jobs + site_index_jobs(jobs, config, everything)
+    return jobs + site_index_jobs(jobs, config)
 
 
 def all_fingerprints(site: Site) -> tuple[str, ...]:
@@ -200,21 +200,23 @@ def listing_jobs(site: Site, config: Config) -> list[PageJob]:
 
 
 def feed_jobs(site: Site, config: Config) -> list[PageJob]:
-    """An Atom feed per language, full content, newest first."""
-    everything = all_fingerprints(site)
+    """An Atom feed per language of the newest articles, full content, newest first."""
     jobs = []
     for lang in config.languages:
         entries = feed_entries(site, lang)
         context = {"entries": entries, "updated": feed_updated(entries)}
-        jobs.append(PageJob("feed.xml", Page(f"{lang}/feed.xml", lang), context, everything))
+        shown = tuple(entry.article.fingerprint for entry in entries)
+        jobs.append(PageJob("feed.xml", Page(f"{lang}/feed.xml", lang), context, shown))
     return jobs
 
 
-def site_index_jobs(jobs: list[PageJob], config: Config, everything: tuple[str, ...]) -> list[PageJob]:
+def site_index_jobs(jobs: list[PageJob], config: Config) -> list[PageJob]:
     """sitemap.xml listing every HTML page with its hreflang alternates, and robots.txt pointing at it."""
     pages = [job.page for job in jobs if job.template.endswith(".html") and job.template != "404.html"]
     lang = config.default_language
-    return [PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": sitemap_urls(pages, lang)}, everything),
+    # The sitemap shows URLs only: an edit to an article's text leaves it as it is.
+    shown = tuple(repr((page.url, page.alternates)) for page in pages)
+    return [PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": sitemap_urls(pages, lang)}, shown),
             PageJob("robots.txt", Page("robots.txt", lang), {}, ())]
 
 

@@ -131,6 +131,11 @@ def test_click_through_a_site_deployed_under_a_sub_path(base, open_page):
     assert page.url == f"{base}fr/{SLUG}/parallel/"
     assert page.locator(".pair").count() == 8
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"  # CSS loaded
+    page.focus(".search-input")  # search from two levels down the sub-path: scripts and index load from /news/
+    page.keyboard.type("espionnage")
+    page.wait_for_selector(".search-results a")
+    follow(page, ".search-results a")
+    assert page.url == f"{base}fr/{SLUG}/"
 
 
 def test_article_page_weighs_at_most_30_kb_with_what_it_loads(base, open_page):
