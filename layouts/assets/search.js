@@ -23,8 +23,7 @@
   var pageLang = form.getAttribute('data-lang');
   var otherLangs = (form.getAttribute('data-other-langs') || '').split(' ').filter(Boolean);
   // Scripts download in parallel but run in this order (each needs the one before).
-  var SCRIPTS = ['assets/lunr/lunr.min.js', 'assets/lunr/lunr.stemmer.support.js',
-    'assets/lunr/lunr.fr.js', 'assets/search-pipelines.js'];
+  var SCRIPTS = form.getAttribute('data-scripts').split(' ');
   var SHOWN = 10;
   // At most one search per this many ms while typing fast; an isolated key searches at once.
   var THROTTLE_MS = 60;
