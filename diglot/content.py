@@ -9,9 +9,9 @@ from pathlib import Path
 from .config import LANGUAGES
 from .errors import DiglotError, Problem, Report
 from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
-from .slugs import claim_slug, slugify
+from .slugs import SLUG_PATTERN, claim_slug, slugify
 
-FILE_NAME = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})\.md$")
+FILE_NAME = re.compile(rf"^(?P<slug>{SLUG_PATTERN})\.(?P<lang>[a-z]{{2}})\.md$")
 
 
 @dataclass(frozen=True)

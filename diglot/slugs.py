@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_LENGTH = 60
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # what slugify makes; content file names must match it
 NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -34,4 +35,4 @@ def claim_slug(wanted: str, taken: set[str]) -> str:
 
 def is_safe_slug(slug: str) -> bool:
     """True for the slugs this module makes: [a-z0-9-], no leading/trailing '-'."""
-    return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug))
+    return bool(re.fullmatch(SLUG_PATTERN, slug))

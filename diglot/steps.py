@@ -94,10 +94,10 @@ def model_step(config: Config, documents: list[Document], report: Report, cache:
     """The site model, with Markdown rendering and paragraph alignment memoized by their inputs
     (and what is not cached yet computed on every core first)."""
     blocks = cache.table("blocks")
-    fill_table(blocks, render_blocks, {blocks_key(d.body, d.lang): (d.body, d.lang) for d in documents})
+    memoize_missing(blocks, render_blocks, {blocks_key(d.body, d.lang): (d.body, d.lang) for d in documents})
     render = blocks.memoize(render_blocks, blocks_key)
     alignments = cache.table("alignments")
-    fill_table(alignments, align_paragraphs, {align_key(*texts): texts for texts in alignment_inputs(
+    memoize_missing(alignments, align_paragraphs, {align_key(*texts): texts for texts in alignment_inputs(
         config, documents, render)})
     align = alignments.memoize(align_paragraphs, align_key)
     return build_site(config, documents, report, render=render, align=align)
@@ -123,7 +123,7 @@ def alignment_inputs(config: Config, documents: list[Document], render) -> list[
     return inputs
 
 
-def fill_table(table: Table, function, wanted: dict[str, tuple]) -> None:
+def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
     """Compute function(*arguments) for every key of wanted the table lacks, on every core."""
     missing = [key for key in wanted if table.get(key) is MISSING]
     for key, value in zip(missing, map_forked(lambda key: function(*wanted[key]), missing, FORK_MIN_ITEMS)):
@@ -156,7 +156,7 @@ def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, byte
         terms.get(key)  # every document's terms stay cached, even for a language that is not reassembled
     keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
     missing = [lang for lang in wanted if files.get(keys[lang]) is MISSING]
-    fill_table(terms, document_terms, {key: (lang, doc) for lang in missing
+    memoize_missing(terms, document_terms, {key: (lang, doc) for lang in missing
                                        for key, doc in zip(term_keys[lang], wanted[lang])})
 
     def assemble(lang: str) -> dict[str, bytes]:
