@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lunr.builder import Builder
 from lunr.index import Index
@@ -418,43 +419,75 @@ def _idf(documents_with_term: int, document_count: int) -> float:
 
 
 def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
-    """Serialize the index exactly as lunr.py's Builder would (lunr.js loads it as it is)."""
-    term_ids: dict[str, int] = {}
-    ids_of = [[_term_ids(counts, term_ids) for _length, counts in doc_terms] for doc_terms in terms]
-    holders = [0] * len(term_ids)  # documents holding each term, once per field, as lunr's idf counts them
-    for doc_ids in ids_of:
-        for ids in doc_ids:
-            for term_id in ids:
-                holders[term_id] += 1
-    idfs = [_idf(count, len(docs)) for count in holders]
-    compact = {
-        "version": LUNR_VERSION,
-        "fields": list(FIELDS),
-        "pipeline": make_pipeline(lang, for_query=True).serialize(),
-        "refs": [doc.ref for doc in docs],
-        "terms": list(term_ids),
-        "vectors": _field_vectors(terms, ids_of, idfs),
-    }
-    # expand_index builds every object in JavaScript key order already, so a plain dump
-    # gives the bytes _compact_json would, at a fraction of the cost.
-    return json.dumps(expand_index(compact), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Serialize the index exactly as lunr.py's Builder and json.dumps would, written directly."""
+    # Building lunr's nested objects only to dump them again cost as much as scoring.
+    table = _number_terms(terms)
+    refs = [doc.ref for doc in docs]
+    ids_of, vectors = _field_vectors(terms, table)
+    vector_names = (f"{field}/{ref}" for ref in refs for field in FIELDS)
+    field_vectors = ",".join([f"[{_json_string(name)},[{vector}]]" for name, vector in zip(vector_names, vectors)])
+    pipeline = json.dumps(make_pipeline(lang, for_query=True).serialize(), ensure_ascii=False, separators=(",", ":"))
+    return "".join((
+        f'{{"fieldVectors":[{field_vectors}],"fields":{json.dumps(list(FIELDS), separators=(",", ":"))},',
+        f'"invertedIndex":[{_inverted_index(refs, table.ids, ids_of)}],',
+        f'"pipeline":{pipeline},"version":"{LUNR_VERSION}"}}',
+    )).encode("utf-8")
 
 
-def _term_ids(counts: dict[str, int], term_ids: dict[str, int]) -> list[int]:
-    """Number a field's terms, giving each new term the next index as lunr's Builder does."""
-    ids = []
-    for term in counts:
-        term_id = term_ids.get(term)
-        if term_id is None:
-            term_id = term_ids[term] = len(term_ids)
-        ids.append(term_id)
-    return ids
+def _json_string(text: str) -> str:
+    """A string as json.dumps(ensure_ascii=False) writes it."""
+    return json.encoder.encode_basestring(text)
 
 
-def _weights(counts: dict[str, int], ids: list[int], idfs: list[float], norm: float, boost: int) -> dict[int, int]:
-    """A field's BM25 weights by term id, in thousandths, exactly as lunr.py's Builder rounds them."""
-    k1_plus_1 = K1 + 1
-    weights = {}
+class _TermTable(NamedTuple):
+    """Every term of an index: its number, its idf by number, and its number as JSON text."""
+
+    ids: dict[str, int]
+    idfs: list[float]
+    id_texts: list[str]
+
+
+def _number_terms(terms: Sequence[DocTerms]) -> _TermTable:
+    """Number terms in the order lunr's Builder meets them, and weigh each by its idf."""
+    holders: Counter = Counter()  # document fields holding each term, in first-seen order
+    for doc_terms in terms:
+        for _length, counts in doc_terms:
+            holders.update(counts.keys())  # a keys view counts each term once
+    return _TermTable(
+        ids=dict(zip(holders, range(len(holders)))),
+        idfs=[_idf(count, len(terms)) for count in holders.values()],
+        id_texts=[str(term_id) for term_id in range(len(holders))],
+    )
+
+
+def _field_vectors(terms: Sequence[DocTerms], table: _TermTable) -> tuple[list[list[list[int]]], list[str]]:
+    """Each document field's sorted term ids, and its vector as JSON "id,weight,…" text."""
+    count = len(terms) or 1
+    averages = [sum(doc_terms[f][0] for doc_terms in terms) / count for f in range(len(FIELDS))]
+    boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
+    ids_of, vectors = [], []
+    for doc_terms in terms:
+        doc_ids = []
+        for (length, counts), average, boost in zip(doc_terms, averages, boosts):
+            if counts:  # an empty field (maybe every document's) has no average length to divide by
+                ids, vector = _field_vector(counts, table, K1 * (1 - B + B * (length / average)), boost)
+            else:
+                ids, vector = [], ""
+            doc_ids.append(ids)
+            vectors.append(vector)
+        ids_of.append(doc_ids)
+    return ids_of, vectors
+
+
+# How json.dumps writes a weight of n thousandths (as repr does); weights are few and repeat.
+_milli_texts: dict[int, str] = {}
+
+
+def _field_vector(counts: dict[str, int], table: _TermTable, norm: float, boost: int) -> tuple[list[int], str]:
+    """A field's BM25 weights, rounded exactly as lunr.py's Builder rounds them, by ascending term id."""
+    k1_plus_1, idfs, milli_texts = K1 + 1, table.idfs, _milli_texts
+    ids = list(map(table.ids.__getitem__, counts))
+    texts = {}
     for term_id, tf in zip(ids, counts.values()):
         # Same operations in the same order as lunr's Builder, so every float matches.
         score = idfs[term_id] * (k1_plus_1 * tf) / (norm + tf) * boost
@@ -464,56 +497,32 @@ def _weights(counts: dict[str, int], ids: list[int], idfs: list[float], norm: fl
         # it except within the product's rounding error of a half.
         if not -0.499999 < scaled - milli < 0.499999:
             milli = round(round(score, 3) * 1000)
-        weights[term_id] = milli
-    return weights
+        text = milli_texts.get(milli)
+        if text is None:
+            text = milli_texts[milli] = repr(milli / 1000)
+        texts[term_id] = text
+    ids.sort()
+    flat = [""] * (2 * len(ids))
+    flat[::2] = map(table.id_texts.__getitem__, ids)
+    flat[1::2] = map(texts.__getitem__, ids)
+    return ids, ",".join(flat)
 
 
-def _field_vectors(terms: Sequence[DocTerms], ids_of: list[list[list[int]]], idfs: list[float]) -> list[list[int]]:
-    """Each document field's vector as lunr's Builder scores it, as [id step, weight in thousandths, …]."""
-    # Ids ascend within a vector, so steps from the previous id are short; whole
-    # thousandths drop the "0." of most weights. Both come back exact in the browser.
-    count = len(terms) or 1
-    averages = [sum(doc_terms[f][0] for doc_terms in terms) / count for f in range(len(FIELDS))]
-    vectors = []
-    for doc_terms, doc_ids in zip(terms, ids_of):
-        for field, (length, counts), ids, average in zip(FIELDS, doc_terms, doc_ids, averages):
-            flat: list[int] = []
-            if counts:  # an empty field (maybe every document's) has no average length to divide by
-                weights = _weights(counts, ids, idfs, K1 * (1 - B + B * (length / average)), _FIELD_BOOSTS[field])
-                previous = 0
-                for term_id in sorted(weights):
-                    flat += (term_id - previous, weights[term_id])
-                    previous = term_id
-            vectors.append(flat)
-    return vectors
-
-
-def expand_index(index: dict) -> dict:
-    """The lunr 2.3.9 serialized index that _assemble_index's compact description stands for."""
-    if "invertedIndex" in index:
-        return index
-    fields, refs, terms = index["fields"], index["refs"], index["terms"]
-    postings = [{"_index": term_id} | {field: {} for field in sorted(fields)} for term_id in range(len(terms))]
-    field_vectors, vector_ids = [], []
-    for n, flat in enumerate(index["vectors"]):
-        term_id, ids, elements = 0, [], []
-        for step, milli in zip(flat[::2], flat[1::2]):
-            term_id += step
-            ids.append(term_id)
-            elements += (term_id, milli / 1000)
-        field_vectors.append([f"{fields[n % len(fields)]}/{refs[n // len(fields)]}", elements])
-        vector_ids.append(ids)
-    # Postings list refs in the order JavaScript iterates the keys of the
-    # old files: lunr ranks ties in that order.
+def _inverted_index(refs: list[str], term_ids: dict[str, int], ids_of: list[list[list[int]]]) -> str:
+    """lunr's inverted index as JSON text: each term's postings per field, terms sorted as lunr.js sorts them."""
+    postings = {field: [[] for _ in term_ids] for field in FIELDS}
+    # Postings list refs in the order JavaScript iterates an object's keys:
+    # lunr ranks ties in that order.
     for doc in sorted(range(len(refs)), key=lambda n: _js_key_order(refs[n])):
-        for f, field in enumerate(fields):
-            for term_id in vector_ids[doc * len(fields) + f]:
-                postings[term_id][field][refs[doc]] = {}
-    term_index = {term: term_id for term_id, term in enumerate(terms)}
-    return {  # every object's keys in the order _compact_json would sort them
-        "fieldVectors": field_vectors,
-        "fields": fields,
-        "invertedIndex": [[term, postings[term_index[term]]] for term in _sorted_terms(terms)],
-        "pipeline": index["pipeline"],
-        "version": index["version"],
-    }
+        entry = f"{_json_string(refs[doc])}:{{}}"
+        for field, ids in zip(FIELDS, ids_of[doc]):
+            field_postings = postings[field]
+            for term_id in ids:
+                field_postings[term_id].append(entry)
+    fields = sorted(FIELDS)  # "_index" sorts before any lowercase field name
+    entries = []
+    for term in _sorted_terms(term_ids):
+        term_id = term_ids[term]
+        by_field = ",".join([f'"{field}":{{{",".join(postings[field][term_id])}}}' for field in fields])
+        entries.append(f'[{_json_string(term)},{{"_index":{term_id},{by_field}}}]')
+    return ",".join(entries)
