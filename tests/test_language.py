@@ -1,9 +1,13 @@
 """English/French detection: the real seeds, short strings, French punctuation cues."""
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from diglot.language import detect_language
+from diglot.language import ENGLISH_WORDS, FRENCH_WORDS, count_votes, detect_language
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -49,3 +53,39 @@ def test_more_evidence_gives_more_confidence():
     short = detect_language("Le chat dort.")[1]
     longer = detect_language("Le chat dort dans la maison et il ne bouge pas.")[1]
     assert 0.5 < short < longer <= 1.0
+
+
+# ---- count_votes counts exactly what the plain word-by-word definition counts -----------------
+
+def count_votes_by_definition(text):
+    """The cues counted the slow, obvious way: every word, every elision, every mark."""
+    words = Counter(re.findall(r"[^\W\d_]+", text.lower()))
+    english = sum(words[word] for word in ENGLISH_WORDS)
+    french = sum(words[word] for word in FRENCH_WORDS)
+    french += sum(n for word, n in words.items() if not set("éèêëàâçùûîïôœ").isdisjoint(word))
+    french += len(re.findall(r"(?<![^\W\d_])(?:[cdjlmnst]|qu)['’](?=[^\W\d_])", text, re.IGNORECASE))
+    french += len(re.findall(r"[ \u00a0\u202f][:;!?](?!\S)|[«»]", text))
+    return {"en": english, "fr": french}
+
+
+CUE_ALPHABET = "abcdeilmnoqrstuéèçœÉÈÇŒİſK" + "'’«» \u00a0\u202f:;!?.,-_1²\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=CUE_ALPHABET, max_size=60) | st.text(max_size=40))
+def test_count_votes_matches_its_definition(text):
+    assert count_votes(text) == count_votes_by_definition(text)
+
+
+@pytest.mark.parametrize("text", [
+    "l'État qu'il d'Europe QU'ELLE s'en c’est", "xl'a aqu'il l' l'1 ſ'a",
+    "Quoi ? Non ! a : b ;c « d » ? !?", "préféré été ÉTÉ œuvre", "the and THE le la Les",
+])
+def test_count_votes_matches_its_definition_on_tricky_strings(text):
+    assert count_votes(text) == count_votes_by_definition(text)
+
+
+def test_count_votes_matches_its_definition_on_the_real_seeds():
+    for path in sorted(SEEDS.iterdir()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert count_votes(text) == count_votes_by_definition(text)
