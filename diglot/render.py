@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, select_autoescape
+from jinja2.ext import Extension
 from markupsafe import Markup
 
 from .config import Config
@@ -25,15 +26,52 @@ class Page:
     alternates: tuple[tuple[str, str], ...] = ()
     base: str | None = None  # set for pages served at any URL (404), where relative links break
 
-    @property
+    # Cached: templates read a page's root and URL a dozen times per page.
+    @cached_property
     def url(self) -> str:
         """Site-relative URL (the path without index.html)."""
         return self.path[: -len("index.html")] if self.path.endswith("index.html") else self.path
 
-    @property
+    @cached_property
     def root(self) -> str:
         """Relative path from this page to the site root ('' at the top)."""
         return self.base if self.base is not None else "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a shared partial may know of the page it lands on: the language and the way to the root."""
+
+    lang: str
+    root: str
+
+
+class SharedPartials(Extension):
+    """`{% shared "partials/search.html" %}`: like include, but the partial is rendered once per
+    language and depth and reused, because it reads nothing else of the page (page.lang, page.root,
+    t and the globals); anything else of `page` is an error there, not a silently stale value."""
+
+    tags = {"shared"}
+
+    def __init__(self, environment: Environment):
+        super().__init__(environment)
+        self.rendered: dict[tuple[str, str, str], Markup] = {}
+
+    def parse(self, parser) -> nodes.Output:
+        """The tag becomes an output of render_shared(name, context)."""
+        lineno = next(parser.stream).lineno
+        name = parser.parse_expression()
+        call = self.call_method("render_shared", [name, nodes.ContextReference()], lineno=lineno)
+        return nodes.Output([call], lineno=lineno)
+
+    def render_shared(self, name: str, context) -> Markup:
+        """The partial for this page's language and depth, rendered on first use."""
+        page = context["page"]
+        key = (name, page.lang, page.root)
+        if key not in self.rendered:
+            template = self.environment.get_template(name)
+            self.rendered[key] = Markup(template.render(page=Place(page.lang, page.root), t=context["t"]))
+        return self.rendered[key]
 
 
 def load_strings(layouts: Path, languages: tuple[str, ...]) -> dict[str, dict]:
@@ -44,22 +82,49 @@ def load_strings(layouts: Path, languages: tuple[str, ...]) -> dict[str, dict]:
     return {lang: typeset_strings(load(lang), lang) for lang in languages}
 
 
+class Strings(dict):
+    """A strings table whose keys are also attributes, so `t.feed` in a template is found at once
+    (on a plain dict Jinja2 first tries, and fails, an attribute lookup, on every use)."""
+
+    def __init__(self, items: dict):
+        super().__init__(items)
+        self.__dict__ = self
+
+
 def typeset_strings(value, lang: str):
     """Every string of a strings file with its language's typography (French spaces before ':' and '?')."""
     if isinstance(value, dict):
-        return {key: typeset_strings(item, lang) for key, item in value.items()}
+        return Strings({key: typeset_strings(item, lang) for key, item in value.items()})
     return typeset(value, lang) if isinstance(value, str) else value
 
 
 def make_environment(layouts: Path, config: Config) -> Environment:
     """A Jinja2 environment with autoescape on and diglot's filters."""
+    # auto_reload off: every build makes a new environment, and checking each template's file
+    # time on every include cost a third of the rendering.
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=select_autoescape(["html", "xml"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(typeset=typeset, date=format_date, isodate=iso_date, atomtime=atom_time)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      auto_reload=False, extensions=[SharedPartials])
+    env.filters.update(typeset=memoize_typed(typeset), date=format_date, isodate=iso_date, atomtime=atom_time)
     env.globals.update(config=config, strings=load_strings(layouts, config.languages),
                        absolute=config.absolute_url, segmented=segmented_body, plain_body=plain_body,
                        section_label=partial(section_label, config.sections), section_url=section_url)
     return env
+
+
+def memoize_typed(function):
+    """function(value, *args) remembered by the value's type as well as its value, since a Markup
+    and a str that compare equal are escaped differently (titles are typeset several times a page)."""
+    memo = {}
+
+    def remembered(value, *args):
+        """The remembered result, computed on first use."""
+        key = (type(value), value, *args)
+        if key not in memo:
+            memo[key] = function(value, *args)
+        return memo[key]
+
+    return remembered
 
 
 def segmented_body(blocks, numbers) -> Markup:
