@@ -13,7 +13,11 @@ import ctypes.util
 import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+
+from .errors import DiglotError, Problem
 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode
 Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of its bytes)
@@ -141,27 +145,60 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> bool:
 
 # ---- double-buffered writing: update the previous tree in place, then exchange ------------------
 
-def sync_site(files: dict[str, bytes], out_dir: Path, shadow: Path, records: dict) -> dict:
+class Known(NamedTuple):
+    """A file by its sha256, with its bytes when it was just made (None: a tree already holds it)."""
+    digest: str
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Trees:
+    """What the live tree (site/) and its shadow hold now, by the last build's records."""
+    out_dir: Path
+    shadow: Path
+    records: dict
+    live: dict[str, Stat]
+    live_known: dict[str, str]
+    shadow_found: dict[str, Stat]
+    shadow_known: dict[str, str]
+
+    def holds(self, rel: str, digest: str) -> bool:
+        """True when the live or shadow tree holds this file with this sha256, so it need not be made."""
+        return self.live_known.get(rel) == digest or self.shadow_known.get(rel) == digest
+
+
+def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
+    """Scan the live and shadow trees and tell which of their files the records still vouch for."""
+    out_dir, shadow = out_dir.resolve(), shadow.resolve()
+    live = scan_tree(out_dir)
+    found = scan_tree(shadow) if shadow.is_dir() else {}
+    return Trees(out_dir, shadow, records, live, known_digests(live, records.get("live", {})),
+                 found, known_digests(found, records.get("shadow", {})))
+
+
+def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, records: dict,
+              trees: Trees | None = None) -> dict:
     """Make out_dir hold exactly these files, atomically, updating the shadow tree and swapping it in.
 
     records: what this returned last time ({"live": Record, "shadow": Record}); returns the new one.
-    On any failure the previous out_dir is untouched."""
-    out_dir, shadow = out_dir.resolve(), shadow.resolve()
+    trees: look_at_trees' view, when the caller already took it. A Known file without bytes is
+    taken from whichever tree holds it. On any failure the previous out_dir is untouched."""
     for rel in files:
         check_path(rel)
+    trees = trees or look_at_trees(out_dir, shadow, records)
+    out_dir, shadow = trees.out_dir, trees.shadow
     remove_stale_temps(out_dir)
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
-    live = scan_tree(out_dir)
-    live_known = known_digests(live, records.get("live", {}))
+    digests = {rel: data.digest if isinstance(data, Known) else hashlib.sha256(data).hexdigest()
+               for rel, data in files.items()}
+    live, live_known = trees.live, trees.live_known
     if live.keys() == files.keys() and live_known == digests:
         return records  # a no-change rebuild: nothing to write
     if shadow.is_dir():
-        tree, found = shadow, scan_tree(shadow)
-        written = update_tree(shadow, files, digests, found, known_digests(found, records.get("shadow", {})))
+        tree, found, known = shadow, trees.shadow_found, trees.shadow_known
     else:
-        tree, found = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}
+        tree, found, known = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}, {}
         shutil.rmtree(tree, ignore_errors=True)
-        written = update_tree(tree, files, digests, found, {})
+    written = update_tree(tree, files, digests, found, known, trees)
     fresh = {rel: (stat_of(tree / rel) if rel in written else found[rel], digests[rel]) for rel in files}
     old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
     if not out_dir.exists():
@@ -207,8 +244,8 @@ def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
     return {rel: record[rel][1] for rel, stat in found.items() if rel in record and record[rel][0] == stat}
 
 
-def update_tree(root: Path, files: dict[str, bytes], digests: dict[str, str],
-                found: dict[str, Stat], known: dict[str, str]) -> set[str]:
+def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, str],
+                found: dict[str, Stat], known: dict[str, str], trees: Trees) -> set[str]:
     """Make root hold exactly files: write what differs, delete what is not wanted; returns what
     was written.
 
@@ -228,11 +265,31 @@ def update_tree(root: Path, files: dict[str, bytes], digests: dict[str, str],
             made.add(target.parent)
         if rel not in found and target.is_dir():
             shutil.rmtree(target)  # a folder where a file now goes
-        target.write_bytes(files[rel])
+        data = files[rel]
+        if isinstance(data, Known) and data.data is None:
+            link_live(trees, rel, target)
+        else:
+            target.write_bytes(data.data if isinstance(data, Known) else data)
     for rel in sorted(found.keys() - files.keys()):
         (root / rel).unlink()
         prune_empty(root, (root / rel).parent)
     return written
+
+
+def link_live(trees: Trees, rel: str, target: Path) -> None:
+    """Give target the live tree's copy of rel (a hard link, or a copy across filesystems)."""
+    source = trees.out_dir / rel
+    try:
+        unchanged = stat_of(source) == trees.live[rel]
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        raise DiglotError(Problem(str(source), "changed while the site was being built",
+                                  "run the build again"))
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def stat_of(path: Path) -> Stat:

@@ -5,15 +5,18 @@ rebuild with nothing changed never loads Markdown, Jinja2, Babel or lunr.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from .align import align_paragraphs
 from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config
 from .content import Document, apply_import, load_documents, parse_document, plan_import, read_existing
 from .errors import Report
+from .output import Known
 from .pairing import pair_drafts
 from .parallel import map_forked
 from .pipeline import Options, seed_stats
@@ -130,20 +133,37 @@ def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
         table.put(key, value)
 
 
-def pages_step(site: Site, config: Config, layouts: Path, table: Table) -> tuple[dict[str, bytes], int]:
-    """Render every planned page, reusing the bytes of pages whose inputs, layouts and config did
-    not change; returns the pages and how many were rendered."""
+def pages_step(site: Site, config: Config, layouts: Path, table: Table,
+               holds: Callable[[str, str], bool]) -> tuple[dict[str, bytes | Known], int]:
+    """Render every planned page but those whose inputs, layouts and config did not change and
+    whose last bytes (by sha256) the output still holds; returns the pages and how many were rendered.
+
+    The table keeps page digests, not bytes: the output trees hold the bytes already."""
     env = make_environment(layouts, config)
     salt = digest(tree_digest(layouts), repr(config))
     jobs = plan_pages(site, config)
     keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
-    missing = [(key, job) for key, job in zip(keys, jobs) if table.get(key) is MISSING]
+    files: dict[str, bytes | Known] = {}
+    missing = []
+    for key, job in zip(keys, jobs):
+        known = table.get(key)
+        if known is not MISSING and holds(job.page.path, known):
+            files[job.page.path] = Known(known)
+        else:
+            missing.append((key, job))
     for template in sorted({job.template for _, job in missing}):
         env.get_template(template)  # compiled once here, inherited by forked workers
-    rendered = map_forked(lambda item: render_page(env, item[1]), missing, FORK_MIN_PAGES)
-    for (key, _), data in zip(missing, rendered):
-        table.put(key, data)
-    return {job.page.path: table.get(key) for key, job in zip(keys, jobs)}, len(missing)
+    rendered = map_forked(lambda item: render_known(env, item[1]), missing, FORK_MIN_PAGES)
+    for (key, job), page in zip(missing, rendered):
+        files[job.page.path] = page
+        table.put(key, page.digest)
+    return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
+
+
+def render_known(env, job) -> Known:
+    """Render a page, with its sha256 (computed in the worker that rendered it)."""
+    data = render_page(env, job)
+    return Known(hashlib.sha256(data).hexdigest(), data)
 
 
 def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, bytes]:

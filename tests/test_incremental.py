@@ -137,3 +137,34 @@ def test_a_rebuild_with_no_change_still_repairs_a_site_changed_by_hand(corpus_pr
     (corpus_project / "site" / "stray.html").write_bytes(b"not from the build")
     build(Options(project=corpus_project))
     assert tree(corpus_project / "site") == built
+
+
+@pytest.mark.parametrize("lost", [("site",), ("site", ".cache/site")])
+def test_pages_the_cache_knows_but_no_tree_holds_are_rendered_again(corpus_project, lost):
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(Options(project=corpus_project))  # the tree swapped out is now the shadow in .cache/site
+    built = tree(corpus_project / "site")
+    for name in lost:
+        shutil.rmtree(corpus_project / name)
+    summary = build(Options(project=corpus_project))
+    assert tree(corpus_project / "site") == built
+    if lost == ("site",):  # the shadow still holds every page the edit did not touch
+        assert 2 <= summary.rendered < summary.pages // 2
+    else:
+        assert summary.rendered == summary.pages
+
+
+def test_the_page_cache_keeps_digests_not_pages(corpus_project):
+    pages = BuildCache(corpus_project / ".cache").table("pages").entries
+    assert pages and all(isinstance(value, str) and len(value) == 64 for value in pages.values())
+    # the whole table is far smaller than the site it describes
+    site_bytes = sum(len(data) for data in tree(corpus_project / "site").values())
+    assert (corpus_project / ".cache" / "pages.v1.pickle").stat().st_size < site_bytes / 20
+
+
+def test_the_cache_stamp_names_the_installed_library_versions():
+    from importlib import metadata
+
+    from diglot.cache import LIBRARIES, library_versions
+    assert library_versions() == [f"{name}=={metadata.version(name)}" for name in LIBRARIES]
