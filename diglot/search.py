@@ -323,14 +323,6 @@ def _compact_json(value) -> bytes:
     return json.dumps(_in_js_order(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _docs_table(docs: Sequence[SearchDoc]) -> dict[str, dict[str, str]]:
-    """Map each ref to what a result list shows: URL, title, date, snippet."""
-    return {
-        doc.ref: {"url": doc.url, "title": doc.title, "date": doc.date, "snippet": make_snippet(doc.body)}
-        for doc in docs
-    }
-
-
 def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Make the serialized index and the documents file of one language."""
     return assemble_search_files(lang, docs, [document_terms(lang, doc) for doc in docs])
@@ -339,7 +331,13 @@ def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]
 # What the index needs of one document: per field (title, body), its length in
 # terms and its term -> frequency counts in first-seen order.
 FieldTerms = tuple[int, dict[str, int]]
-DocTerms = tuple[FieldTerms, ...]
+
+
+class DocTerms(NamedTuple):
+    """What the search files need of one document's text, small enough to cache for every document."""
+
+    fields: tuple[FieldTerms, ...]  # per field of FIELDS
+    snippet: str  # make_snippet of the body, which costs as much as scoring it
 
 # lunr's BM25 parameters (lunr.Builder's defaults, which lunr.py shares).
 K1 = 1.2
@@ -381,7 +379,7 @@ def document_terms(lang: str, doc: SearchDoc) -> DocTerms:
     """Everything the index needs from one document, as plain picklable values."""
     if lang not in PIPELINE_LABELS:
         raise ValueError(f"no search pipeline for language {lang!r}; expected one of {LANGUAGES}")
-    return (_field_terms(lang, doc.title), _field_terms(lang, doc.body))
+    return DocTerms(fields=(_field_terms(lang, doc.title), _field_terms(lang, doc.body)), snippet=make_snippet(doc.body))
 
 
 def assemble_search_files(
@@ -393,8 +391,19 @@ def assemble_search_files(
     _check_refs(docs)
     return {
         f"search/{lang}.index.json": _assemble_index(lang, docs, terms),
-        f"search/{lang}.docs.json": _compact_json(_docs_table(docs)),
+        f"search/{lang}.docs.json": _docs_file(docs, [doc_terms.snippet for doc_terms in terms]),
     }
+
+
+def _docs_file(docs: Sequence[SearchDoc], snippets: list[str]) -> bytes:
+    """Map each ref to what a result list shows (date, snippet, title, URL), as _compact_json would write it."""
+    # Built in its final key order, so json.dumps need not copy it to sort it.
+    order = sorted(range(len(docs)), key=lambda n: _js_key_order(docs[n].ref))
+    table = {
+        docs[n].ref: {"date": docs[n].date, "snippet": snippets[n], "title": docs[n].title, "url": docs[n].url}
+        for n in order
+    }
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _utf16_order(term: str) -> bytes:
@@ -451,7 +460,7 @@ def _number_terms(terms: Sequence[DocTerms]) -> _TermTable:
     """Number terms in the order lunr's Builder meets them, and weigh each by its idf."""
     holders: Counter = Counter()  # document fields holding each term, in first-seen order
     for doc_terms in terms:
-        for _length, counts in doc_terms:
+        for _length, counts in doc_terms.fields:
             holders.update(counts.keys())  # a keys view counts each term once
     return _TermTable(
         ids=dict(zip(holders, range(len(holders)))),
@@ -463,12 +472,12 @@ def _number_terms(terms: Sequence[DocTerms]) -> _TermTable:
 def _field_vectors(terms: Sequence[DocTerms], table: _TermTable) -> tuple[list[list[list[int]]], list[str]]:
     """Each document field's sorted term ids, and its vector as JSON "id,weight,…" text."""
     count = len(terms) or 1
-    averages = [sum(doc_terms[f][0] for doc_terms in terms) / count for f in range(len(FIELDS))]
+    averages = [sum(doc_terms.fields[f][0] for doc_terms in terms) / count for f in range(len(FIELDS))]
     boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
     ids_of, vectors = [], []
     for doc_terms in terms:
         doc_ids = []
-        for (length, counts), average, boost in zip(doc_terms, averages, boosts):
+        for (length, counts), average, boost in zip(doc_terms.fields, averages, boosts):
             if counts:  # an empty field (maybe every document's) has no average length to divide by
                 ids, vector = _field_vector(counts, table, K1 * (1 - B + B * (length / average)), boost)
             else:

@@ -216,12 +216,13 @@ def test_edge_case_documents_alone_index_as_lunr_pys_builder_does(lang):
 
 def test_document_terms_count_each_fields_terms_in_first_seen_order():
     terms = document_terms("en", doc("a", "Spies spy; the spy's café.", title="Spy"))
-    assert terms == ((1, {"spi": 1}), (4, {"spi": 3, "cafe": 1}))
+    assert terms.fields == ((1, {"spi": 1}), (4, {"spi": 3, "cafe": 1}))
+    assert terms.snippet == "Spies spy; the spy's café."
     assert pickle.loads(pickle.dumps(terms)) == terms
 
 
 def test_french_document_terms_keep_both_stems_of_an_accented_word():
-    (_, title), (length, body) = document_terms("fr", doc("a", "recrutées et recrutées", title=""))
+    (_, title), (length, body) = document_terms("fr", doc("a", "recrutées et recrutées", title="")).fields
     assert title == {} and body == {"recrut": 2, "recrute": 2} and length == 4
 
 
