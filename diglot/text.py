@@ -26,7 +26,8 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\s\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # Markdown's own idea of a line break
-_LAYOUT_SPACE = re.compile(r"[ \t\n\r\f]+")
+# Runs of layout whitespace other than a lone space: the only ones folding changes.
+_LAYOUT_SPACE = re.compile(r"(?: [ \t\n\r\f]|[\t\n\r\f])[ \t\n\r\f]*")
 
 # What escape_markdown must neutralise inside a line, and at its start.
 _INLINE_SYNTAX = re.compile(
@@ -36,6 +37,14 @@ _INLINE_SYNTAX = re.compile(
     r"|&(?=#[0-9]+;|#x[0-9a-fA-F]+;|[a-zA-Z0-9]+;)"
 )
 _LINE_START_SYNTAX = re.compile(r"^(?:[#>]|[-+](?=\s)|-(?=-)|[0-9]+(?=\.\s))")
+
+# A line Markdown can only read as the text of a paragraph: none of its syntax characters, no
+# control characters (Markdown deletes STX and ETX, expands tabs), no edge whitespace it would
+# strip, and no start that opens a heading, quote, list (any script's digits), rule or setext
+# underline.
+_PLAIN_LINE = r"(?![-+=>\s]|\d+[.)])[^\x00-\x1f\x7f-\x9f\u2028\u2029\\`*_\[\]!<>&#]+(?<!\s)"
+# A body of such lines, each its own paragraph between blank lines.
+_PLAIN_BODY = re.compile(f"\n*{_PLAIN_LINE}(?:\n\n+{_PLAIN_LINE})*\n*")
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,25 @@ def render_blocks(markdown_text: str, lang: str) -> list[Block]:
     """Render Markdown to safe, typeset HTML, one Block per top-level element."""
     if not markdown_text.strip():
         return []
+    if _PLAIN_BODY.fullmatch(markdown_text):
+        # Most bodies are plain paragraphs; Markdown would only wrap and typeset them, slowly.
+        return [_plain_block(line, lang) for line in markdown_text.split("\n") if line]
+    return _render_markdown(markdown_text, lang)
+
+
+def _render_markdown(markdown_text: str, lang: str) -> list[Block]:
+    """Render a non-blank body through Python-Markdown and the finishing pass."""
     renderer, extension = _renderer(lang)
     renderer.reset()
     pieces = renderer.convert(markdown_text).split(_BLOCK_END)
     return [Block(tag, piece.strip(), text) for (tag, text), piece in zip(extension.found, pieces)]
+
+
+def _plain_block(line: str, lang: str) -> Block:
+    """Return the Block Markdown makes of a line _PLAIN_LINE accepts: a typeset paragraph."""
+    # The line holds no & < or >, and typesetting adds none, so the HTML needs no escaping.
+    text = typeset(line, lang)
+    return Block("p", f"<p>{text}</p>", _fold_layout(text))
 
 
 def escape_markdown(plain: str) -> str:
@@ -211,4 +235,9 @@ def _block_text(block: Element) -> str:
     text = "".join(block.itertext())
     if block.tag == "pre":
         return text
+    return _fold_layout(text)
+
+
+def _fold_layout(text: str) -> str:
+    """Fold runs of layout whitespace to one space and trim the ends, as a browser shows them."""
     return _LAYOUT_SPACE.sub(" ", text).strip(" ")
