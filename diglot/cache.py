@@ -100,10 +100,12 @@ class BuildCache:
     keeps it in memory only.
     """
 
-    def __init__(self, directory: Path | None, version: str | None = None):
+    def __init__(self, directory: Path | None, version: str | None = None, defer_saves: bool = False):
         self.directory = directory
         self.version = version or code_version()
         self.tables: dict[str, Table] = {}
+        self.defer_saves = defer_saves  # the dev server saves when the writer pauses, not per build
+        self.unsaved: set[str] = set()
 
     def table(self, name: str) -> Table:
         """The table called name, loaded from disk the first time it is asked for."""
@@ -122,13 +124,22 @@ class BuildCache:
             table.used, table.changed = {}, False
 
     def commit(self) -> None:
-        """After a successful build: keep only what it used, in memory and on disk."""
+        """After a successful build: keep only what it used, in memory and (unless saves are
+        deferred) on disk."""
         for name, table in self.tables.items():
             if not table.changed and len(table.used) == len(table.entries):
                 continue  # the file already holds exactly these entries
             table.entries = dict(table.used)
+            self.unsaved.add(name)
+        if not self.defer_saves:
+            self.save()
+
+    def save(self) -> None:
+        """Write the tables that changed since the last save."""
+        for name in sorted(self.unsaved):
             if self.directory:
-                write_table(self.path(name), self.version, table.entries)
+                write_table(self.path(name), self.version, self.tables[name].entries)
+        self.unsaved.clear()
 
 
 def read_table(path: Path, version: str) -> dict[str, Any]:

@@ -113,9 +113,9 @@ def output_key(options: Options, cache: BuildCache) -> str:
     return digest(options.output.resolve(), cache.directory.resolve())
 
 
-def open_cache(options: Options) -> BuildCache:
+def open_cache(options: Options, defer_saves: bool = False) -> BuildCache:
     """The project's build cache (.cache/), or an in-memory one when caching is off."""
-    return BuildCache(options.cache if options.use_cache else None)
+    return BuildCache(options.cache if options.use_cache else None, defer_saves=defer_saves)
 
 
 def inputs_key(options: Options, config: Config, seeds: list, texts: list[tuple[str, str]]) -> str:

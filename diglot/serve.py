@@ -26,7 +26,8 @@ from .errors import DiglotError
 from .pipeline import Options, Summary, build, open_cache
 
 POLL_MS = 100  # how often the watched folders are scanned
-QUIET_S = 0.2  # a burst of saves ends after this long without a change: then one rebuild
+QUIET_S = 0.1  # a burst of saves ends when a scan finds no change since the last one: then one rebuild
+SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
 # starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
 DEV_SCRIPT_PATH = "/__diglot__/dev.js"
@@ -171,6 +172,7 @@ class DevState:
     error: str | None = None
     seen: dict = field(default_factory=dict)
     changed_at: float | None = None  # when the current burst of saves last changed something
+    built_at: float | None = None  # when the last build whose cache is not saved yet ended
 
     def rebuild(self) -> None:
         """Build once; remember (and print) an error instead of stopping."""
@@ -182,6 +184,7 @@ class DevState:
                   file=sys.stderr, flush=True)
             return
         self.error = None
+        self.built_at = time.monotonic()
         print(describe_build(summary), flush=True)
 
     def poll(self, now: float) -> bool:
@@ -191,6 +194,7 @@ class DevState:
             self.seen, self.changed_at = current, now
             return False
         if self.changed_at is None or now - self.changed_at < QUIET_S:
+            self.save_cache_when_idle(now)
             return False
         self.changed_at = None
         self.rebuild()
@@ -198,6 +202,13 @@ class DevState:
         self.seen = snapshot(watched_paths(self.options))
         reload_pages()
         return True
+
+    def save_cache_when_idle(self, now: float) -> None:
+        """Write the warm cache to disk once no save has come for SAVE_AFTER_S (a reload never
+        waits for it, and a restarted server starts warm)."""
+        if self.built_at is not None and now - self.built_at >= SAVE_AFTER_S:
+            self.built_at = None
+            self.cache.save()
 
 
 def reload_pages() -> None:
@@ -233,7 +244,7 @@ def make_app(state: DevState) -> web.Application:
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve site/ and rebuild on every change until interrupted; returns the exit code."""
     options = options.resolved()
-    state = DevState(options, open_cache(options), options.output)
+    state = DevState(options, open_cache(options, defer_saves=True), options.output)
     state.rebuild()
     state.seen = snapshot(watched_paths(options))
     make_app(state).listen(port, address=host)
@@ -243,4 +254,5 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    state.cache.save()
     return 0

@@ -168,3 +168,12 @@ def test_the_cache_stamp_names_the_installed_library_versions():
 
     from diglot.cache import LIBRARIES, library_versions
     assert library_versions() == [f"{name}=={metadata.version(name)}" for name in LIBRARIES]
+
+
+def test_a_dev_server_cache_is_written_when_saved_not_on_every_build(tmp_path):
+    cache = BuildCache(tmp_path, version="v", defer_saves=True)
+    cache.table("pages").put("key", "digest")
+    cache.commit()
+    assert not list(tmp_path.iterdir())  # the reload did not wait for the disk
+    cache.save()
+    assert BuildCache(tmp_path, version="v").table("pages").get("key") == "digest"

@@ -152,6 +152,18 @@ def test_a_burst_of_saves_rebuilds_once_and_the_page_shows_the_last_save(server)
     assert b"Saved edit number 3." not in server.get(english_page(server))[1]
 
 
+def test_the_warm_cache_reaches_disk_once_the_writer_pauses(server):
+    from diglot.serve import SAVE_AFTER_S
+    pages = server.project / ".cache" / "pages.v1.pickle"
+    wait_for(pages.exists, "the first build's cache to be saved", limit=SAVE_AFTER_S + 10)
+    before = pages.stat().st_mtime_ns
+    path = english_file(server.project)
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + " A saved edit.\n", encoding="utf-8")
+    wait_for(lambda: b"A saved edit." in server.get(english_page(server))[1], "the edit to show")
+    assert pages.stat().st_mtime_ns == before  # the reload did not wait for the cache to be written
+    wait_for(lambda: pages.stat().st_mtime_ns != before, "the cache to be saved", limit=SAVE_AFTER_S + 10)
+
+
 def test_a_build_error_shows_in_browser_and_terminal_and_fixing_it_recovers(server):
     path = english_file(server.project)
     original = path.read_text(encoding="utf-8")
