@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,6 +28,21 @@ IMPORT_HASH_KEY = "import_sha256"
 # libyaml parses about ten times faster than the pure-Python parser; same results.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # likewise for writing; same bytes
+TEXT_TAG = "tag:yaml.org,2002:str"
+
+# The importer's front matter is only strings and lists of strings, which format_meta writes
+# without the YAML emitter (most of an import's time otherwise), byte for byte as it would.
+# One line of characters YAML prints as they are (no controls, line breaks, byte-order mark or
+# astral ones) and no edge space: YAML writes it bare or in single quotes, never otherwise.
+_PRINTABLE_LINE = re.compile(r"(?! )[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]+(?<! )")
+# What makes such a line need quotes: an opening indicator ('#', '[', '&', '- ', '---', …),
+# or a ': ' or ' #' that would open a mapping or a comment.
+_INDICATOR = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|[-?:](?: |$)|---|\.\.\.|.*?(?:: |:$| #)")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# Far below the width of 10,000 columns past which YAML would fold a line.
+MAX_FORMATTED = 4000
+_RESOLVER = yaml.resolver.Resolver()
+
 
 
 @dataclass(frozen=True)
@@ -104,10 +120,55 @@ def parse_date(value) -> datetime | None:
 
 def join_front_matter(meta: dict, body: str, comments: tuple[str, ...] = ()) -> str:
     """Write meta (in its order) and body as a content file, stamped with import_sha256."""
-    lines = yaml.dump(meta, Dumper=SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=10_000).splitlines()
+    lines = format_meta(meta)
+    if lines is None:
+        lines = dump_meta(meta)
     lines += [f"# {c}" for c in comments]
     text = "---\n" + "\n".join(lines) + "\n---\n" + body.rstrip("\n") + "\n"
     return stamp_import_hash(text)
+
+
+def dump_meta(meta: dict) -> list[str]:
+    """Return the YAML lines of meta as the YAML emitter writes them."""
+    return yaml.dump(meta, Dumper=SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=10_000).splitlines()
+
+
+def format_meta(meta: dict) -> list[str] | None:
+    """Return dump_meta(meta) written directly, or None when meta holds more than plain strings."""
+    lists = [id(value) for value in meta.values() if type(value) is list]
+    if not meta or len(set(lists)) < len(lists):
+        return None  # YAML writes '{}' for an empty mapping and an anchor for a list met twice
+    lines = []
+    for key, value in meta.items():
+        if key not in KEYS and not is_bare_key(key):
+            return None
+        written = [format_scalar(item) for item in (value if type(value) is list else [value])]
+        if None in written:
+            return None
+        if type(value) is not list:
+            lines.append(f"{key}: {written[0]}")
+        else:
+            lines += ([f"{key}:"] + [f"- {item}" for item in written]) if written else [f"{key}: []"]
+    return lines
+
+
+def format_scalar(value) -> str | None:
+    """Return a string as YAML writes it, bare or in single quotes; None for anything else."""
+    if type(value) is not str or len(value) > MAX_FORMATTED or not _PRINTABLE_LINE.fullmatch(value):
+        return None
+    if _INDICATOR.match(value) or not reads_back_as_text(value):
+        return "'" + value.replace("'", "''") + "'"
+    return value
+
+
+def is_bare_key(key) -> bool:
+    """Tell whether YAML writes a mapping key bare, as it does every known key."""
+    return type(key) is str and bool(_KEY.fullmatch(key)) and reads_back_as_text(key)
+
+
+def reads_back_as_text(value: str) -> bool:
+    """Tell whether YAML reads a bare value as a string (not a number, date, bool or null)."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == TEXT_TAG
 
 
 def stamp_import_hash(text: str) -> str:

@@ -1,9 +1,15 @@
 """Content files: front matter errors name file:line, what is wrong and what to do."""
+from datetime import datetime
+
 import pytest
+import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from diglot.content import parse_document
 from diglot.errors import DiglotError
-from diglot.frontmatter import is_unedited, join_front_matter
+from diglot.frontmatter import (IMPORT_HASH_KEY, KEYS, SAFE_LOADER, dump_meta, format_meta, format_scalar, is_bare_key,
+                                is_unedited, join_front_matter, split_front_matter)
 
 
 def problem(text: str, name: str = "a.en.md") -> str:
@@ -48,3 +54,83 @@ def test_import_stamp_detects_hand_edits():
     assert is_unedited(text)
     assert not is_unedited(text.replace("Para.", "Para, edited."))
     assert not is_unedited(text.replace("title: T", "title: T2"))
+
+
+# ---- format_meta writes what the YAML emitter writes, or leaves it to the emitter ----------------
+
+TRICKY = ("aZé0 '\"-:#?,[]{}&*!|>%@`~=<.+_/\\\t\n\r\x85\xa0\u2028\u2029\ufeff\x00\x7f\U0001F600"
+          "\u00e9\u2019«»")
+SCALARS = st.one_of(
+    st.text(alphabet=TRICKY, max_size=12),
+    st.text(max_size=12),
+    st.sampled_from(["yes", "No", "null", "~", "on", "OFF", "true", "1", "0x1f", "1_000", "1.5", ".inf",
+                     "2024-05-10", "2024-05-10T15:00:00", "1:30", "<<", "=", "- a", "-a", "? a", "a: b",
+                     "a #b", "a#b", "'q'", "Photo: VCG", "CHINA / SOCIETY", "Global Times", "---", "...",
+                     "x" * 5000, "é" * 4001, " ", "", "a ", " a", "1628_a23412080a9ebbd0.txt"]),
+)
+VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.none(), st.integers(), st.booleans())
+KEYS_SEEN = st.one_of(st.sampled_from(list(KEYS)), st.sampled_from(["yes", "null", "1", "Title", "a b"]),
+                      st.text(max_size=4))
+# Metas shaped like the importer's, which format_meta mostly writes itself.
+LINE_TEXT = st.one_of(st.text(alphabet=TRICKY.replace("\n", "").replace("\r", ""), min_size=1, max_size=12),
+                      st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFFFF,
+                                                     blacklist_categories=("Cs",)), min_size=1, max_size=12))
+IMPORT_LIKE = st.dictionaries(st.sampled_from(list(KEYS)), st.one_of(LINE_TEXT, st.lists(LINE_TEXT, max_size=3)),
+                              min_size=1, max_size=6)
+METAS = st.one_of(st.dictionaries(KEYS_SEEN, VALUES, max_size=6), IMPORT_LIKE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(METAS)
+def test_format_meta_writes_exactly_what_yaml_writes(meta):
+    lines = format_meta(meta)
+    assert lines is None or lines == dump_meta(meta)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(IMPORT_LIKE)
+def test_front_matter_reads_back_as_written(meta):
+    assume(format_meta(meta) is not None)  # what yaml.dump writes is yaml's own business
+    text = join_front_matter(meta, "Body.")
+    head = split_front_matter(text, "a.en.md")[0]
+    meta_read = yaml.load(head, Loader=SAFE_LOADER) or {}
+    assert meta_read == {**meta, IMPORT_HASH_KEY: meta_read[IMPORT_HASH_KEY]}
+
+
+@pytest.mark.parametrize("value, written", [
+    ("Global Times", "Global Times"),
+    ("China's Ministry, at 10 a.m. (Beijing)", "China's Ministry, at 10 a.m. (Beijing)"),
+    ("L’État « amical » à Pékin", "L’État « amical » à Pékin"),
+    ("Photo: VCG", "'Photo: VCG'"),
+    ("2024-05-10T15:00:00", "'2024-05-10T15:00:00'"),
+    ("'Quoted' title", "'''Quoted'' title'"),
+    ("yes", "'yes'"),
+    ("(Beijing) 10:30 a#b", "(Beijing) 10:30 a#b"),
+    ("\xa0", "\xa0"),
+    ("- a", "'- a'"),
+    ("a #b", "'a #b'"),
+    ("---x", "'---x'"),
+])
+def test_format_scalar_writes_imported_values_directly(value, written):
+    assert format_scalar(value) == written and dump_meta({"title": value}) == [f"title: {written}"]
+
+
+def test_format_meta_handles_what_the_importer_writes():
+    meta = {"title": "A: b", "date": "2024-05-10T15:00:00", "section": "CHINA / SOCIETY",
+            "source": "Global Times", "credits": ["Photo: VCG", "Spy Photo: VCG"], "seed": "000_93e1.txt",
+            "seed_sha256": "67610074324150078b8d24a3d09c7c98e2d3da9cd4e53c4ec84c634537488733"}
+    assert format_meta(meta) == dump_meta(meta)
+    assert format_meta({**meta, "credits": []}) == dump_meta({**meta, "credits": []})
+
+
+def test_known_keys_are_written_bare():
+    assert all(is_bare_key(key) for key in KEYS)
+
+
+def test_format_meta_leaves_what_it_does_not_know_to_yaml():
+    shared = ["Photo: VCG"]
+    assert format_meta({}) is None
+    assert format_meta({"credits": shared, "other": shared}) is None
+    assert format_meta({"title": "line\nbreak"}) is None
+    assert format_meta({"title": None}) is None
+    assert format_meta({"date": datetime(2024, 5, 10)}) is None
