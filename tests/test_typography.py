@@ -54,7 +54,8 @@ def test_french_spaces_before_high_punctuation_and_colon():
 @pytest.mark.parametrize(
     "text",
     ["rendez-vous à 10:30", "https://example.org/a?b=1", "score 3:2", "15h00", "croissance de 7,6",
-     "écrire à contact@example.fr", "voir www.example.fr/page?x=1;y=2", "http://a.fr/x:y"],
+     "écrire à contact@example.fr", "voir www.example.fr/page?x=1;y=2", "http://a.fr/x:y",
+     "voir WwW.example.fr/page?x=1;y=2"],
 )
 def test_times_addresses_and_numbers_are_untouched(text):
     assert typeset(text, "fr") == text
