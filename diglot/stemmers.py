@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 
 import snowballstemmer.french_stemmer
 from lunr.stemmer import PorterStemmer
@@ -85,7 +86,30 @@ def _load_legacy_french_stemmer():
         table = getattr(module.FrenchStemmer, name)
         setattr(module.FrenchStemmer, name, _rebuild_table(table, drop, results))
     module.FrenchStemmer._FrenchStemmer__r_elisions = lambda self: False
+    _skip_idle_routines(module.FrenchStemmer)
     return module.FrenchStemmer()
+
+
+def _skip_idle_routines(stemmer: type) -> None:
+    """Skip the prelude and postlude on words they would leave unchanged, most words."""
+    # Both walk the word letter by letter in Python; together they were half of
+    # the stemmer's time. A regex finds in one pass whether any of their rules
+    # can fire: the prelude's (vowel + u/i + vowel, vowel + y, y + vowel, ë, ï,
+    # qu) and the postlude's (the marks the prelude leaves: H, I, U, Y).
+    vowels = "".join(sorted(stemmer.g_v))
+    prelude = re.compile(f"[{vowels}](?:[ui][{vowels}]|y)|[ëï]|y[{vowels}]|qu")
+    for name, could_act in (("prelude", prelude), ("postlude", re.compile("[HIUY]"))):
+        attribute = f"_FrenchStemmer__r_{name}"
+        setattr(stemmer, attribute, _unless_idle(getattr(stemmer, attribute), could_act))
+
+
+def _unless_idle(routine, could_act: re.Pattern):
+    """Wrap a Snowball routine to run only when could_act finds a place it may change the word."""
+
+    def run(self):
+        return routine(self) if could_act.search(self.current) else True
+
+    return run
 
 
 _FRENCH = _load_legacy_french_stemmer()
