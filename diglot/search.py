@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 from lunr.builder import Builder
@@ -344,35 +345,34 @@ K1 = 1.2
 B = 0.75
 LUNR_VERSION = "2.3.9"
 _FIELD_BOOSTS = {"title": TITLE_BOOST, "body": 1}
-_word_term_cache: dict[str, dict[str, tuple[str, ...]]] = {lang: {} for lang in PIPELINE_LABELS}
 _WORD_CACHE_LIMIT = 500_000
 
 
-def _index_terms_of(lang: str, word: str) -> tuple[str, ...]:
-    """A word's index terms, lowercased again as lunr.py's tokenizer does to every term it is given."""
-    cache = _word_term_cache[lang]
-    if len(cache) >= _WORD_CACHE_LIMIT:
-        cache.clear()  # a long-running dev server must not grow without bound
-    terms = cache[word] = tuple(term.lower() for term in _word_terms(lang, word))
-    return terms
+class _IndexTermsByWord(dict):
+    """One language's words mapped to their index terms, each computed the first time it is looked up."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        """Run a new word through the index pipeline, lowercased again as lunr.py's tokenizer does."""
+        if len(self) >= _WORD_CACHE_LIMIT:
+            self.clear()  # a long-running dev server must not grow without bound
+        terms = self[word] = tuple(term.lower() for term in _word_terms(self.lang, word))
+        return terms
+
+
+_index_terms = {lang: _IndexTermsByWord(lang) for lang in PIPELINE_LABELS}
 
 
 def _field_terms(lang: str, text: str) -> FieldTerms:
     """Count a field's terms in first-seen order, and its length in terms."""
-    cache = _word_term_cache[lang]
-    word_counts = Counter(_split_lowered(text.lower()))
-    counts: dict[str, int] = {}
-    length = 0
-    # Words in first-seen order give terms in first-seen order: a term first
-    # appears with the first occurrence of the first word that makes it.
-    for word, times in word_counts.items():
-        terms = cache.get(word)
-        if terms is None:
-            terms = _index_terms_of(lang, word)
-        length += times * len(terms)
-        for term in terms:
-            counts[term] = counts.get(term, 0) + times
-    return length, counts
+    # Counting the flattened terms of every word keeps the per-word work in C;
+    # a term is first seen with the first word that makes it, as lunr's Builder sees it.
+    words = _split_lowered(text.lower())
+    counts = Counter(chain.from_iterable(map(_index_terms[lang].__getitem__, words)))
+    return sum(counts.values()), dict(counts)
 
 
 def document_terms(lang: str, doc: SearchDoc) -> DocTerms:
