@@ -308,22 +308,6 @@ def _js_key_order(key: str) -> tuple:
     return (1, 0, key)
 
 
-def _in_js_order(value):
-    """Copy a JSON value with every object's keys in JavaScript iteration order."""
-    # lunr walks postings in key order to rank ties; with the file already in
-    # the browser's order, lunr.py (which keeps file order) ranks ties alike.
-    if isinstance(value, dict):
-        return {key: _in_js_order(value[key]) for key in sorted(value, key=_js_key_order)}
-    if isinstance(value, list):
-        return [_in_js_order(item) for item in value]
-    return value
-
-
-def _compact_json(value) -> bytes:
-    """Serialize to deterministic, compact UTF-8 JSON."""
-    return json.dumps(_in_js_order(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Make the serialized index and the documents file of one language."""
     return assemble_search_files(lang, docs, [document_terms(lang, doc) for doc in docs])
@@ -379,7 +363,8 @@ def document_terms(lang: str, doc: SearchDoc) -> DocTerms:
     """Everything the index needs from one document, as plain picklable values."""
     if lang not in PIPELINE_LABELS:
         raise ValueError(f"no search pipeline for language {lang!r}; expected one of {LANGUAGES}")
-    return DocTerms(fields=(_field_terms(lang, doc.title), _field_terms(lang, doc.body)), snippet=make_snippet(doc.body))
+    fields = (_field_terms(lang, doc.title), _field_terms(lang, doc.body))
+    return DocTerms(fields=fields, snippet=make_snippet(doc.body))
 
 
 def assemble_search_files(
@@ -396,8 +381,9 @@ def assemble_search_files(
 
 
 def _docs_file(docs: Sequence[SearchDoc], snippets: list[str]) -> bytes:
-    """Map each ref to what a result list shows (date, snippet, title, URL), as _compact_json would write it."""
-    # Built in its final key order, so json.dumps need not copy it to sort it.
+    """Map each ref to what a result list shows (date, snippet, title, URL), keys in JavaScript's order."""
+    # lunr walks postings in key order to rank ties; files already in the
+    # browser's order are read alike by lunr.py, which keeps file order.
     order = sorted(range(len(docs)), key=lambda n: _js_key_order(docs[n].ref))
     table = {
         docs[n].ref: {"date": docs[n].date, "snippet": snippets[n], "title": docs[n].title, "url": docs[n].url}

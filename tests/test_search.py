@@ -13,7 +13,7 @@ from lunr.index import Index
 
 from diglot.search import (
     SearchDoc,
-    _compact_json,
+    _js_key_order,
     assemble_search_files,
     build_index,
     build_search_files,
@@ -187,9 +187,23 @@ def edge_cases(lang: str) -> list[SearchDoc]:
     return docs
 
 
+def in_js_order(value):
+    """Copy a JSON value with every object's keys in JavaScript iteration order."""
+    if isinstance(value, dict):
+        return {key: in_js_order(value[key]) for key in sorted(value, key=_js_key_order)}
+    if isinstance(value, list):
+        return [in_js_order(item) for item in value]
+    return value
+
+
+def compact_json(value) -> bytes:
+    """Serialize as the search files are written: compact UTF-8 JSON, keys in JavaScript's order."""
+    return json.dumps(in_js_order(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def reference_index(lang: str, docs: list[SearchDoc]) -> bytes:
     """The index as lunr.py's own Builder serializes it."""
-    return _compact_json(build_index(lang, docs).serialize())
+    return compact_json(build_index(lang, docs).serialize())
 
 
 def assembled_index(lang: str, docs: list[SearchDoc]) -> bytes:
@@ -212,6 +226,13 @@ def test_assembled_index_is_byte_identical_to_lunr_pys_builder(lang, seed_path):
 def test_edge_case_documents_alone_index_as_lunr_pys_builder_does(lang):
     docs = edge_cases(lang)
     assert assembled_index(lang, docs) == reference_index(lang, docs)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_documents_file_lists_each_ref_in_javascripts_key_order(lang):
+    docs = edge_cases(lang)
+    table = {d.ref: {"url": d.url, "title": d.title, "date": d.date, "snippet": make_snippet(d.body)} for d in docs}
+    assert build_search_files(lang, docs)[f"search/{lang}.docs.json"] == compact_json(table)
 
 
 def test_document_terms_count_each_fields_terms_in_first_seen_order():
