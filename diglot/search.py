@@ -514,10 +514,10 @@ def _inverted_index(refs: list[str], term_ids: dict[str, int], ids_of: list[list
             field_postings = postings[field]
             for term_id in ids:
                 field_postings[term_id].append(entry)
-    fields = sorted(FIELDS)  # "_index" sorts before any lowercase field name
+    keys = [(field, _json_string(field)) for field in sorted(FIELDS)]  # after "_index", as "_" sorts first
     entries = []
     for term in _sorted_terms(term_ids):
         term_id = term_ids[term]
-        by_field = ",".join([f'"{field}":{{{",".join(postings[field][term_id])}}}' for field in fields])
+        by_field = ",".join([f"{key}:{{{','.join(postings[field][term_id])}}}" for field, key in keys])
         entries.append(f'[{_json_string(term)},{{"_index":{term_id},{by_field}}}]')
     return ",".join(entries)
