@@ -34,7 +34,9 @@ TEXT_TAG = "tag:yaml.org,2002:str"
 # without the YAML emitter (most of an import's time otherwise), byte for byte as it would.
 # One line of characters YAML prints as they are (no controls, line breaks, byte-order mark or
 # astral ones) and no edge space: YAML writes it bare or in single quotes, never otherwise.
-_PRINTABLE_LINE = re.compile(r"(?! )[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]+(?<! )")
+_PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+_PRINTABLE_LINE = re.compile(rf"(?! )[{_PRINTABLE}]+(?<! )")
+_COMMENT = re.compile(rf"#[{_PRINTABLE}]*")
 # What makes such a line need quotes: an opening indicator ('#', '[', '&', '- ', '---', …),
 # or a ': ' or ' #' that would open a mapping or a comment.
 _INDICATOR = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|[-?:](?: |$)|---|\.\.\.|.*?(?:: |:$| #)")
@@ -72,9 +74,15 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
 def parse_front_matter(text: str, path: str) -> Parsed:
     """Parse a content file's front matter; errors say file:line, what and how to fix."""
     head, body, body_line = split_front_matter(text, path)
+    meta, key_lines = read_meta(head) or load_meta(head, path)
+    check_keys(meta, key_lines, path)
+    return Parsed(meta, body, body_line, key_lines)
+
+
+def load_meta(head: str, path: str) -> tuple[dict, dict]:
+    """Parse front matter with YAML: (meta, line of each key); errors name the line."""
     try:
-        node = yaml.compose(head, Loader=SAFE_LOADER)
-        meta = yaml.load(head, Loader=SAFE_LOADER) or {}
+        node, meta = load_yaml(head)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
@@ -82,9 +90,54 @@ def parse_front_matter(text: str, path: str) -> Parsed:
                                   "fix the syntax on that line (quote values that contain ': ')", line)) from None
     if not isinstance(meta, dict):
         raise DiglotError(Problem(path, "front matter must be 'key: value' lines", "see README", 2))
-    key_lines = {k.value: k.start_mark.line + 2 for k, _ in node.value} if node else {}
-    check_keys(meta, key_lines, path)
-    return Parsed(meta, body, body_line, key_lines)
+    return meta, ({k.value: k.start_mark.line + 2 for k, _ in node.value} if node else {})
+
+
+def load_yaml(head: str) -> tuple:
+    """Return the YAML document's node tree and its value ({} for none), parsing it once."""
+    loader = SAFE_LOADER(head)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None) or {}
+    finally:
+        loader.dispose()
+
+
+def read_meta(head: str) -> tuple[dict, dict] | None:
+    """Read front matter that is exactly as format_meta writes it, without YAML; else None.
+
+    Only the forms format_meta would write for the values read are accepted, and
+    YAML reads those back as those values, so the result is what YAML would return."""
+    meta, key_lines, items = {}, {}, None
+    for number, line in enumerate(head.split("\n")[:-1], start=2):  # the head ends with a newline
+        if items is not None and line.startswith("- "):
+            items.append(read_scalar(line[2:]))
+            continue
+        if items == []:
+            return None  # a key with no items is null
+        items = None  # a list ends at the first line that is not an item
+        if line.startswith("#"):
+            if not _COMMENT.fullmatch(line):
+                return None
+            continue
+        key, _, value = line.partition(": ")
+        if key.endswith(":") and not value and key.count(":") == 1:
+            key, items = key[:-1], []
+            meta[key] = items
+        else:
+            meta[key] = [] if value == "[]" else read_scalar(value)
+        if key in key_lines or not (key in KEYS or is_bare_key(key)):
+            return None
+        key_lines[key] = number
+    values = [v for value in meta.values() for v in (value if type(value) is list else [value])]
+    return (meta, key_lines) if meta and items != [] and None not in values else None
+
+
+def read_scalar(written: str) -> str | None:
+    """Return the string that format_scalar writes as `written`, or None if it writes none so."""
+    quoted = len(written) > 1 and written[0] == written[-1] == "'"
+    value = written[1:-1].replace("''", "'") if quoted else written
+    return value if format_scalar(value) == written else None
 
 
 def check_keys(meta: dict, key_lines: dict, path: str) -> None:

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from diglot.content import parse_document
 from diglot.errors import DiglotError
-from diglot.frontmatter import (IMPORT_HASH_KEY, KEYS, SAFE_LOADER, dump_meta, format_meta, format_scalar, is_bare_key,
-                                is_unedited, join_front_matter, split_front_matter)
+from diglot.frontmatter import (IMPORT_HASH_KEY, KEYS, SAFE_LOADER, dump_meta, format_meta, format_scalar,
+                                is_bare_key, is_unedited, join_front_matter, load_meta, read_meta,
+                                split_front_matter)
 
 
 def problem(text: str, name: str = "a.en.md") -> str:
@@ -80,7 +81,7 @@ IMPORT_LIKE = st.dictionaries(st.sampled_from(list(KEYS)), st.one_of(LINE_TEXT, 
 METAS = st.one_of(st.dictionaries(KEYS_SEEN, VALUES, max_size=6), IMPORT_LIKE)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(METAS)
 def test_format_meta_writes_exactly_what_yaml_writes(meta):
     lines = format_meta(meta)
@@ -134,3 +135,56 @@ def test_format_meta_leaves_what_it_does_not_know_to_yaml():
     assert format_meta({"title": "line\nbreak"}) is None
     assert format_meta({"title": None}) is None
     assert format_meta({"date": datetime(2024, 5, 10)}) is None
+
+
+# ---- read_meta reads what format_meta writes, as YAML would, or leaves it to YAML ---------------
+
+COMMENTS = st.lists(st.text(alphabet=TRICKY, max_size=8), max_size=2)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(IMPORT_LIKE, COMMENTS)
+def test_read_meta_reads_what_the_importer_writes_as_yaml_does(meta, comments):
+    meta.pop(IMPORT_HASH_KEY, None)  # the stamp adds it
+    assume(format_meta(meta) is not None and all(is_one_printable_line(c) for c in comments))
+    head = split_front_matter(join_front_matter(meta, "Body.", tuple(comments)), "a.en.md")[0]
+    assert read_meta(head) is not None and read_meta(head) == load_meta(head, "a.en.md")
+
+
+def is_one_printable_line(comment):
+    """Tell whether a comment stays one printable line (the importer writes only such)."""
+    return all(ch not in comment for ch in "\n\r\x85\u2028\u2029\t\x00\x7f\ufeff\U0001F600")
+
+
+HEAD_LINES = st.lists(st.one_of(
+    st.builds("{}: {}".format, KEYS_SEEN, st.one_of(SCALARS, st.just("[]"), st.builds("'{}'".format, SCALARS))),
+    st.builds("{}:".format, KEYS_SEEN),
+    st.builds("- {}".format, SCALARS),
+    st.builds("#{}".format, st.text(alphabet=TRICKY, max_size=6)),
+    st.text(alphabet=TRICKY, max_size=8),
+), max_size=6)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(HEAD_LINES)
+def test_read_meta_agrees_with_yaml_or_leaves_it_to_yaml(lines):
+    head = "".join(line + "\n" for line in lines)
+    read = read_meta(head)
+    if read is not None:
+        assert read == load_meta(head, "a.en.md")
+
+
+@pytest.mark.parametrize("head", [
+    "title: a\ntitle: b\n", "credits:\nseed: x\n", "credits:\n", "credits:\n# c\n- a\n", "title: a # c\n",
+    "title:  a\n", "title: a \n", "title: 'a'b'\n", "title: '2024'\nyes: 1\n", "- a\n", "# only\n", "",
+    "title: x\n#\x01\n", "date: 2024-05-10\n",
+])
+def test_read_meta_leaves_unusual_front_matter_to_yaml(head):
+    assert read_meta(head) is None
+
+
+def test_read_meta_reads_importer_files():
+    head = ("title: 'Spy: a ''case'''\ndate: '2024-05-10T15:00:00'\nsection: CHINA / SOCIETY\ncredits:\n"
+            "- 'Photo: VCG'\n- Xinhua\nseed: 000_93e1.txt\n# title: add one\nimport_sha256: 0a1b\n")
+    assert read_meta(head) == load_meta(head, "a.en.md")
+    assert read_meta(head)[0]["title"] == "Spy: a 'case'" and read_meta(head)[1]["import_sha256"] == 10
