@@ -39,16 +39,17 @@ BEAD_PRIORS = {
     (3, 1): 0.003,
     (1, 3): 0.003,
 }
-_BEAD_COSTS = {bead: -math.log(p) for bead, p in BEAD_PRIORS.items()}
-_UNREACHED = (math.inf, (0, 0))
+# (left count, right count, -log prior), in the priors' order, which settles ties.
+_BEAD_COSTS = tuple((a, b, -math.log(p)) for (a, b), p in BEAD_PRIORS.items())
 # How far (in paragraphs) the path may first stray from the diagonal; the band
 # doubles while the best path runs along its edge. Keeps long articles fast.
 BAND_START = 4
+_SQRT_2 = math.sqrt(2.0)
 
 
 def log_tail(delta: float) -> float:
     """Return log P(|Z| ≥ |delta|) for a standard normal Z, without underflow."""
-    z = abs(delta) / math.sqrt(2.0)
+    z = abs(delta) / _SQRT_2
     if z < 25.0:
         return math.log(math.erfc(z))
     # Asymptotic erfc(z) ≈ exp(-z²) / (z √π), where erfc itself underflows.
@@ -99,12 +100,15 @@ class _Sides:
         self.left_unions = run_unions([paragraph_features(p) for p in left], longest)
         self.right_unions = run_unions([paragraph_features(p) for p in right], longest)
 
-    def match_cost(self, i: int, j: int, a: int, b: int) -> float:
-        """Return the length and feature cost of matching a left with b right paragraphs ending at (i, j)."""
+    def feature_bonus(self, i: int, j: int, a: int, b: int) -> float:
+        """Return what shared features take off the cost of a left with b right paragraphs ending at (i, j)."""
+        return FEATURE_WEIGHT * dice(self.left_unions[a][i], self.right_unions[b][j])
+
+    def length_cost(self, i: int, j: int, a: int, b: int) -> float:
+        """Return the length cost of matching a left with b right paragraphs ending at (i, j)."""
         chars_left = self.left_sums[i] - self.left_sums[i - a]
         chars_right = self.right_sums[j] - self.right_sums[j - b]
-        share = dice(self.left_unions[a][i], self.right_unions[b][j])
-        return length_cost(chars_left, chars_right, self.ratio) - FEATURE_WEIGHT * share
+        return length_cost(chars_left, chars_right, self.ratio)
 
 
 @lru_cache(maxsize=4096)
@@ -132,43 +136,45 @@ def touches_band_edge(segments: Sequence[Segment], n: int, m: int, width: int) -
     return False
 
 
-def fill_table(
-    sides: _Sides, n: int, m: int, width: int
-) -> list[list[tuple[float, tuple[int, int]]]]:
-    """Return, for every cell, its cheapest cost and the bead that reached it."""
-    table = [[_UNREACHED] * (m + 1) for _ in range(n + 1)]
-    table[0][0] = (0.0, (0, 0))
+def fill_table(sides: _Sides, n: int, m: int, width: int) -> list[list[tuple[int, int]]]:
+    """Return, for every cell of the band, the bead by which the cheapest path reaches it."""
+    costs = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    beads = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    costs[0][0] = 0.0
     for i in range(n + 1):
         for j in band_columns(i, n, m, width):
             if i or j:
-                table[i][j] = _cheapest_step(table, sides, i, j)
-    return table
+                costs[i][j], beads[i][j] = _cheapest_step(costs, sides, i, j)
+    return beads
 
 
-def _cheapest_step(table, sides: _Sides, i: int, j: int) -> tuple[float, tuple[int, int]]:
+def _cheapest_step(costs: list[list[float]], sides: _Sides, i: int, j: int) -> tuple[float, tuple[int, int]]:
     """Return (cost, bead) of the cheapest bead ending at (i, j)."""
     winner_cost, winner_bead = math.inf, (0, 0)
-    for (a, b), prior in _BEAD_COSTS.items():  # dict order makes ties deterministic
+    for a, b, prior in _BEAD_COSTS:
         if a > i or b > j:
             continue
-        cost = table[i - a][j - b][0] + prior
+        cost = costs[i - a][j - b] + prior
         if cost - FEATURE_WEIGHT >= winner_cost:
             continue  # even a perfect length and feature match would lose
         if a and b:
             # An untranslated paragraph (1-0, 0-1) costs its prior whatever its
             # length: charging for length would push it into a neighbour's bead.
-            cost += sides.match_cost(i, j, a, b)
+            bonus = sides.feature_bonus(i, j, a, b)
+            if cost - bonus >= winner_cost:
+                continue  # the length cost is never negative, so this bead would lose
+            cost += sides.length_cost(i, j, a, b) - bonus
         if cost < winner_cost:
             winner_cost, winner_bead = cost, (a, b)
     return winner_cost, winner_bead
 
 
-def trace_back(table, n: int, m: int) -> list[Segment]:
+def trace_back(beads_table: list[list[tuple[int, int]]], n: int, m: int) -> list[Segment]:
     """Walk the winning beads back from (n, m) into segments in reading order."""
     beads: list[tuple[int, int]] = []
     i, j = n, m
     while i or j:
-        a, b = table[i][j][1]
+        a, b = beads_table[i][j]
         beads.append((a, b))
         i, j = i - a, j - b
     return segments_from_beads(reversed(beads))

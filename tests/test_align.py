@@ -1,6 +1,7 @@
 """Paragraph alignment: the reader's switch and side-by-side view land on the right paragraph."""
 from __future__ import annotations
 
+import math
 import random
 import re
 import time
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.align import align_paragraphs, format_alignment, parse_alignment
+from diglot.align import (BEAD_PRIORS, FEATURE_WEIGHT, LENGTH_RATIO, align_paragraphs, dice,
+                          format_alignment, length_cost, parse_alignment, segments_from_beads)
+from diglot.features import extract_features
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SENTENCE_BREAK = re.compile(r"(?<=[.!?\"»])\s+(?=[A-Z«\"])")
@@ -177,3 +180,46 @@ def test_parse_override_beads():
 def test_parse_override_explains_mistakes(spec, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_alignment(spec, 3, 2)
+
+
+def exhaustive_alignment(left: list[str], right: list[str], ratio: float = LENGTH_RATIO) -> list:
+    """Align by the textbook programme: every cell, every bead, no band and no pruning."""
+    best = {(0, 0): (0.0, None)}
+    for i in range(len(left) + 1):
+        for j in range(len(right) + 1):
+            if i or j:
+                best[i, j] = cheapest_bead(best, left, right, i, j, ratio)
+    beads, i, j = [], len(left), len(right)
+    while i or j:
+        a, b = best[i, j][1]
+        beads.append((a, b))
+        i, j = i - a, j - b
+    return segments_from_beads(reversed(beads))
+
+
+def cheapest_bead(best: dict, left: list[str], right: list[str], i: int, j: int, ratio: float) -> tuple:
+    """(cost, bead) of the cheapest bead ending at (i, j); the first in prior order wins ties."""
+    winner = (math.inf, None)
+    for (a, b), prior in BEAD_PRIORS.items():
+        if a > i or b > j:
+            continue
+        cost = best[i - a, j - b][0] + -math.log(prior)
+        if a and b:
+            ours = frozenset().union(*map(extract_features, left[i - a:i]))
+            theirs = frozenset().union(*map(extract_features, right[j - b:j]))
+            chars = sum(map(len, left[i - a:i])), sum(map(len, right[j - b:j]))
+            cost += length_cost(*chars, ratio) - FEATURE_WEIGHT * dice(ours, theirs)
+        if cost < winner[0]:
+            winner = (cost, (a, b))
+    return winner
+
+
+WORDS = ["Beijing", "Paris", "Li", "the", "of", "said", "1", "73", "2024", "12.5", "report"]
+small_sides = st.lists(st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_sides, small_sides, st.sampled_from([LENGTH_RATIO, 1.0, 0.5]))
+def test_banded_pruned_programme_finds_what_the_exhaustive_one_finds(left, right, ratio):
+    # Up to four paragraphs a side, the starting band already spans the whole table.
+    assert align_paragraphs(left, right, ratio) == exhaustive_alignment(left, right, ratio)
