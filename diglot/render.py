@@ -47,9 +47,10 @@ class Place:
 
 
 class SharedPartials(Extension):
-    """`{% shared "partials/search.html" %}`: like include, but the partial is rendered once per
+    """`{% shared "partials/site-footer.html" %}`: like include, but the partial is rendered once per
     language and depth and reused, because it reads nothing else of the page (page.lang, page.root,
-    t and the globals); anything else of `page` is an error there, not a silently stale value."""
+    the language's variables and the globals); anything else of `page` is an error there, not a
+    silently stale value."""
 
     tags = {"shared"}
 
@@ -70,7 +71,8 @@ class SharedPartials(Extension):
         key = (name, page.lang, page.root)
         if key not in self.rendered:
             template = self.environment.get_template(name)
-            self.rendered[key] = Markup(template.render(page=Place(page.lang, page.root), t=context["t"]))
+            place = Place(page.lang, page.root)
+            self.rendered[key] = Markup(template.render(page=place, **language_variables(self.environment, page.lang)))
         return self.rendered[key]
 
 
@@ -152,6 +154,24 @@ class Row:
     theirs: Markup
 
 
+@dataclass(frozen=True)
+class ParallelRows:
+    """The rows of a side-by-side view, paired when the page is rendered rather than planned
+    (every build plans every page; most come from the cache)."""
+
+    article: Article
+    lang: str
+    other: str
+
+    def __iter__(self):
+        """The rows in reading order."""
+        return iter(parallel_rows(self.article, self.lang, self.other))
+
+    def __len__(self) -> int:
+        """How many rows."""
+        return len(parallel_rows(self.article, self.lang, self.other))
+
+
 def parallel_rows(article: Article, lang: str, other: str) -> list[Row]:
     """Pair the blocks of two languages by segment number, in reading order."""
     def grouped(code: str) -> dict[int, list[str]]:
@@ -197,8 +217,9 @@ def language_pages(path: str, config: Config) -> dict[str, Page]:
 class PageJob:
     """One page to render: its template, where it goes, its context, and what it shows.
 
-    `inputs` names everything the page depends on besides layouts and config (the
-    fingerprints of the articles it shows), so a build cache can skip unchanged pages.
+    `inputs` names everything the page depends on besides layouts and config (the fingerprints
+    of the articles it shows in full, the summaries of those it lists), so a build cache can
+    skip unchanged pages.
     """
 
     template: str
@@ -210,16 +231,24 @@ class PageJob:
 def plan_pages(site: Site, config: Config) -> list[PageJob]:
     """Every page of the site, in a stable order; nothing is rendered here."""
     jobs = article_jobs(site) + parallel_jobs(site) + listing_jobs(site, config) + feed_jobs(site, config)
-    everything = all_fingerprints(site)
     home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
-    jobs.append(PageJob("home.html", home, {"site": site}, everything))
+    # Keyed by every article's summary, not just the newest five it shows: cheap for one page,
+    # and still right when a site owner's home.html lists more.
+    listed = tuple(summary for lang in config.languages for summary in summaries(site.articles, lang))
+    jobs.append(PageJob("home.html", home, {"site": site}, listed))
     jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
     return jobs + site_index_jobs(jobs, config)
 
 
-def all_fingerprints(site: Site) -> tuple[str, ...]:
-    """The inputs of a page that shows (or lists) every article."""
-    return tuple(a.fingerprint for a in site.articles)
+def summaries(articles, lang: str) -> tuple[str, ...]:
+    """The inputs of a page that lists articles in lang: what it may show of each (title, date,
+    URL, section, description…), not their bodies."""
+    return tuple(article.version(lang).summary_fingerprint for article in articles)
+
+
+def sections_menu(site: Site) -> tuple[str, ...]:
+    """The inputs of the sections menu: every section's name and slug."""
+    return tuple(f"{section.name}\n{section.slug}" for section in site.sections)
 
 
 def article_jobs(site: Site) -> list[PageJob]:
@@ -245,7 +274,7 @@ def parallel_jobs(site: Site) -> list[PageJob]:
             if other:
                 context = {"article": article, "version": version, "other": other,
                            "section": section_of.get(article.key),
-                           "rows": parallel_rows(article, version.lang, other.lang)}
+                           "rows": ParallelRows(article, version.lang, other.lang)}
                 jobs.append(PageJob("parallel.html", article_page(version, article, "parallel/"), context,
                                     (article.fingerprint,)))
     return jobs
@@ -253,14 +282,14 @@ def parallel_jobs(site: Site) -> list[PageJob]:
 
 def listing_jobs(site: Site, config: Config) -> list[PageJob]:
     """The latest-articles listing and every section's listing, in every language."""
-    everything = all_fingerprints(site)
-    common = {"sections": site.sections}
-    jobs = [PageJob("listing.html", page, {**common, "articles": site.articles, "section": None}, everything)
-            for page in language_pages("", config).values()]
+    common, menu = {"sections": site.sections}, sections_menu(site)
+    jobs = [PageJob("listing.html", page, {**common, "articles": site.articles, "section": None},
+                    menu + summaries(site.articles, lang))
+            for lang, page in language_pages("", config).items()]
     for section in site.sections:
-        for page in language_pages(f"section/{section.slug}/", config).values():
+        for lang, page in language_pages(f"section/{section.slug}/", config).items():
             jobs.append(PageJob("listing.html", page, {**common, "articles": section.articles, "section": section},
-                                everything))  # the sections menu lists every section, so all articles count
+                                menu + summaries(section.articles, lang)))
     return jobs
 
 
@@ -287,5 +316,11 @@ def site_index_jobs(jobs: list[PageJob], config: Config) -> list[PageJob]:
 
 def render_page(env: Environment, job: PageJob) -> bytes:
     """Render one planned page to bytes."""
-    strings = env.globals["strings"][job.page.lang]
-    return env.get_template(job.template).render(page=job.page, t=strings, **job.context).encode("utf-8")
+    variables = language_variables(env, job.page.lang)
+    return env.get_template(job.template).render(page=job.page, **variables, **job.context).encode("utf-8")
+
+
+def language_variables(env: Environment, lang: str) -> dict:
+    """What every template sees for a page in lang: its interface strings `t` and the typeset `site_title`."""
+    title = env.globals["config"].title[lang]
+    return {"t": env.globals["strings"][lang], "site_title": env.filters["typeset"](title, lang)}

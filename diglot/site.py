@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 
 from .align import align_paragraphs, parse_alignment
 from .config import Config
@@ -34,6 +35,12 @@ class Version:
     def url(self) -> str:
         """Site-relative URL of the article page."""
         return f"{self.lang}/{self.slug}/"
+
+    @cached_property
+    def summary_fingerprint(self) -> str:
+        """Hash of everything but the body: what a listing may show of this version, so that
+        editing the body leaves listings alone (unless it changes the description)."""
+        return hash_text(repr([getattr(self, f.name) for f in fields(self) if f.name != "blocks"]))
 
 
 @dataclass(frozen=True)

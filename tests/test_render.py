@@ -207,23 +207,64 @@ def test_every_page_links_its_language_feed(site):
         assert link.attrs["href"].endswith("en/feed.xml") and (path.parent / link.attrs["href"]).resolve().is_file()
 
 
-def test_pages_showing_an_article_are_rebuilt_when_it_changes(tmp_path):
+def plan_keys(project: Path) -> dict[str, tuple[str, str]]:
+    """Each planned page's cache key as pages_step computes it (less layouts and config), and its template."""
+    from diglot.cache import digest
     from diglot.config import load_config
     from diglot.content import load_documents
     from diglot.errors import Report
     from diglot.render import plan_pages
     from diglot.site import build_site
-    project = site_with_english_only(tmp_path / "p")
     config = load_config(project / "site.yaml")
     site = build_site(config, load_documents(project / "content"), Report())
-    pair = next(a for a in site.articles if len(a.versions) == 2)
-    showing = [job.page.path for job in plan_pages(site, config) if pair.fingerprint in job.inputs]
-    for path in (f"en/{SLUG}/index.html", f"fr/{SLUG}/parallel/index.html", "en/index.html",
-                 "fr/section/china-society/index.html", "fr/feed.xml", "index.html"):
-        assert path in showing, path
-    assert "sitemap.xml" not in showing  # it lists URLs only: editing an article's text leaves it alone
-    changed = replace(site, articles=tuple(replace(a, fingerprint="x") if a is pair else a for a in site.articles))
-    assert not [job for job in plan_pages(changed, config) if pair.fingerprint in job.inputs]
+    return {job.page.path: (digest(job.template, repr(job.page), *job.inputs), job.template)
+            for job in plan_pages(site, config)}
+
+
+def edit_content(project: Path, name: str, old: str, new: str) -> None:
+    """Replace old by new in a content file (once, and it must be there)."""
+    path = project / "content" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def changed_pages(before: dict, after: dict) -> set[str]:
+    """Pages whose key differs between two plans."""
+    return {path for path, (key, _) in after.items() if before.get(path, (None,))[0] != key}
+
+
+FULL = {f"{lang}/{SLUG}/{view}index.html" for lang in ("en", "fr") for view in ("", "parallel/")} \
+    | {"en/feed.xml", "fr/feed.xml"}  # the pages that show the article's whole text
+
+
+def test_a_body_edit_rerenders_the_pages_showing_the_text_but_no_listing(tmp_path):
+    project = site_with_english_only(tmp_path / "p")
+    before = plan_keys(project)
+    # A paragraph added at the end: the description (the first two paragraphs) does not change.
+    edit_content(project, f"{SLUG}.en.md", "according to state security authorities.\n",
+                 "according to state security authorities.\n\nA new closing paragraph.\n")
+    assert changed_pages(before, plan_keys(project)) == FULL
+
+
+def test_a_title_edit_rerenders_the_listings_that_show_it(tmp_path):
+    project = site_with_english_only(tmp_path / "p")
+    before = plan_keys(project)
+    edit_content(project, f"{SLUG}.en.md", "title: China’s state security", "title: China’s security")
+    changed = changed_pages(before, plan_keys(project))
+    # The French file has no title: its version, and so the French listing, shows the English one.
+    assert {"en/index.html", "en/section/china-society/index.html", "fr/index.html", "index.html"} | FULL <= changed
+    assert "sitemap.xml" not in changed and "en/section/world-europe/index.html" not in changed
+    assert f"en/{ONLY}/index.html" not in changed
+
+
+def test_editing_a_description_rerenders_listings_of_that_language(tmp_path):
+    project = site_with_english_only(tmp_path / "p")
+    before = plan_keys(project)
+    edit_content(project, f"{SLUG}.fr.md", "---\n", "---\ndescription: Un résumé écrit à la main.\n")
+    changed = changed_pages(before, plan_keys(project))
+    assert {"fr/index.html", "fr/section/china-society/index.html"} <= changed
+    assert "en/index.html" not in changed  # the English listing shows the English version
 
 
 def test_a_title_shown_in_the_other_language_is_marked_with_that_language(site):
