@@ -28,8 +28,8 @@ _NUMBER = re.compile(
 # rejected in Python: a lookbehind here would stop the engine skipping ahead.
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*")
 _LETTER = re.compile(r"[^\W\d_]")
-# Punctuation after which the next capital is a sentence start, not a name.
-_SENTENCE_END = re.compile(r"[.!?:;«»\"“”(\[—–\n]\s*$|^\s*$")
+# Punctuation after which (spaces aside) the next capital is a sentence start, not a name.
+_SENTENCE_END = frozenset(".!?:;«»\"“”([—–\n")
 
 # Letters kept of a folded name: 4 lets China/Chine and Chinese/chinois meet
 # while still telling Beijing from Belgium (measured in tests/test_pairing.py).
@@ -47,12 +47,15 @@ _EN_ONLY_CAPITALS = frozenset(
 def fold_accents(word: str) -> str:
     """Lower-case a word and strip its accents (`État` → `etat`)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
+    if decomposed.isascii():
+        return decomposed  # most words: no accent to strip, so no need to look at each character
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def normalise_number(integer: str, fraction: str | None) -> str:
     """Write one matched number canonically: no separators, `.` decimal, no padding."""
-    digits = "".join(ch for ch in integer if ch.isdigit()).lstrip("0") or "0"
+    digits = integer if integer.isdigit() else "".join(ch for ch in integer if ch.isdigit())
+    digits = digits.lstrip("0") or "0"
     fraction = (fraction or "").rstrip("0")
     return f"{digits}.{fraction}" if fraction else digits
 
@@ -70,7 +73,9 @@ def is_name_position(text: str, start: int) -> bool:
     if before.endswith(("'", "\u2019")):
         # Elided article (l'État, d'Europe): the capital is the name's own.
         return start >= 2 and text[start - 2].isalpha()
-    return not _SENTENCE_END.search(before)
+    visible = before.rstrip()
+    # Nothing but spaces before it, or a line break among them, also starts a sentence.
+    return bool(visible) and visible[-1] not in _SENTENCE_END and "\n" not in before[len(visible):]
 
 
 def name_key(word: str) -> str:
@@ -78,18 +83,22 @@ def name_key(word: str) -> str:
     return fold_accents(word)[:NAME_KEY_LENGTH]
 
 
+@lru_cache(maxsize=65536)
+def name_feature(word: str) -> str | None:
+    """Return a capitalised word's name key, or None for a word only English capitalises."""
+    return None if fold_accents(word) in _EN_ONLY_CAPITALS else name_key(word)
+
+
 def extract_names(text: str) -> tuple[str, ...]:
     """Return keys of the capitalised words not at a sentence start, in reading order."""
     keys = []
     for match in _CAPITALISED.finditer(text):
-        word, start = match.group(), match.start()
-        if start and _LETTER.match(text, start - 1):
-            continue
-        if not is_name_position(text, start):
-            continue
-        if fold_accents(word) in _EN_ONLY_CAPITALS:
-            continue
-        keys.append(name_key(word))
+        start = match.start()
+        # Inside a word (iPhone) or at the text's or a sentence's start, a capital names nothing.
+        if start and not _LETTER.match(text, start - 1) and is_name_position(text, start):
+            key = name_feature(match.group())
+            if key is not None:
+                keys.append(key)
     return tuple(keys)
 
 

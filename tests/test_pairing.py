@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from diglot.features import extract_names, extract_numbers, fold_accents
+from diglot.features import _EN_ONLY_CAPITALS as EN_ONLY_CAPITALS
+from diglot.features import _NUMBER as NUMBER
+from diglot.features import NAME_KEY_LENGTH, extract_names, extract_numbers, fold_accents
 from diglot.pairing import Pairing, pair_drafts, score_pair
 from diglot.seeds import Draft, parse_seed, read_seed
 
@@ -273,3 +279,66 @@ def test_names_meet_across_languages_but_sentence_starts_do_not_count():
 def test_accent_fold():
     assert fold_accents("Égypte") == "egypte"
     assert fold_accents("Israël") == "israel"
+
+
+# ---- features: the fast paths find exactly what the plain definitions find ------------------------
+
+def names_by_definition(text: str) -> tuple[str, ...]:
+    """Name keys the slow, obvious way: each capital checked with a regex on what precedes it."""
+    keys = []
+    for match in re.finditer(r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*", text):
+        word, start = match.group(), match.start()
+        before = text[max(0, start - 3):start]
+        if start and re.match(r"[^\W\d_]", text[start - 1]):
+            continue
+        if before.endswith(("'", "\u2019")):
+            if not (start >= 2 and text[start - 2].isalpha()):
+                continue
+        elif re.search(r"[.!?:;«»\"“”(\[—–\n]\s*$|^\s*$", before):
+            continue
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", word.casefold())
+                         if not unicodedata.combining(ch))
+        if folded not in EN_ONLY_CAPITALS:
+            keys.append(folded[:NAME_KEY_LENGTH])
+    return tuple(keys)
+
+
+def numbers_by_definition(text: str) -> tuple[str, ...]:
+    """Numbers the slow, obvious way: every digit of each match kept, separators dropped."""
+    numbers = []
+    for match in NUMBER.finditer(text):
+        whole = "".join(ch for ch in match["int"] if ch.isdigit()).lstrip("0") or "0"
+        fraction = (match["frac"] or "").rstrip("0")
+        numbers.append(f"{whole}.{fraction}" if fraction else whole)
+    return tuple(numbers)
+
+
+FEATURE_TEXT = (st.text(alphabet="aéÉAŒœLlJMay ,.'’:;!?«»\n\t\u00a0\u2009(—0123456789²٣", max_size=40)
+                | st.text(max_size=30))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(FEATURE_TEXT)
+def test_extract_names_finds_what_its_definition_finds(text):
+    assert extract_names(text) == names_by_definition(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FEATURE_TEXT)
+def test_extract_numbers_finds_what_its_definition_finds(text):
+    assert extract_numbers(text) == numbers_by_definition(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a.\n Paris", "x\n Paris", "x \u00a0Paris", "Paris", " Paris", "l'État", "1'État", "iPhone", "May Day",
+    "in Mai (Paris) «Lyon»", "400 000 and 400,000.50 or 2023 100 and ٣٣",
+])
+def test_features_match_their_definitions_on_tricky_strings(text):
+    assert (extract_names(text), extract_numbers(text)) == (names_by_definition(text), numbers_by_definition(text))
+
+
+def test_features_match_their_definitions_on_the_real_seeds():
+    for path in sorted(SEEDS.iterdir()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert extract_names(text) == names_by_definition(text)
+        assert extract_numbers(text) == numbers_by_definition(text)
