@@ -68,7 +68,7 @@ def count_votes_by_definition(text):
     return {"en": english, "fr": french}
 
 
-CUE_ALPHABET = "abcdeilmnoqrstuéèçœÉÈÇŒİſK" + "'’«» \u00a0\u202f:;!?.,-_1²\n"
+CUE_ALPHABET = "abcdeilmnoqrstuéèçœÉÈÇŒİſK" + "'’«» \u00a0\u202f\u3000\u2028\x1c\t:;!?.,-_1²٣\n"
 
 
 @settings(max_examples=500, deadline=None)
@@ -77,9 +77,13 @@ def test_count_votes_matches_its_definition(text):
     assert count_votes(text) == count_votes_by_definition(text)
 
 
+def test_word_lists_hold_only_words():
+    assert all(word.isalpha() for word in ENGLISH_WORDS | FRENCH_WORDS)
+
+
 @pytest.mark.parametrize("text", [
     "l'État qu'il d'Europe QU'ELLE s'en c’est", "xl'a aqu'il l' l'1 ſ'a",
-    "Quoi ? Non ! a : b ;c « d » ? !?", "préféré été ÉTÉ œuvre", "the and THE le la Les",
+    "Quoi ? Non ! a : b ;c « d » ? !?", "préféré été ÉTÉ œuvre", "the and THE le la Les", "the,the\u3000le\x1cla\u2028of²the 1the_le",
 ])
 def test_count_votes_matches_its_definition_on_tricky_strings(text):
     assert count_votes(text) == count_votes_by_definition(text)
