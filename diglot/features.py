@@ -62,9 +62,7 @@ def normalise_number(integer: str, fraction: str | None) -> str:
 
 def extract_numbers(text: str) -> tuple[str, ...]:
     """Return the numbers of a text, normalised, in reading order (repeats kept)."""
-    return tuple(
-        normalise_number(m.group("int"), m.group("frac")) for m in _NUMBER.finditer(text)
-    )
+    return tuple([normalise_number(integer, fraction) for integer, fraction in _NUMBER.findall(text)])
 
 
 def is_name_position(text: str, start: int) -> bool:
