@@ -107,10 +107,13 @@ def make_environment(layouts: Path, config: Config) -> Environment:
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=select_autoescape(["html", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       auto_reload=False, extensions=[SharedPartials])
-    env.filters.update(typeset=memoize_typed(typeset), date=format_date, isodate=iso_date, atomtime=atom_time)
+    # Pure filters remembered: a title, date or section is written several times per page and on
+    # both views of both versions of an article.
+    env.filters.update(typeset=memoize_typed(typeset), date=format_date, isodate=memoize_typed(iso_date),
+                       atomtime=memoize_typed(atom_time))
     env.globals.update(config=config, strings=load_strings(layouts, config.languages),
                        absolute=config.absolute_url, segmented=segmented_body, plain_body=plain_body,
-                       section_label=partial(section_label, config.sections), section_url=section_url)
+                       section_label=memoize_typed(partial(section_label, config.sections)), section_url=section_url)
     return env
 
 
@@ -154,22 +157,30 @@ class Row:
     theirs: Markup
 
 
-@dataclass(frozen=True)
-class ParallelRows:
-    """The rows of a side-by-side view, paired when the page is rendered rather than planned
-    (every build plans every page; most come from the cache)."""
+class Deferred:
+    """A list a template reads, computed when the page is rendered rather than when it is planned
+    (every build plans every page; most come from the cache): side-by-side rows, sitemap URLs."""
 
-    article: Article
-    lang: str
-    other: str
+    def __init__(self, function, *args):
+        self.function, self.args, self.items = function, args, None
+
+    def computed(self) -> list:
+        """The list, computed on first use."""
+        if self.items is None:
+            self.items = self.function(*self.args)
+        return self.items
 
     def __iter__(self):
-        """The rows in reading order."""
-        return iter(parallel_rows(self.article, self.lang, self.other))
+        """Iterate over the computed list."""
+        return iter(self.computed())
 
     def __len__(self) -> int:
-        """How many rows."""
-        return len(parallel_rows(self.article, self.lang, self.other))
+        """Length of the computed list."""
+        return len(self.computed())
+
+    def __getitem__(self, index):
+        """An item (or slice) of the computed list."""
+        return self.computed()[index]
 
 
 def parallel_rows(article: Article, lang: str, other: str) -> list[Row]:
@@ -274,7 +285,7 @@ def parallel_jobs(site: Site) -> list[PageJob]:
             if other:
                 context = {"article": article, "version": version, "other": other,
                            "section": section_of.get(article.key),
-                           "rows": ParallelRows(article, version.lang, other.lang)}
+                           "rows": Deferred(parallel_rows, article, version.lang, other.lang)}
                 jobs.append(PageJob("parallel.html", article_page(version, article, "parallel/"), context,
                                     (article.fingerprint,)))
     return jobs
@@ -310,7 +321,8 @@ def site_index_jobs(jobs: list[PageJob], config: Config) -> list[PageJob]:
     lang = config.default_language
     # The sitemap shows URLs only: an edit to an article's text leaves it as it is.
     shown = tuple(repr((page.url, page.alternates)) for page in pages)
-    return [PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": sitemap_urls(pages, lang)}, shown),
+    sitemap = PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": Deferred(sitemap_urls, pages, lang)}, shown)
+    return [sitemap,
             PageJob("robots.txt", Page("robots.txt", lang), {}, ())]
 
 
