@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -265,6 +265,29 @@ def test_editing_a_description_rerenders_listings_of_that_language(tmp_path):
     changed = changed_pages(before, plan_keys(project))
     assert {"fr/index.html", "fr/section/china-society/index.html"} <= changed
     assert "en/index.html" not in changed  # the English listing shows the English version
+
+
+def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_more_of_the_page(tmp_path):
+    from jinja2 import UndefinedError
+    from diglot.config import load_config
+    from diglot.render import Page, PageJob, make_environment, render_page
+    layouts = tmp_path / "layouts"
+    shutil.copytree(REPO / "layouts", layouts)
+    (layouts / "partials" / "where.html").write_text("{{ page.root }}{{ page.lang }} {{ site_title }}")
+    (layouts / "partials" / "leaky.html").write_text("{{ page.url }}")
+    for name in ("where", "leaky"):
+        (layouts / f"{name}.html").write_text(f'{{% shared "partials/{name}.html" %}}')
+    env = make_environment(layouts, load_config(make_project(tmp_path / "p") / "site.yaml"))
+
+    def render(template: str, path: str, lang: str) -> str:
+        return render_page(env, PageJob(template, Page(path, lang), {}, ())).decode()
+
+    assert render("where.html", "fr/a/index.html", "fr") == render("where.html", "fr/b/index.html", "fr") \
+        == "../../fr Site de test"
+    assert render("where.html", "en/index.html", "en") == "../en Test site"
+    assert len(env.extensions["diglot.render.SharedPartials"].rendered) == 2
+    with pytest.raises(UndefinedError, match="url"):  # a page's own value would be wrong on the next page
+        render("leaky.html", "en/index.html", "en")
 
 
 def test_a_title_shown_in_the_other_language_is_marked_with_that_language(site):
