@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import DiglotError, Problem
+from .fileio import write_bytes
 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode
 Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of its bytes)
@@ -39,12 +40,10 @@ def write_tree(files: dict[str, bytes], root: Path, previous: Path | None = None
     made: set[Path] = set()
     for rel in sorted(files):
         target = root / check_path(rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        make_folder(target.parent, made)
         if previous is not None and link_if_same(previous / rel, target, files[rel]):
             continue
-        target.write_bytes(files[rel])
+        write_bytes(target, files[rel])
 
 
 def link_if_same(old: Path, new: Path, data: bytes) -> bool:
@@ -199,7 +198,7 @@ def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, reco
         tree, found, known = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}, {}
         shutil.rmtree(tree, ignore_errors=True)
     written = update_tree(tree, files, digests, found, known, trees)
-    fresh = {rel: (stat_of(tree / rel) if rel in written else found[rel], digests[rel]) for rel in files}
+    fresh = {rel: (written[rel] if rel in written else found[rel], digests[rel]) for rel in files}
     old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
     if not out_dir.exists():
         os.rename(tree, out_dir)
@@ -245,39 +244,51 @@ def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
 
 
 def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, str],
-                found: dict[str, Stat], known: dict[str, str], trees: Trees) -> set[str]:
-    """Make root hold exactly files: write what differs, delete what is not wanted; returns what
-    was written.
+                found: dict[str, Stat], known: dict[str, str], trees: Trees) -> dict[str, Stat]:
+    """Make root hold exactly files: delete what is not wanted, write what differs; returns the
+    stat of every file written.
 
-    A file is replaced (unlinked, then written), never overwritten in place: it may be a hard
-    link shared with the live tree."""
-    made: set[Path] = set()
-    written = set()
-    for rel in sorted(files):
-        if known.get(rel) == digests[rel]:
-            continue
-        written.add(rel)
-        target = root / rel
-        if rel in found:
-            target.unlink()
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if rel not in found and target.is_dir():
-            shutil.rmtree(target)  # a folder where a file now goes
-        data = files[rel]
-        if isinstance(data, Known) and data.data is None:
-            link_live(trees, rel, target)
-        else:
-            target.write_bytes(data.data if isinstance(data, Known) else data)
+    Deleting first lets a folder take the place of a file and the other way round. A file is
+    replaced (unlinked, then written), never overwritten in place: it may be a hard link shared
+    with the live tree."""
     for rel in sorted(found.keys() - files.keys()):
         (root / rel).unlink()
         prune_empty(root, (root / rel).parent)
+    made: set[Path] = set()
+    written: dict[str, Stat] = {}
+    for rel in sorted(files):
+        if known.get(rel) == digests[rel]:
+            continue
+        target = root / rel
+        if rel in found:
+            target.unlink()
+        make_folder(target.parent, made)
+        data = files[rel]
+        if isinstance(data, Known) and data.data is None:
+            written[rel] = link_live(trees, rel, target)
+        else:
+            st = write_bytes(target, data.data if isinstance(data, Known) else data)
+            written[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return written
 
 
-def link_live(trees: Trees, rel: str, target: Path) -> None:
-    """Give target the live tree's copy of rel (a hard link, or a copy across filesystems)."""
+def make_folder(folder: Path, made: set[Path]) -> None:
+    """Create folder and any missing parents, asking the disk once per folder and build."""
+    if folder in made:
+        return
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        make_folder(folder.parent, made)
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    made.add(folder)
+
+
+def link_live(trees: Trees, rel: str, target: Path) -> Stat:
+    """Give target the live tree's copy of rel (a hard link, or a copy across filesystems);
+    returns target's stat."""
     source = trees.out_dir / rel
     try:
         unchanged = stat_of(source) == trees.live[rel]
@@ -290,6 +301,8 @@ def link_live(trees: Trees, rel: str, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+        return stat_of(target)
+    return trees.live[rel]
 
 
 def stat_of(path: Path) -> Stat:

@@ -36,7 +36,9 @@ from pathlib import Path
 
 from babel.dates import get_day_names, get_month_names
 
+from diglot.fileio import read_bytes
 from diglot.language import detect_language
+
 
 # Language detection is settled long before this; it keeps huge seeds fast.
 LANGUAGE_SAMPLE = 100_000
@@ -383,7 +385,7 @@ def parse_seed(text: str, name: str, sha256: str = "") -> Draft:
 def read_seed(path: Path) -> Draft:
     """Read, decode and parse one seed file; raise SeedError if it holds no article."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as error:
         raise SeedError(path.name, f"cannot be read ({error.strerror}); check that it is a "
                                    "readable file") from None
