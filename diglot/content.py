@@ -1,6 +1,7 @@
 """content/<slug>.<lang>.md: read documents, and import seeds into them without clobbering edits."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from .config import LANGUAGES
 from .errors import DiglotError, Problem, Report
+from .fileio import read_bytes, write_bytes
 from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
 from .slugs import SLUG_PATTERN, claim_slug, slugify
 
@@ -50,19 +52,28 @@ def parse_document(text: str, path: str) -> Document:
                     parsed.body_line, parsed.key_lines, hash_text(text))
 
 
-def load_documents(content_dir: Path, label: str = "content", parse=parse_document) -> list[Document]:
-    """Read every content/*.md; collect every file's problems before raising.
+def read_content(content_dir: Path) -> dict[str, bytes]:
+    """The bytes of every content/*.md by file name: the one time a build reads content/."""
+    if not content_dir.is_dir():
+        return {}
+    names = sorted(entry.name for entry in os.scandir(content_dir) if entry.name.endswith(".md"))
+    return {name: read_bytes(content_dir / name) for name in names}
+
+
+def load_documents(content: Path | dict[str, bytes], label: str = "content", parse=parse_document) -> list[Document]:
+    """Parse every content file (a folder, or read_content's files); collect every file's problems
+    before raising.
 
     parse(text, path) is a parameter so a build cache can memoize it."""
+    files = read_content(content) if isinstance(content, Path) else content
     documents, problems = [], []
-    for path in sorted(content_dir.glob("*.md")):
+    for name, data in files.items():
         try:
-            documents.append(parse(path.read_text(encoding="utf-8"), f"{label}/{path.name}"))
+            documents.append(parse(data.decode("utf-8"), f"{label}/{name}"))
         except DiglotError as exc:
             problems.extend(exc.problems)
         except UnicodeDecodeError as exc:
-            problems.append(Problem(f"{label}/{path.name}", f"is not UTF-8 ({exc.reason})",
-                                    "save it as UTF-8"))
+            problems.append(Problem(f"{label}/{name}", f"is not UTF-8 ({exc.reason})", "save it as UTF-8"))
     if problems:
         raise DiglotError(*problems)
     return documents
@@ -164,19 +175,21 @@ def draft_body(draft) -> str:
     return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
 
 
-def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, str], report: Report) -> int:
-    """Write planned files that are new or unedited-but-stale; report conflicts. Returns files written."""
-    written = 0
+def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, str],
+                 report: Report) -> dict[str, str]:
+    """Write planned files that are new or unedited-but-stale; report conflicts. Returns the texts
+    written, by file name."""
+    written = {}
     for item in planned:
         current = existing.get(item.name)
-        path = content_dir / item.name
         if current == item.text:
             continue
         if current is None or is_unedited(current):
-            content_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(item.text, encoding="utf-8")
+            if not written:
+                content_dir.mkdir(parents=True, exist_ok=True)
+            write_bytes(content_dir / item.name, item.text.encode("utf-8"))
             report.note(f"{'imported' if current is None else 're-imported'} seeds/{item.seed} → content/{item.name}")
-            written += 1
+            written[item.name] = item.text
         elif f"seed_sha256: {item.seed_sha256}" not in current:
             report.warn(f"content/{item.name}", f"seeds/{item.seed} changed, but this file was edited by hand; "
                         "your edits are kept", "merge the seed's changes by hand, or delete the content file "
@@ -184,8 +197,6 @@ def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, 
     return written
 
 
-def read_existing(content_dir: Path) -> dict[str, str]:
-    """Every content file's text by name (what the importer must not clobber)."""
-    if not content_dir.is_dir():
-        return {}
-    return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sorted(content_dir.glob("*.md"))}
+def decode_existing(files: dict[str, bytes]) -> dict[str, str]:
+    """Every content file's text by name (what the importer must not clobber), bad UTF-8 replaced."""
+    return {name: data.decode("utf-8", errors="replace") for name, data in files.items()}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .cache import MISSING, BuildCache, digest, tree_digest
 from .config import Config, load_config
+from .content import read_content
 from .errors import DiglotError, Problem, Report
 from .output import Known, Trees, holds_record, look_at_trees, sync_site, write_site
 from .progress import Progress
@@ -118,33 +119,22 @@ def open_cache(options: Options, defer_saves: bool = False) -> BuildCache:
     return BuildCache(options.cache if options.use_cache else None, defer_saves=defer_saves)
 
 
-def inputs_key(options: Options, config: Config, seeds: list, texts: list[tuple[str, str]]) -> str:
+def inputs_key(options: Options, config: Config, seeds: list, content: dict[str, bytes]) -> str:
     """Everything a build reads, but its own code (the cache is stamped with that): options,
-    config, seeds' stats, content texts, layouts and the browser search libraries."""
+    config, seeds' stats, content files, layouts and the browser search libraries."""
     libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
                  else b"" for source in LUNR_FILES.values()]
     return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
-                  *(part for pair in texts for part in pair))
+                  *(part for item in content.items() for part in item))
 
 
-def content_texts(content_dir: Path, label: str = "content") -> list[tuple[str, str]]:
-    """(path, text) of every content file, as load_documents reads them (bad UTF-8 kept distinct)."""
-    if not content_dir.is_dir():
-        return []
-    names = sorted(entry.name for entry in os.scandir(content_dir) if entry.name.endswith(".md"))
-    texts = []
-    for name in names:
-        with open(content_dir / name, encoding="utf-8", errors="surrogateescape") as file:
-            texts.append((f"{label}/{name}", file.read()))
-    return texts
-
-
-def replay_unchanged(options: Options, config: Config, seeds: list, cache: BuildCache) -> Summary | None:
+def replay_unchanged(options: Options, config: Config, seeds: list, content: dict[str, bytes],
+                     cache: BuildCache) -> Summary | None:
     """The last build's summary when nothing it read has changed since and site/ is still exactly
     what it wrote (by size, time and inode of every file); else None."""
     if not (options.write and cache.directory):
         return None
-    last = cache.table("builds").get(inputs_key(options, config, seeds, content_texts(options.content)))
+    last = cache.table("builds").get(inputs_key(options, config, seeds, content))
     records = cache.table("output").get(output_key(options, cache))
     if last is MISSING or records is MISSING or not holds_record(options.output, records["live"]):
         return None
@@ -162,20 +152,21 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     progress = progress or Progress(enabled=False)
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
-    seeds = seed_stats(options.seeds)
-    replayed = replay_unchanged(options, config, seeds, cache)
+    seeds, content = seed_stats(options.seeds), read_content(options.content)
+    replayed = replay_unchanged(options, config, seeds, content, cache)
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         replayed.seconds = time.perf_counter() - started
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
 
-    summary, news, loaded = Summary(languages=config.languages), [], []
+    summary, news = Summary(languages=config.languages), []
     try:
         if options.import_seeds:
             progress.stage("import")
-            summary.decisions, news = steps.import_step(options, summary.report, cache.table("import"))
+            summary.decisions, news, content = steps.import_step(options, summary.report, cache.table("import"),
+                                                                 seeds, content)
         progress.stage("load")
-        documents = steps.load_step(options.content, cache.table("documents"), loaded)
+        documents = steps.load_step(content, cache.table("documents"))
         progress.stage("model")
         site = steps.model_step(config, documents, summary.report, cache)
         progress.stage("pages")
@@ -193,7 +184,7 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
             write_step(files, options, cache, trees)
         summary.articles, summary.files = len(site.articles), len(files)
         # What a rebuild with no change replays: the same summary, without this build's news.
-        cache.table("builds").put(inputs_key(options, config, seeds, loaded), replace(
+        cache.table("builds").put(inputs_key(options, config, seeds, content), replace(
             summary, rendered=0, report=Report(list(summary.report.warnings),
                                                [n for n in summary.report.notes if n not in news])))
         cache.commit()

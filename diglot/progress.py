@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 import sys
 
-from tqdm import tqdm
-
 STAGES = ("import", "load", "model", "pages", "search", "write")
 SHOW_AFTER_S = 1.0  # quick builds print only their one-line summary
 
@@ -20,14 +18,21 @@ class Progress:
 
     def __init__(self, enabled: bool | None = None):
         enabled = wants_bar() if enabled is None else enabled
-        self.bar = tqdm(total=len(STAGES), delay=SHOW_AFTER_S, disable=not enabled, leave=False,
+        self.bar = None
+        if not enabled:
+            return
+        from tqdm import tqdm  # only for a terminal: importing it costs a quick rebuild 60 ms
+
+        self.bar = tqdm(total=len(STAGES), delay=SHOW_AFTER_S, leave=False,
                         file=sys.stderr, unit="step", bar_format="{desc:<8} {bar} {n}/{total} {elapsed}")
 
     def stage(self, name: str) -> None:
         """Say which stage runs now; the previous one is done."""
-        self.bar.update(STAGES.index(name) - self.bar.n)
-        self.bar.set_description_str(name)
+        if self.bar is not None:
+            self.bar.update(STAGES.index(name) - self.bar.n)
+            self.bar.set_description_str(name)
 
     def close(self) -> None:
         """Remove the bar (the summary line follows)."""
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()

@@ -6,6 +6,7 @@ rebuild with nothing changed never loads Markdown, Jinja2, Babel or lunr.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -14,15 +15,13 @@ from typing import Callable
 from .align import align_paragraphs
 from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config
-from .content import Document, apply_import, load_documents, parse_document, plan_import, read_existing
+from .content import Document, apply_import, decode_existing, load_documents, parse_document, plan_import
 from .errors import Report
 from .output import Known
-from .pairing import pair_drafts
 from .parallel import map_forked
-from .pipeline import Options, seed_stats
+from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms
-from .seeds import SeedError, read_seed
 from .site import Site, build_site, group_documents
 from .text import format_date, render_blocks
 
@@ -33,36 +32,46 @@ FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are alread
 SEED_LINE = re.compile(r"^seed(?:_sha256)?: .*$", re.M)
 
 
-def import_signature(seeds: Path, existing: dict[str, str]) -> str:
+def import_signature(seeds: list, existing: dict[str, str]) -> str:
     """What an import's outcome depends on: the seeds' names, sizes and times, and each content
     file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
     lines = [(name, SEED_LINE.findall(text[:4000])) for name, text in sorted(existing.items())]
-    return digest(seed_stats(seeds), lines)
+    return digest(seeds, lines)
 
 
-def import_step(options: Options, report: Report, table: Table) -> tuple[tuple[str, ...], list[str]]:
+def import_step(options: Options, report: Report, table: Table, seeds: list,
+                content: dict[str, bytes]) -> tuple[tuple[str, ...], list[str], dict[str, bytes]]:
     """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
 
-    Returns the pairing decisions and the news of this import (files written), also noted in report."""
-    existing = read_existing(options.content)
-    replay, news = table.get(import_signature(options.seeds, existing)), []
+    seeds: seed_stats of the seeds folder; content: read_content of content/.
+    Returns the pairing decisions, the news of this import (files written, also noted in report)
+    and the content files as they are now."""
+    existing = decode_existing(content)
+    replay, news = table.get(import_signature(seeds, existing)), []
     if replay is MISSING:
-        replay, written = run_import(options, existing)
+        replay, written, texts = run_import(options, existing)
         news = written.notes  # "imported …" is news once, not on every replay
         report.notes.extend(news)
-        table.put(import_signature(options.seeds, read_existing(options.content)), replay)
+        existing.update(texts)
+        content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
+        table.put(import_signature(seeds, existing), replay)
     decisions, found = replay
     report.warnings.extend(found.warnings)
     report.notes.extend(found.notes)
-    return decisions, news
+    return decisions, news, content
 
 
-def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report]:
+def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report,
+                                                                    dict[str, str]]:
     """Read every seed, pair them, write content files that are new or stale.
 
-    Returns (pairing decisions, what a replay repeats) and the notes of files written."""
+    Returns (pairing decisions, what a replay repeats), the notes of files written and their texts."""
+    from .pairing import pair_drafts  # only an import that cannot be replayed needs these
+    from .seeds import SeedError
+
     found, written = Report(), Report()
-    paths = [p for p in sorted(options.seeds.iterdir()) if not p.name.startswith(".") and p.is_file()] \
+    paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
+                    if not entry.name.startswith(".") and entry.is_file()), key=lambda path: path.name) \
         if options.seeds.is_dir() else []
     drafts = []
     for path, draft in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
@@ -73,24 +82,26 @@ def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
     pairing = pair_drafts(drafts)
-    apply_import(plan_import(pairing, existing), options.content, existing, written)
+    texts = apply_import(plan_import(pairing, existing), options.content, existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
-    return (tuple(pairing.decisions), found), written
+    return (tuple(pairing.decisions), found), written, texts
 
 
 def try_read_seed(path: Path):
     """The seed's Draft, or the SeedError that says why it holds no article."""
+    from .seeds import SeedError, read_seed
+
     try:
         return read_seed(path)
     except SeedError as exc:
         return exc
 
 
-def load_step(content: Path, table: Table, loaded: list) -> list[Document]:
-    """Parse every content file (memoized by its text); record (path, text) of each in loaded."""
+def load_step(content: dict[str, bytes], table: Table) -> list[Document]:
+    """Parse every content file (memoized by its text)."""
     parse_memo = table.memoize(parse_document, lambda text, path: digest(path, text))
-    return load_documents(content, parse=lambda text, path: loaded.append((path, text)) or parse_memo(text, path))
+    return load_documents(content, parse=parse_memo)
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
