@@ -106,6 +106,7 @@ class BuildCache:
         self.tables: dict[str, Table] = {}
         self.defer_saves = defer_saves  # the dev server saves when the writer pauses, not per build
         self.unsaved: set[str] = set()
+        self.objects: dict[str, tuple[str, Any]] = {}
 
     def table(self, name: str) -> Table:
         """The table called name, loaded from disk the first time it is asked for."""
@@ -113,6 +114,14 @@ class BuildCache:
             entries = read_table(self.path(name), self.version) if self.directory else {}
             self.tables[name] = Table(entries)
         return self.tables[name]
+
+    def keep(self, name: str, key: str, make: Callable[[], Any]) -> Any:
+        """An object kept in memory between the builds of one process (the dev server's), never
+        saved; made again when its key changes."""
+        kept = self.objects.get(name)
+        if kept is None or kept[0] != key:
+            kept = self.objects[name] = (key, make())
+        return kept[1]
 
     def path(self, name: str) -> Path:
         """Where a table lives on disk."""

@@ -171,7 +171,7 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
         site = steps.model_step(config, documents, summary.report, cache)
         progress.stage("pages")
         trees = look_at_output(options, cache)
-        files, summary.rendered = steps.pages_step(site, config, options.layouts, cache.table("pages"),
+        files, summary.rendered = steps.pages_step(site, config, options.layouts, cache,
                                                    trees.holds if trees else lambda rel, digest: not options.write)
         summary.pages = len(files)
         progress.stage("search")

@@ -1,17 +1,21 @@
 """Jinja2 over layouts/: plan every page, feed and sitemap of the site, then render each to bytes."""
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.ext import Extension
 from markupsafe import Markup
 
 from .config import Config
 from .feeds import atom_time, feed_entries, feed_updated, sitemap_urls
+from .fileio import read_bytes, write_bytes
 from .site import Article, Section, Site, Version
 from .text import format_date, iso_date
 from .typography import typeset
@@ -100,13 +104,16 @@ def typeset_strings(value, lang: str):
     return typeset(value, lang) if isinstance(value, str) else value
 
 
-def make_environment(layouts: Path, config: Config) -> Environment:
-    """A Jinja2 environment with autoescape on and diglot's filters."""
-    # auto_reload off: every build makes a new environment, and checking each template's file
-    # time on every include cost a third of the rendering.
+def make_environment(layouts: Path, config: Config, compiled: Path | None = None, stamp: str = "") -> Environment:
+    """A Jinja2 environment with autoescape on and diglot's filters.
+
+    compiled: a folder where compiled templates are kept between builds (stamp: the code version,
+    since a compiled template also holds what diglot's extensions made of it)."""
+    # auto_reload off: layouts are part of the build's key, so an environment never outlives
+    # them, and checking each template's file time on every include cost a third of the rendering.
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=select_autoescape(["html", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      auto_reload=False, extensions=[SharedPartials])
+                      auto_reload=False, extensions=[SharedPartials], bytecode_cache=CompiledTemplates(compiled, stamp) if compiled else None)
     # Pure filters remembered: a title, date or section is written several times per page and on
     # both views of both versions of an article.
     env.filters.update(typeset=memoize_typed(typeset), date=format_date, isodate=memoize_typed(iso_date),
@@ -115,6 +122,42 @@ def make_environment(layouts: Path, config: Config) -> Environment:
                        absolute=config.absolute_url, segmented=segmented_body, plain_body=plain_body,
                        section_label=memoize_typed(partial(section_label, config.sections)), section_url=section_url)
     return env
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in a folder between builds, each file checked by its sha256 (a
+    damaged file costs a compile, never a wrong page), for one code version only."""
+
+    def __init__(self, folder: Path, stamp: str):
+        self.folder, self.prefix = folder, f"{stamp[:16]}-"
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.jinja"):  # compiled by another version of diglot
+            if not stale.name.startswith(self.prefix):
+                stale.unlink(missing_ok=True)
+
+    def path(self, bucket: Bucket) -> Path:
+        """The file of one template's compiled code."""
+        return self.folder / f"{self.prefix}{bucket.key}.jinja"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill bucket from its file when the file is intact."""
+        try:
+            data = read_bytes(self.path(bucket))
+        except OSError:
+            return
+        if hashlib.sha256(data[32:]).digest() == data[:32]:
+            bucket.bytecode_from_string(data[32:])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Write bucket's code to its file (temp file, then rename: never a half-written file)."""
+        payload = bucket.bytecode_to_string()
+        path = self.path(bucket)
+        temp = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            write_bytes(temp, hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, path)
+        except OSError:
+            temp.unlink(missing_ok=True)
 
 
 def memoize_typed(function):

@@ -144,14 +144,18 @@ def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
         table.put(key, value)
 
 
-def pages_step(site: Site, config: Config, layouts: Path, table: Table,
+def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache,
                holds: Callable[[str, str], bool]) -> tuple[dict[str, bytes | Known], int]:
     """Render every planned page but those whose inputs, layouts and config did not change and
     whose last bytes (by sha256) the output still holds; returns the pages and how many were rendered.
 
-    The table keeps page digests, not bytes: the output trees hold the bytes already."""
-    env = make_environment(layouts, config)
+    The pages table keeps page digests, not bytes: the output trees hold the bytes already."""
+    table = cache.table("pages")
     salt = digest(tree_digest(layouts), repr(config))
+    # One environment while layouts and config stay the same: its compiled templates and shared
+    # partials serve every build of the dev server.
+    compiled = cache.directory / "templates" if cache.directory else None
+    env = cache.keep("environment", salt, lambda: make_environment(layouts, config, compiled, cache.version))
     jobs = plan_pages(site, config)
     keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
     files: dict[str, bytes | Known] = {}
