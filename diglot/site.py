@@ -92,8 +92,12 @@ def build_site(config: Config, documents: list[Document], report: Report,
     cache can memoize them.
     """
     groups = group_documents(documents, config)
-    articles = [make_article(key, docs, report, render, align) for key, docs in sorted(groups.items())]
-    articles.sort(key=lambda a: a.date or datetime.min, reverse=True)  # stable: ties keep key order
+    return assemble_site([make_article(key, docs, report, render, align) for key, docs in sorted(groups.items())])
+
+
+def assemble_site(articles: list[Article]) -> Site:
+    """The site of these articles (given in key order), newest first, with its sections."""
+    articles = sorted(articles, key=lambda a: a.date or datetime.min, reverse=True)  # stable: ties keep key order
     return Site(tuple(articles), collect_sections(articles))
 
 

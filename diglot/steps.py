@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +21,7 @@ from .parallel import map_forked
 from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms
-from .site import Site, build_site, group_documents
+from .site import Article, Site, assemble_site, group_documents, make_article
 from .text import format_date, render_blocks
 
 # Below this many items a map runs serially: forking a pool costs more than it saves.
@@ -105,36 +104,29 @@ def load_step(content: dict[str, bytes], table: Table) -> list[Document]:
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
-    """The site model, with Markdown rendering and paragraph alignment memoized by their inputs
-    (and what is not cached yet computed on every core first)."""
-    blocks = cache.table("blocks")
-    memoize_missing(blocks, render_blocks, {blocks_key(d.body, d.lang): (d.body, d.lang) for d in documents})
-    render = blocks.memoize(render_blocks, blocks_key)
-    alignments = cache.table("alignments")
-    memoize_missing(alignments, align_paragraphs, {align_key(*texts): texts for texts in alignment_inputs(
-        config, documents, render)})
-    align = alignments.memoize(align_paragraphs, align_key)
-    return build_site(config, documents, report, render=render, align=align)
+    """The site model. Each article (rendered bodies, alignment, and the warnings making it raised)
+    is remembered by the content files it is made of; the ones not in the cache are made on every core."""
+    groups = group_documents(documents, config)
+    table = cache.table("articles")
+    keys = {key: article_key(key, docs) for key, docs in sorted(groups.items())}
+    memoize_missing(table, made_article, {keys[key]: (key, docs) for key, docs in sorted(groups.items())})
+    articles = []
+    for key in keys:
+        article, warnings = table.get(keys[key])
+        report.warnings.extend(warnings)
+        articles.append(article)
+    return assemble_site(articles)
 
 
-def blocks_key(markdown: str, lang: str) -> str:
-    """Cache key of a rendered body."""
-    return digest(lang, markdown)
+def made_article(key: str, docs: dict[str, Document]) -> tuple[Article, list]:
+    """An article, and the warnings making it raised (replayed whenever it comes from the cache)."""
+    found = Report()
+    return make_article(key, docs, found, render_blocks, align_paragraphs), found.warnings
 
 
-def align_key(left: list[str], right: list[str]) -> str:
-    """Cache key of an alignment of two lists of paragraph texts."""
-    return digest(len(left), *left, *right)
-
-
-def alignment_inputs(config: Config, documents: list[Document], render) -> list[tuple[list[str], list[str]]]:
-    """The (English, French) paragraph texts of every translated article the aligner will see
-    (articles whose front matter sets their alignment are left out)."""
-    inputs = []
-    for docs in group_documents(documents, config).values():
-        if set(docs) == {"en", "fr"} and not any(d.meta.get("alignment") for d in docs.values()):
-            inputs.append(tuple([b.text for b in render(docs[lang].body, lang)] for lang in ("en", "fr")))
-    return inputs
+def article_key(key: str, docs: dict[str, Document]) -> str:
+    """Cache key of an article: its translation key and each version's path and text (by sha256)."""
+    return digest(key, *(part for lang in sorted(docs) for part in (lang, docs[lang].path, docs[lang].sha256)))
 
 
 def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
@@ -185,22 +177,23 @@ def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, byte
     """Every language's search files, reassembled only for a language whose documents changed,
     from terms cached per document (so an edit re-reads one document, not all of them)."""
     files, terms = cache.table("search"), cache.table("search-terms")
-    wanted = {lang: search_docs(site, lang) for lang in config.languages}
-    term_keys = {lang: [terms_key(lang, doc) for doc in docs] for lang, docs in wanted.items()}
+    docs = {lang: search_docs(indexed_articles(site, lang), lang) for lang in config.languages}
+    term_keys = {lang: [terms_key(lang, doc) for doc in docs[lang]] for lang in docs}
     for key in (key for keys in term_keys.values() for key in keys):
         terms.get(key)  # every document's terms stay cached, even for a language that is not reassembled
-    keys = {lang: digest(lang, repr(docs)) for lang, docs in wanted.items()}
-    missing = [lang for lang in wanted if files.get(keys[lang]) is MISSING]
+    # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
+    keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
+    missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
     memoize_missing(terms, document_terms, {key: (lang, doc) for lang in missing
-                                       for key, doc in zip(term_keys[lang], wanted[lang])})
+                                            for key, doc in zip(term_keys[lang], docs[lang])})
 
     def assemble(lang: str) -> dict[str, bytes]:
         """One language's files from its documents' cached terms."""
-        return assemble_search_files(lang, wanted[lang], [terms.get(key) for key in term_keys[lang]])
+        return assemble_search_files(lang, docs[lang], [terms.get(key) for key in term_keys[lang]])
 
     for lang, built in zip(missing, map_forked(assemble, missing)):
         files.put(keys[lang], built)
-    return {path: data for lang in wanted for path, data in files.get(keys[lang]).items()}
+    return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
 
 
 def terms_key(lang: str, doc: SearchDoc) -> str:
@@ -209,13 +202,17 @@ def terms_key(lang: str, doc: SearchDoc) -> str:
     return digest(lang, doc.title, doc.body, doc.url, doc.date)
 
 
-def search_docs(site: Site, lang: str) -> list[SearchDoc]:
-    """The documents of one language's search index: every article that has that version."""
+def indexed_articles(site: Site, lang: str) -> list[Article]:
+    """The articles in one language's search index, in index order: every one with that version."""
+    return [article for article in site.articles if lang in article.versions]
+
+
+def search_docs(articles: list[Article], lang: str) -> list[SearchDoc]:
+    """The search documents of these articles' versions in lang, refs numbered in order."""
     docs = []
-    for article in site.articles:
-        version = article.versions.get(lang)
-        if version:
-            body = " ".join(block.text for block in version.blocks)
-            date = format_date(version.date, lang) if version.date else ""
-            docs.append(SearchDoc(ref="", url=version.url, title=version.title, date=date, body=body))
-    return [replace(doc, ref=format(i, "x")) for i, doc in enumerate(docs)]
+    for number, article in enumerate(articles):
+        version = article.versions[lang]
+        body = " ".join(block.text for block in version.blocks)
+        date = format_date(version.date, lang) if version.date else ""
+        docs.append(SearchDoc(ref=format(number, "x"), url=version.url, title=version.title, date=date, body=body))
+    return docs
