@@ -198,9 +198,9 @@ class DevState:
             return False
         self.changed_at = None
         self.rebuild()
+        reload_pages()
         # The build may itself write content/ (imported seeds): not an edit to rebuild for.
         self.seen = snapshot(watched_paths(self.options))
-        reload_pages()
         return True
 
     def save_cache_when_idle(self, now: float) -> None:
