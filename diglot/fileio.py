@@ -18,9 +18,11 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     try:
         size = os.fstat(fd).st_size
         data = os.read(fd, size + 1)  # asking one byte more than the size shows the end was reached
-        if len(data) <= size:
+        if len(data) == size:
             return data
-        chunks = [data]  # the file grew, or its size says nothing (e.g. /proc): read to the end
+        # The file grew or shrank, its size says nothing (/proc), or one read() cannot return it
+        # all (Linux stops at 2 GiB): read to the end.
+        chunks = [data]
         while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
         return b"".join(chunks)

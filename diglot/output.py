@@ -65,7 +65,12 @@ def swap_in(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         os.rename(target, old)
-    os.rename(new, target)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old.exists():
+            os.rename(old, target)  # put the previous tree back before reporting the failure
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -160,6 +165,7 @@ class Trees:
     live_known: dict[str, str]
     shadow_found: dict[str, Stat]
     shadow_known: dict[str, str]
+    has_shadow: bool  # a shadow tree exists where it can be exchanged with out_dir
 
     def holds(self, rel: str, digest: str) -> bool:
         """True when the live or shadow tree holds this file with this sha256, so it need not be made."""
@@ -170,9 +176,18 @@ def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
     """Scan the live and shadow trees and tell which of their files the records still vouch for."""
     out_dir, shadow = out_dir.resolve(), shadow.resolve()
     live = scan_tree(out_dir)
-    found = scan_tree(shadow) if shadow.is_dir() else {}
+    has_shadow = shadow.is_dir() and same_filesystem(shadow, out_dir.parent)
+    found = scan_tree(shadow) if has_shadow else {}
     return Trees(out_dir, shadow, records, live, known_digests(live, records.get("live", {})),
-                 found, known_digests(found, records.get("shadow", {})))
+                 found, known_digests(found, records.get("shadow", {})), has_shadow)
+
+
+def same_filesystem(a: Path, b: Path) -> bool:
+    """True when both paths exist on one filesystem (so one can be renamed onto the other)."""
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
 
 
 def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, records: dict,
@@ -192,25 +207,40 @@ def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, reco
     live, live_known = trees.live, trees.live_known
     if live.keys() == files.keys() and live_known == digests:
         return records  # a no-change rebuild: nothing to write
-    if shadow.is_dir():
+    if trees.has_shadow:
         tree, found, known = shadow, trees.shadow_found, trees.shadow_known
     else:
         tree, found, known = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}, {}
         shutil.rmtree(tree, ignore_errors=True)
-    written = update_tree(tree, files, digests, found, known, trees)
+    try:
+        written = update_tree(tree, files, digests, found, known, trees)
+    except BaseException:
+        shutil.rmtree(tree, ignore_errors=True)  # half updated; the live tree shares nothing it could break
+        raise
     fresh = {rel: (written[rel] if rel in written else found[rel], digests[rel]) for rel in files}
     old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
     if not out_dir.exists():
         os.rename(tree, out_dir)
         return {"live": fresh, "shadow": {}}
     if not exchange(tree, out_dir):
-        swap_in(tree, out_dir)  # no atomic exchange here (or another filesystem): no shadow either
+        swap_in(tree, out_dir)  # no atomic exchange here: no shadow either
         return {"live": fresh, "shadow": {}}
-    if tree != shadow:
-        shutil.rmtree(shadow, ignore_errors=True)
-        shadow.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(tree, shadow)  # the tree just swapped out becomes the shadow
+    if tree != shadow and not keep_as_shadow(tree, shadow):
+        return {"live": fresh, "shadow": {}}
     return {"live": fresh, "shadow": old}
+
+
+def keep_as_shadow(tree: Path, shadow: Path) -> bool:
+    """Move the tree just swapped out to the shadow's place; where it cannot go (another
+    filesystem), delete it and keep no shadow. True if it was kept."""
+    shutil.rmtree(shadow, ignore_errors=True)
+    try:
+        shadow.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(tree, shadow)
+        return True
+    except OSError:
+        shutil.rmtree(tree, ignore_errors=True)
+        return False
 
 
 def scan_tree(root: Path) -> dict[str, Stat]:
@@ -267,9 +297,18 @@ def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, 
         if isinstance(data, Known) and data.data is None:
             written[rel] = link_live(trees, rel, target)
         else:
-            st = write_bytes(target, data.data if isinstance(data, Known) else data)
-            written[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            written[rel] = replace_file(target, data.data if isinstance(data, Known) else data)
     return written
+
+
+def replace_file(target: Path, data: bytes) -> Stat:
+    """Write data to target, even where a folder stands in its way (left there by hand); its stat."""
+    try:
+        st = write_bytes(target, data)
+    except IsADirectoryError:
+        shutil.rmtree(target)
+        st = write_bytes(target, data)
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def make_folder(folder: Path, made: set[Path]) -> None:

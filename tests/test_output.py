@@ -1,6 +1,7 @@
 """site/ is replaced atomically; a failed write leaves the previous site intact."""
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,35 @@ def test_a_double_buffered_write_that_fails_leaves_the_previous_site(tmp_path):
     with pytest.raises(ValueError):
         sync_site({"index.html": b"new", "../escape.txt": b"x"}, out, shadow, records)
     assert tree(out) == {"index.html": b"older"}
+
+
+def folders(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
+def test_a_write_that_fails_midway_leaves_no_folder_behind_for_a_later_site(tmp_path):
+    from diglot.errors import DiglotError
+    from diglot.output import Known
+    out, shadow = tmp_path / "site", tmp_path / "cache" / "site"
+    records = sync_site({"index.html": b"1"}, out, shadow, {})
+    records = sync_site({"index.html": b"2"}, out, shadow, records)  # now there is a shadow tree
+    with pytest.raises(DiglotError):  # a page the build thought a tree held, that none does
+        sync_site({"index.html": b"3", "en/new/index.html": Known("0" * 64)}, out, shadow, records)
+    assert tree(out) == {"index.html": b"2"}
+    for files in ({"index.html": b"4"}, {"index.html": b"5"}):
+        records = sync_site(files, out, shadow, records)
+        assert tree(out) == files and folders(out) == []
+
+
+def test_a_shadow_tree_on_another_filesystem_is_not_kept(tmp_path):
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as other:
+        out, shadow = tmp_path / "site", Path(other) / "cache" / "site"
+        if os.stat(tmp_path).st_dev == os.stat(other).st_dev:
+            pytest.skip("no second filesystem here")
+        records = {}
+        for n in range(4):
+            records = sync_site({"index.html": str(n).encode()}, out, shadow, records)
+            assert tree(out) == {"index.html": str(n).encode()}
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"] and not shadow.exists()
