@@ -197,10 +197,10 @@ class DevState:
             self.save_cache_when_idle(now)
             return False
         self.changed_at = None
+        # self.seen stays what the build starts from: a save made while it runs is seen by the next
+        # scan and built then (files the import writes cost one more, replayed, build).
         self.rebuild()
         reload_pages()
-        # The build may itself write content/ (imported seeds): not an edit to rebuild for.
-        self.seen = snapshot(watched_paths(self.options))
         return True
 
     def save_cache_when_idle(self, now: float) -> None:

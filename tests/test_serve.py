@@ -194,3 +194,27 @@ def test_open_pages_are_told_to_reload_after_a_rebuild(server):
 
     message = ioloop.IOLoop.current().run_sync(listen, timeout=60)
     assert message["command"] == "reload"
+
+
+def test_a_save_made_while_a_rebuild_runs_is_built_next(tmp_path, monkeypatch):
+    from diglot import serve
+    from diglot.pipeline import Options, Summary, build, open_cache
+    project = make_project(tmp_path / "project")
+    options = Options(project=project).resolved()
+    build(options)  # imports the seeds into content/
+    path = english_file(project)
+    builds = []
+
+    def build_during_which_the_writer_saves(options, cache):
+        builds.append(path.read_text(encoding="utf-8"))
+        if len(builds) == 1:
+            path.write_text(builds[0] + "Saved during the build.\n", encoding="utf-8")
+        return Summary()
+
+    monkeypatch.setattr(serve, "build", build_during_which_the_writer_saves)
+    state = serve.DevState(options, open_cache(options), options.output)
+    state.seen = serve.snapshot(serve.watched_paths(options))
+    path.write_text(path.read_text(encoding="utf-8") + "A first save.\n", encoding="utf-8")
+    for now in range(6):  # one scan a second: each finds the last one's changes over
+        state.poll(float(now))
+    assert len(builds) == 2 and builds[1].endswith("Saved during the build.\n")
