@@ -12,8 +12,14 @@ import hashlib
 import os
 import pickle
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there do not take turns
+    fcntl = None
 
 FORMAT = 1
 MAGIC = b"diglot-cache\n"
@@ -43,7 +49,8 @@ def tree_digest(root: Path, pattern: str = "*") -> str:
 
 def library_versions() -> list[str]:
     """Installed versions of the libraries that shape the output, read from the names of their
-    .dist-info folders (importlib.metadata would add a tenth of a second to every build)."""
+    .dist-info or .egg-info folders (importlib.metadata, which would add a tenth of a second to
+    every build, only answers for a library whose folder name says nothing)."""
     found: dict[str, str] = {}
     for folder in sys.path:
         try:
@@ -51,10 +58,20 @@ def library_versions() -> list[str]:
         except OSError:
             continue
         for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name[: -len(".dist-info")].partition("-")
-                found.setdefault(project.lower().replace("_", "-").replace(".", "-"), version)
-    return [f"{name}=={found.get(name, 'none')}" for name in LIBRARIES]
+            stem, dot, kind = name.rpartition(".")
+            if dot and kind in ("dist-info", "egg-info"):
+                project, _, version = stem.partition("-")
+                found.setdefault(project.lower().replace("_", "-").replace(".", "-"), version.split("-py")[0])
+    return [f"{name}=={found.get(name) or installed_version(name)}" for name in LIBRARIES]
+
+
+def installed_version(name: str) -> str:
+    """A library's version as importlib.metadata tells it, or 'none'."""
+    from importlib import metadata
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def code_version() -> str:
@@ -114,6 +131,22 @@ class BuildCache:
             entries = read_table(self.path(name), self.version) if self.directory else {}
             self.tables[name] = Table(entries)
         return self.tables[name]
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cache's lock while a build runs: two builds of one project (a dev server and
+        a command, say) take turns instead of updating site/ and .cache/ at the same time."""
+        if not self.directory or fcntl is None:
+            yield
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.directory / "lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # now, even if a forked worker still has the file open
+            os.close(fd)
 
     def keep(self, name: str, key: str, make: Callable[[], Any]) -> Any:
         """An object kept in memory between the builds of one process (the dev server's), never

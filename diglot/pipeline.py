@@ -149,13 +149,19 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     started = time.perf_counter()
     options = options.resolved()
     cache = cache or open_cache(options)
-    progress = progress or Progress(enabled=False)
+    with cache.locked():
+        summary = run_build(options, cache, progress or Progress(enabled=False))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summary:
+    """build(), once it holds the cache: replay the last build, or run every step."""
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content(options.content)
     replayed = replay_unchanged(options, config, seeds, content, cache)
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
-        replayed.seconds = time.perf_counter() - started
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
 
@@ -190,5 +196,4 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
         cache.commit()
     finally:
         progress.close()
-    summary.seconds = time.perf_counter() - started
     return summary

@@ -134,6 +134,8 @@ class CompiledTemplates(BytecodeCache):
         for stale in folder.glob("*.jinja"):  # compiled by another version of diglot
             if not stale.name.startswith(self.prefix):
                 stale.unlink(missing_ok=True)
+        for temp in folder.glob(".*.jinja.*"):  # left by a killed build (builds hold the cache's lock)
+            temp.unlink(missing_ok=True)
 
     def path(self, bucket: Bucket) -> Path:
         """The file of one template's compiled code."""

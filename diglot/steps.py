@@ -147,7 +147,8 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache,
     # One environment while layouts and config stay the same: its compiled templates and shared
     # partials serve every build of the dev server.
     compiled = cache.directory / "templates" if cache.directory else None
-    env = cache.keep("environment", salt, lambda: make_environment(layouts, config, compiled, cache.version))
+    env = cache.keep("environment", digest(salt, layouts.resolve()),
+                     lambda: make_environment(layouts, config, compiled, cache.version))
     jobs = plan_pages(site, config)
     keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
     files: dict[str, bytes | Known] = {}
