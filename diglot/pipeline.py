@@ -136,7 +136,9 @@ def replay_unchanged(options: Options, config: Config, seeds: list, content: dic
         return None
     last = cache.table("builds").get(inputs_key(options, config, seeds, content))
     records = cache.table("output").get(output_key(options, cache))
-    if last is MISSING or records is MISSING or not holds_record(options.output, records["live"]):
+    if last is MISSING or records is MISSING:
+        return None
+    if not holds_record(options.output, records["live"], records.get("live folders", {})):
         return None
     return replace(last, report=Report(list(last.report.warnings), list(last.report.notes)))
 

@@ -109,3 +109,15 @@ def test_a_shadow_tree_on_another_filesystem_is_not_kept(tmp_path):
             records = sync_site({"index.html": str(n).encode()}, out, shadow, records)
             assert tree(out) == {"index.html": str(n).encode()}
         assert sorted(p.name for p in tmp_path.iterdir()) == ["site"] and not shadow.exists()
+
+
+def test_files_added_by_hand_deep_in_either_tree_never_reach_the_site(tmp_path):
+    out, shadow, records = tmp_path / "site", tmp_path / "cache" / "site", {}
+    files = [{"a/b/index.html": b"1", "c/index.html": b"2"}, {"a/b/index.html": b"1", "c/index.html": b"3"}]
+    for version in files:
+        records = sync_site(version, out, shadow, records)
+    (out / "a" / "b" / "stray.html").write_bytes(b"added to site/ by hand")
+    (shadow / "c" / "stray.html").write_bytes(b"added to the shadow by hand")
+    for version in files + files:
+        records = sync_site(version, out, shadow, records)
+        assert tree(out) == version
