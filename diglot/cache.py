@@ -21,7 +21,7 @@ try:
 except ImportError:  # not on Windows: builds there do not take turns
     fcntl = None
 
-FORMAT = 1
+FORMAT = 2  # each entry pickled on its own
 MAGIC = b"diglot-cache\n"
 # Libraries whose output ends up in site/: a new version may change a byte.
 LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
@@ -81,23 +81,35 @@ def code_version() -> str:
 
 
 class Table:
-    """One memo table: the entries found on disk, and the ones this build used."""
+    """One memo table: the entries found on disk, each pickled on its own and unpickled when first
+    asked for (so saving re-pickles only what changed), and the ones this build used."""
 
-    def __init__(self, entries: dict[str, Any]):
-        self.entries = entries
-        self.used: dict[str, Any] = {}
+    def __init__(self, blobs: dict[str, bytes]):
+        self.blobs = blobs  # key -> pickled value, as on disk
+        self.values: dict[str, Any] = {}  # key -> value, unpickled or put
+        self.used: set[str] = set()
         self.changed = False  # something was added: the file on disk is out of date
 
     def get(self, key: str) -> Any:
         """The value stored under key, or MISSING; a hit counts as used."""
-        value = self.entries.get(key, MISSING)
-        if value is not MISSING:
-            self.used[key] = value
+        value = self.values.get(key, MISSING)
+        if value is MISSING:
+            blob = self.blobs.get(key)
+            if blob is None:
+                return MISSING
+            try:
+                value = self.values[key] = load_quickly(blob)
+            except Exception:  # a damaged entry is a missing one
+                del self.blobs[key]
+                return MISSING
+        self.used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> Any:
         """Store value under key and return it."""
-        self.entries[key] = self.used[key] = value
+        self.values[key] = value
+        self.blobs.pop(key, None)
+        self.used.add(key)
         self.changed = True
         return value
 
@@ -108,6 +120,20 @@ class Table:
             value = self.get(key)
             return self.put(key, function(*args)) if value is MISSING else value
         return memoized
+
+    def keep_used(self) -> bool:
+        """Forget the entries this build did not use; True when the file on disk is out of date."""
+        stale = self.changed or len(self.used) != len(self.blobs.keys() | self.values.keys())
+        self.blobs = {key: blob for key, blob in self.blobs.items() if key in self.used}
+        self.values = {key: value for key, value in self.values.items() if key in self.used}
+        return stale
+
+    def encoded(self) -> dict[str, bytes]:
+        """Every entry pickled; an entry read from disk keeps the bytes it had."""
+        for key, value in self.values.items():
+            if key not in self.blobs:
+                self.blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.blobs
 
 
 class BuildCache:
@@ -163,29 +189,30 @@ class BuildCache:
     def begin(self) -> None:
         """Start a build: nothing is used yet (entries stay available)."""
         for table in self.tables.values():
-            table.used, table.changed = {}, False
+            table.used, table.changed = set(), False
 
     def commit(self) -> None:
         """After a successful build: keep only what it used, in memory and (unless saves are
         deferred) on disk."""
         for name, table in self.tables.items():
-            if not table.changed and len(table.used) == len(table.entries):
-                continue  # the file already holds exactly these entries
-            table.entries = dict(table.used)
-            self.unsaved.add(name)
+            if table.keep_used():
+                self.unsaved.add(name)
         if not self.defer_saves:
             self.save()
 
     def save(self) -> None:
-        """Write the tables that changed since the last save."""
+        """Write the tables that changed since the last save (and drop their files of older formats)."""
         for name in sorted(self.unsaved):
             if self.directory:
-                write_table(self.path(name), self.version, self.tables[name].entries)
+                write_table(self.path(name), self.version, self.tables[name].encoded())
+                for old in self.directory.glob(f"{name}.v*.pickle"):
+                    if old != self.path(name):
+                        old.unlink(missing_ok=True)
         self.unsaved.clear()
 
 
-def read_table(path: Path, version: str) -> dict[str, Any]:
-    """A table's entries, or {} when the file is missing, stale or damaged in any way."""
+def read_table(path: Path, version: str) -> dict[str, bytes]:
+    """A table's entries, each still pickled, or {} when the file is missing, stale or damaged."""
     try:
         data = path.read_bytes()
         if not data.startswith(MAGIC):
@@ -194,8 +221,8 @@ def read_table(path: Path, version: str) -> dict[str, Any]:
         stamp, _, expected = line.rpartition(b" ")
         if stamp.decode() != version or expected.decode() != hashlib.sha256(payload).hexdigest():
             return {}
-        entries = load_quickly(payload)  # our own file, checked above; never a downloaded one
-        return entries if isinstance(entries, dict) else {}
+        blobs = pickle.loads(payload)  # our own file, checked above; never a downloaded one
+        return blobs if isinstance(blobs, dict) else {}
     except Exception:  # any damage at all means: no cache
         return {}
 
@@ -213,9 +240,10 @@ def load_quickly(payload: bytes) -> Any:
             gc.enable()
 
 
-def write_table(path: Path, version: str, entries: dict[str, Any]) -> None:
-    """Write a table atomically (temp file + rename); a failure leaves no cache, not a bad one."""
-    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+def write_table(path: Path, version: str, blobs: dict[str, bytes]) -> None:
+    """Write a table's pickled entries atomically (temp file + rename); a failure leaves no cache,
+    not a bad one."""
+    payload = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
     line = f"{version} {hashlib.sha256(payload).hexdigest()}\n".encode()
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:

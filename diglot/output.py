@@ -289,10 +289,10 @@ def look_at_tree(root: Path, record: Record, folders: Folders) -> dict[str, Stat
     stat per file does, instead of listing two thousand folders."""
     if not folders or folder_stats(root, record) != folders:
         return scan_tree(root)
-    found = {}
+    found, prefix = {}, f"{root}/"
     for rel in record:
         try:
-            st = os.lstat(root / rel)
+            st = os.lstat(prefix + rel)
         except OSError:
             return scan_tree(root)
         found[rel] = (st.st_size if not stat.S_ISLNK(st.st_mode) else -1, st.st_mtime_ns, st.st_ino)
@@ -307,10 +307,10 @@ def folder_stats(root: Path, record: Record) -> Folders:
         while folder not in names:
             names.add(folder)
             folder = folder.rpartition("/")[0]
-    stats = {}
+    stats, prefix = {}, f"{root}/"
     for name in sorted(names):
         try:
-            st = os.lstat(root / name if name else root)
+            st = os.lstat(prefix + name)
         except OSError:
             return {}
         if not stat.S_ISDIR(st.st_mode):

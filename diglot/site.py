@@ -64,7 +64,10 @@ class Article:
 
     def other(self, lang: str) -> Version | None:
         """The version in the other language, if it exists."""
-        return next((v for k, v in sorted(self.versions.items()) if k != lang), None)
+        for other_lang in sorted(self.versions):
+            if other_lang != lang:
+                return self.versions[other_lang]
+        return None
 
 
 @dataclass(frozen=True)

@@ -159,11 +159,29 @@ def test_pages_the_cache_knows_but_no_tree_holds_are_rendered_again(corpus_proje
 
 
 def test_the_page_cache_keeps_digests_not_pages(corpus_project):
-    pages = BuildCache(corpus_project / ".cache").table("pages").entries
-    assert pages and all(isinstance(value, str) and len(value) == 64 for value in pages.values())
+    cache = BuildCache(corpus_project / ".cache")
+    pages = cache.table("pages")
+    values = [pages.get(key) for key in list(pages.blobs)]
+    assert values and all(isinstance(value, str) and len(value) == 64 for value in values)
     # the whole table is far smaller than the site it describes
     site_bytes = sum(len(data) for data in tree(corpus_project / "site").values())
-    assert (corpus_project / ".cache" / "pages.v1.pickle").stat().st_size < site_bytes / 20
+    assert cache.path("pages").stat().st_size < site_bytes / 20
+
+
+def test_a_saved_table_keeps_only_what_the_last_build_used_and_reads_back_the_same(tmp_path):
+    cache = BuildCache(tmp_path, version="v")
+    table = cache.table("t")
+    for key in "abc":
+        table.put(key, {"value": key * 3})
+    cache.commit()
+    cache = BuildCache(tmp_path, version="v")
+    cache.begin()
+    table = cache.table("t")
+    assert table.get("a") == {"value": "aaa"} and table.get("b") == {"value": "bbb"}
+    table.put("d", ("new",))
+    cache.commit()
+    again = BuildCache(tmp_path, version="v").table("t")
+    assert sorted(again.blobs) == ["a", "b", "d"] and again.get("d") == ("new",) and again.get("c") is MISSING
 
 
 def test_the_cache_stamp_names_the_installed_library_versions():

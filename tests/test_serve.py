@@ -154,7 +154,8 @@ def test_a_burst_of_saves_rebuilds_once_and_the_page_shows_the_last_save(server)
 
 def test_the_warm_cache_reaches_disk_once_the_writer_pauses(server):
     from diglot.serve import SAVE_AFTER_S
-    pages = server.project / ".cache" / "pages.v1.pickle"
+    from diglot.cache import FORMAT
+    pages = server.project / ".cache" / f"pages.v{FORMAT}.pickle"
     wait_for(pages.exists, "the first build's cache to be saved", limit=SAVE_AFTER_S + 10)
     before = pages.stat().st_mtime_ns
     path = english_file(server.project)
