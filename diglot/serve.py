@@ -26,7 +26,7 @@ from .errors import DiglotError
 from .pipeline import Options, Summary, build, open_cache
 
 POLL_MS = 100  # how often the watched folders are scanned
-QUIET_S = 0.1  # a burst of saves ends when a scan finds no change since the last one: then one rebuild
+QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
 # starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
@@ -211,6 +211,12 @@ class DevState:
             self.cache.save()
 
 
+def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:
+    """Scan now and again later: QUIET_S after a change (is the burst over?), else POLL_MS."""
+    state.poll(time.monotonic())
+    loop.call_later(QUIET_S if state.changed_at is not None else POLL_MS / 1000, keep_scanning, state, loop)
+
+
 def reload_pages() -> None:
     """Tell every open page (livereload.js over its websocket) to reload."""
     message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
@@ -249,7 +255,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     state.seen = snapshot(watched_paths(options))
     make_app(state).listen(port, address=host)
     print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    ioloop.PeriodicCallback(lambda: state.poll(time.monotonic()), POLL_MS).start()
+    keep_scanning(state, ioloop.IOLoop.current())
     try:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:

@@ -145,7 +145,7 @@ def test_a_burst_of_saves_rebuilds_once_and_the_page_shows_the_last_save(server)
     before = server.output().count("rebuilt")
     for n in range(5):  # an editor saving repeatedly, faster than the quiet period
         path.write_text(original.rstrip("\n") + f" Saved edit number {n}.\n", encoding="utf-8")
-        time.sleep(0.02)
+        time.sleep(0.01)
     wait_for(lambda: b"Saved edit number 4." in server.get(english_page(server))[1], "the edit to show")
     time.sleep(1.0)  # room for a second, unwanted rebuild to happen
     assert server.output().count("rebuilt") == before + 1
