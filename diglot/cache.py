@@ -105,6 +105,11 @@ class Table:
         self.used.add(key)
         return value
 
+    def keep(self, key: str) -> None:
+        """Count an entry as used, so it stays, without unpickling it."""
+        if key in self.values or key in self.blobs:
+            self.used.add(key)
+
     def put(self, key: str, value: Any) -> Any:
         """Store value under key and return it."""
         self.values[key] = value

@@ -10,9 +10,7 @@ import functools
 import importlib.util
 import re
 
-import snowballstemmer.french_stemmer
 from lunr.stemmer import PorterStemmer
-from snowballstemmer.among import Among
 
 
 class LunrJsPorterStemmer(PorterStemmer):
@@ -61,8 +59,10 @@ _LEGACY_EDITS = {
 }
 
 
-def _rebuild_table(table: list[Among], drop: tuple[str, ...], results: dict[str, int]) -> list[Among]:
+def _rebuild_table(table: list, drop: tuple[str, ...], results: dict[str, int]) -> list:
     """Copy a sorted Snowball suffix table without some entries, fixing its cross-links."""
+    from snowballstemmer.among import Among
+
     kept = [entry for entry in table if entry.s not in drop]
     new_index = {id(entry): i for i, entry in enumerate(kept)}
 
@@ -76,6 +76,8 @@ def _rebuild_table(table: list[Among], drop: tuple[str, ...], results: dict[str,
 
 def _load_legacy_french_stemmer():
     """Load a private copy of snowballstemmer's French stemmer with the pre-3.0 rules."""
+    import snowballstemmer.french_stemmer
+
     # A private module copy, because the generated code looks its tables up
     # through the module-level class name; the shared module stays untouched.
     origin = snowballstemmer.french_stemmer.__file__
@@ -112,10 +114,14 @@ def _unless_idle(routine, could_act: re.Pattern):
     return run
 
 
-_FRENCH = _load_legacy_french_stemmer()
+@functools.lru_cache(maxsize=1)
+def _french_stemmer():
+    """The legacy French stemmer, made on first use: a build that stems no new French word (an
+    English edit) does not pay for importing Snowball and patching its tables."""
+    return _load_legacy_french_stemmer()
 
 
 @functools.lru_cache(maxsize=200_000)
 def stem_french(word: str) -> str:
     """Stem one lowercase, accent-folded French word as lunr-languages' `lunr.fr.stemmer` does."""
-    return _FRENCH.stemWord(word)
+    return _french_stemmer().stemWord(word)

@@ -181,7 +181,7 @@ def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, byte
     docs = {lang: search_docs(indexed_articles(site, lang), lang) for lang in config.languages}
     term_keys = {lang: [terms_key(lang, doc) for doc in docs[lang]] for lang in docs}
     for key in (key for keys in term_keys.values() for key in keys):
-        terms.get(key)  # every document's terms stay cached, even for a language that is not reassembled
+        terms.keep(key)  # every document's terms stay cached, even for a language that is not reassembled
     # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
     keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
     missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
