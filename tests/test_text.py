@@ -124,6 +124,7 @@ def test_rendering_twice_gives_the_same_blocks():
         "---", "***", "_ _ _", "=====", "    leading spaces", "*stars* and _under_scores_ and `ticks`",
         "[not](a link) ![nor](an image) [x][y]", "<script>alert(1)</script> <https://x.org> <a@b.org>",
         "AT&T &amp; &#169; &copy", "back\\slash \\* \\", "snake_case stays readable", "<<a@b.org>",
+        "١٩٨٦. Arabic-Indic digits, not a list either",
     ],
 )
 def test_escaped_plain_text_renders_back_literally(plain):
@@ -140,7 +141,7 @@ def test_escaped_markdown_stays_readable():
 
 PLAIN_PIECES = list("*_`[]()\\<>&#-+=.!:;\"' \t\u00a0") + [
     "&amp;", "&#169;", "<http://x.org>", "<a@b.org>", "1. ", "- ", "# ", "---", "[x](y)", "![a](b)",
-    "    ", "word", "10", "snake_case", "<b>", "[x]: http://y",
+    "    ", "word", "10", "snake_case", "<b>", "[x]: http://y", "٣. ", "_a_", "a_", "_a",
 ]
 plain_paragraphs = st.lists(
     st.one_of(
