@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
+
+from .fileio import read_bytes
 
 try:
     import fcntl
@@ -22,6 +25,7 @@ except ImportError:  # not on Windows: builds there do not take turns
     fcntl = None
 
 FORMAT = 2  # each entry pickled on its own
+CHECKSUM_SIZE = 32  # the file ends with the sha256 of its entries
 MAGIC = b"diglot-cache\n"
 # Libraries whose output ends up in site/: a new version may change a byte.
 LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
@@ -133,12 +137,12 @@ class Table:
         self.values = {key: value for key, value in self.values.items() if key in self.used}
         return stale
 
-    def encoded(self) -> dict[str, bytes]:
-        """Every entry pickled; an entry read from disk keeps the bytes it had."""
-        for key, value in self.values.items():
-            if key not in self.blobs:
-                self.blobs[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        return self.blobs
+    def encoded(self) -> Iterator[tuple[str, bytes]]:
+        """Every entry pickled, one at a time (a whole table pickled at once would need its size
+        again in memory); an entry read from disk keeps the bytes it had."""
+        for key in self.blobs.keys() | self.values.keys():
+            blob = self.blobs.get(key)
+            yield key, blob if blob is not None else pickle.dumps(self.values[key], protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class BuildCache:
@@ -219,15 +223,18 @@ class BuildCache:
 def read_table(path: Path, version: str) -> dict[str, bytes]:
     """A table's entries, each still pickled, or {} when the file is missing, stale or damaged."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
         if not data.startswith(MAGIC):
             return {}
-        line, _, payload = data[len(MAGIC):].partition(b"\n")
-        stamp, _, expected = line.rpartition(b" ")
-        if stamp.decode() != version or expected.decode() != hashlib.sha256(payload).hexdigest():
+        line, _, rest = data[len(MAGIC):].partition(b"\n")
+        payload, checksum = rest[:-CHECKSUM_SIZE], rest[-CHECKSUM_SIZE:]
+        if line.decode() != version or checksum != hashlib.sha256(payload).digest():
             return {}
-        blobs = pickle.loads(payload)  # our own file, checked above; never a downloaded one
-        return blobs if isinstance(blobs, dict) else {}
+        blobs, stream = {}, io.BytesIO(payload)
+        while stream.tell() < len(payload):
+            key, blob = pickle.load(stream)  # our own file, checked above; never a downloaded one
+            blobs[key] = blob
+        return blobs
     except Exception:  # any damage at all means: no cache
         return {}
 
@@ -245,18 +252,30 @@ def load_quickly(payload: bytes) -> Any:
             gc.enable()
 
 
-def write_table(path: Path, version: str, blobs: dict[str, bytes]) -> None:
-    """Write a table's pickled entries atomically (temp file + rename); a failure leaves no cache,
-    not a bad one."""
-    payload = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
-    line = f"{version} {hashlib.sha256(payload).hexdigest()}\n".encode()
+def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) -> None:
+    """Write a table's pickled entries one by one, then their checksum, atomically (temp file +
+    rename); a failure leaves no cache, not a bad one."""
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "wb") as out:  # piece by piece: joining them would copy the whole payload
-            out.write(MAGIC)
-            out.write(line)
-            out.write(payload)
+        with open(temp, "wb") as out:
+            out.write(MAGIC + f"{version}\n".encode())
+            checked = ChecksummedWriter(out)
+            for entry in entries:
+                pickle.dump(entry, checked, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(checked.sha256.digest())
         os.replace(temp, path)
     except OSError:
         temp.unlink(missing_ok=True)
+
+
+class ChecksummedWriter:
+    """A file that keeps the sha256 of what is written to it."""
+
+    def __init__(self, file):
+        self.file, self.sha256 = file, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        """Write data, adding it to the checksum."""
+        self.sha256.update(data)
+        return self.file.write(data)

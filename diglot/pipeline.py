@@ -191,6 +191,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         if options.write:
             write_step(files, options, cache, trees)
         summary.articles, summary.files = len(site.articles), len(files)
+        files.clear()  # the pages are on disk now: free their bytes before the cache is saved
         # What a rebuild with no change replays: the same summary, without this build's news.
         cache.table("builds").put(inputs_key(options, config, seeds, content), replace(
             summary, rendered=0, report=Report(list(summary.report.warnings),
