@@ -60,16 +60,22 @@ def read_content(content_dir: Path) -> dict[str, bytes]:
     return {name: read_bytes(content_dir / name) for name in names}
 
 
-def load_documents(content: Path | dict[str, bytes], label: str = "content", parse=parse_document) -> list[Document]:
+def parse_file(data: bytes, path: str) -> Document:
+    """parse_document of a content file's bytes (UnicodeDecodeError when they are not UTF-8)."""
+    return parse_document(data.decode("utf-8"), path)
+
+
+def load_documents(content: Path | dict[str, bytes], label: str = "content", parse=parse_file) -> list[Document]:
     """Parse every content file (a folder, or read_content's files); collect every file's problems
     before raising.
 
-    parse(text, path) is a parameter so a build cache can memoize it."""
+    parse(data, path) is a parameter so a build cache can memoize it (by the file's bytes, so a
+    file it knows is not even decoded)."""
     files = read_content(content) if isinstance(content, Path) else content
     documents, problems = [], []
     for name, data in files.items():
         try:
-            documents.append(parse(data.decode("utf-8"), f"{label}/{name}"))
+            documents.append(parse(data, f"{label}/{name}"))
         except DiglotError as exc:
             problems.extend(exc.problems)
         except UnicodeDecodeError as exc:

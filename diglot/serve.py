@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import os
+import stat
 import sys
 import time
 import traceback
@@ -128,16 +129,27 @@ class SiteHandler(web.RequestHandler):
 def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every file under the watched paths; a change anywhere changes this."""
     found: dict[str, tuple[int, int]] = {}
-    pending = [str(p) for p in paths]
-    while pending:
-        path = pending.pop()
+    folders = []
+    for path in paths:
         try:
-            if os.path.isdir(path):
-                with os.scandir(path) as entries:
-                    pending += [e.path for e in entries if not e.name.startswith(".")]
-            else:
-                st = os.stat(path)
-                found[path] = (st.st_mtime_ns, st.st_size)
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            folders.append(str(path))
+        else:
+            found[str(path)] = (st.st_mtime_ns, st.st_size)
+    while folders:  # one stat per file: a folder listing says which entries are folders
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():
+                        folders.append(entry.path)
+                    else:
+                        st = entry.stat()
+                        found[entry.path] = (st.st_mtime_ns, st.st_size)
         except OSError:
             continue  # vanished while scanning: the next scan sees the deletion
     return found

@@ -14,7 +14,7 @@ from typing import Callable
 from .align import align_paragraphs
 from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config
-from .content import Document, apply_import, decode_existing, load_documents, parse_document, plan_import
+from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
 from .errors import Report
 from .output import Known
 from .parallel import map_forked
@@ -28,14 +28,13 @@ from .text import format_date, render_blocks
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 
-SEED_LINE = re.compile(r"^seed(?:_sha256)?: .*$", re.M)
+SEED_LINE = re.compile(rb"^seed(?:_sha256)?: .*$", re.M)
 
 
-def import_signature(seeds: list, existing: dict[str, str]) -> str:
+def import_signature(seeds: list, content: dict[str, bytes]) -> str:
     """What an import's outcome depends on: the seeds' names, sizes and times, and each content
     file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    lines = [(name, SEED_LINE.findall(text[:4000])) for name, text in sorted(existing.items())]
-    return digest(seeds, lines)
+    return digest(seeds, [(name, SEED_LINE.findall(data[:4000])) for name, data in sorted(content.items())])
 
 
 def import_step(options: Options, report: Report, table: Table, seeds: list,
@@ -45,15 +44,13 @@ def import_step(options: Options, report: Report, table: Table, seeds: list,
     seeds: seed_stats of the seeds folder; content: read_content of content/.
     Returns the pairing decisions, the news of this import (files written, also noted in report)
     and the content files as they are now."""
-    existing = decode_existing(content)
-    replay, news = table.get(import_signature(seeds, existing)), []
+    replay, news = table.get(import_signature(seeds, content)), []
     if replay is MISSING:
-        replay, written, texts = run_import(options, existing)
+        replay, written, texts = run_import(options, decode_existing(content))
         news = written.notes  # "imported …" is news once, not on every replay
         report.notes.extend(news)
-        existing.update(texts)
         content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
-        table.put(import_signature(seeds, existing), replay)
+        table.put(import_signature(seeds, content), replay)
     decisions, found = replay
     report.warnings.extend(found.warnings)
     report.notes.extend(found.notes)
@@ -98,9 +95,8 @@ def try_read_seed(path: Path):
 
 
 def load_step(content: dict[str, bytes], table: Table) -> list[Document]:
-    """Parse every content file (memoized by its text)."""
-    parse_memo = table.memoize(parse_document, lambda text, path: digest(path, text))
-    return load_documents(content, parse=parse_memo)
+    """Parse every content file (memoized by its bytes)."""
+    return load_documents(content, parse=table.memoize(parse_file, lambda data, path: digest(path, data)))
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
