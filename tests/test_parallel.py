@@ -1,0 +1,61 @@
+"""map_forked: the same results as a serial map, the same exceptions, and a prompt stop when interrupted."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from diglot import parallel
+
+pytestmark = pytest.mark.skipif(not parallel.may_fork(), reason="one core, or no fork: maps run serially")
+
+
+def test_results_come_back_in_order_from_every_worker():
+    pids = parallel.map_forked(lambda n: (n * n, os.getpid()), range(200))
+    assert [square for square, _ in pids] == [n * n for n in range(200)]
+    assert len({pid for _, pid in pids} - {os.getpid()}) == min(parallel.usable_cores(), 200)
+
+
+def test_an_exception_in_a_worker_is_raised_here_as_a_serial_map_would():
+    def fail_on_seven(n):
+        if n == 7:
+            raise ValueError("seven")
+        return n
+
+    with pytest.raises(ValueError, match="seven"):
+        parallel.map_forked(fail_on_seven, range(100))
+
+
+def child_processes() -> set[int]:
+    """The pids of this process's children that are still alive or not yet reaped."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            children.add(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
+def test_an_interrupt_stops_the_workers_at_once():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = child_processes()
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            parallel.map_forked(lambda n: time.sleep(60), range(8))
+        assert time.monotonic() - started < 10
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert child_processes() <= before  # every worker was killed and reaped
