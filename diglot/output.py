@@ -162,6 +162,11 @@ class Known(NamedTuple):
     data: bytes | None = None
 
 
+def bytes_of(data: bytes | Known) -> bytes | None:
+    """A file's bytes, or None for a Known file a tree already holds."""
+    return data.data if isinstance(data, Known) else data
+
+
 @dataclass(frozen=True)
 class Trees:
     """What the live tree (site/) and its shadow hold now, by the last build's records."""
@@ -344,11 +349,8 @@ def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, 
         if rel in found:
             target.unlink()
         make_folder(target.parent, made)
-        data = files[rel]
-        if isinstance(data, Known) and data.data is None:
-            written[rel] = link_live(trees, rel, target)
-        else:
-            written[rel] = replace_file(target, data.data if isinstance(data, Known) else data)
+        data = bytes_of(files[rel])
+        written[rel] = link_live(trees, rel, target) if data is None else replace_file(target, data)
     return written
 
 

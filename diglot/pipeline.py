@@ -14,7 +14,7 @@ from .cache import MISSING, BuildCache, digest, tree_digest
 from .config import Config, load_config
 from .content import read_content
 from .errors import DiglotError, Problem, Report
-from .output import Known, Trees, holds_record, look_at_trees, sync_site, write_site
+from .output import Known, Trees, bytes_of, holds_record, look_at_trees, sync_site, write_site
 from .progress import Progress
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,8 +102,7 @@ def write_step(files: dict[str, bytes | Known], options: Options, cache: BuildCa
     """Write site/; with a cache on disk, by updating the tree swapped out last time and swapping
     it back in (a small change writes a few files, not a whole tree)."""
     if trees is None:  # nothing was taken from a tree: every page came with its bytes
-        write_site({rel: data.data if isinstance(data, Known) else data for rel, data in files.items()},
-                   options.output)
+        write_site({rel: bytes_of(data) for rel, data in files.items()}, options.output)
         return
     cache.table("output").put(output_key(options, cache), sync_site(
         files, options.output, cache.directory / "site", trees.records, trees))

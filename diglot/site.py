@@ -87,15 +87,12 @@ class Site:
     sections: tuple[Section, ...] = field(default=())
 
 
-def build_site(config: Config, documents: list[Document], report: Report,
-               render=render_blocks, align=align_paragraphs) -> Site:
+def build_site(config: Config, documents: list[Document], report: Report) -> Site:
     """Group documents into articles, render and align their bodies, sort newest first.
 
-    render(markdown, lang) and align(left_texts, right_texts) are parameters so a build
-    cache can memoize them.
-    """
+    (The build caches whole articles instead: steps.model_step.)"""
     groups = group_documents(documents, config)
-    return assemble_site([make_article(key, docs, report, render, align) for key, docs in sorted(groups.items())])
+    return assemble_site([make_article(key, docs, report) for key, docs in sorted(groups.items())])
 
 
 def assemble_site(articles: list[Article]) -> Site:
@@ -122,18 +119,18 @@ def group_documents(documents: list[Document], config: Config) -> dict[str, dict
     return groups
 
 
-def make_article(key: str, docs: dict[str, Document], report: Report, render, align) -> Article:
+def make_article(key: str, docs: dict[str, Document], report: Report) -> Article:
     """Build one article: versions with shared metadata and title fallbacks, and its segments."""
     original = "en" if "en" in docs else sorted(docs)[0]
     titled = {lang: d.meta.get("title") for lang, d in docs.items() if d.meta.get("title")}
     if not titled:
         doc = docs[original]
         raise DiglotError(Problem(doc.path, "has no title", "add a line 'title: …' to its front matter", 2))
-    bodies = {lang: tuple(render(doc.body, lang)) for lang, doc in docs.items()}
+    bodies = {lang: tuple(render_blocks(doc.body, lang)) for lang, doc in docs.items()}
     versions = {lang: make_version(doc, docs, docs[original], titled, bodies[lang], report)
                 for lang, doc in docs.items()}
     fingerprint = hash_text("".join(docs[lang].sha256 for lang in sorted(docs)))
-    return Article(key, versions, number_segments(docs, bodies, report, align), original, fingerprint)
+    return Article(key, versions, number_segments(docs, bodies, report), original, fingerprint)
 
 
 def make_version(doc: Document, docs: dict, original: Document, titled: dict,
@@ -162,14 +159,14 @@ def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def number_segments(docs: dict[str, Document], bodies: dict, report: Report, align) -> dict[str, tuple[int, ...]]:
+def number_segments(docs: dict[str, Document], bodies: dict, report: Report) -> dict[str, tuple[int, ...]]:
     """Give every block a segment number; translated blocks share numbers across languages."""
     if set(docs) != {"en", "fr"}:
         return {lang: tuple(range(1, len(blocks) + 1)) for lang, blocks in bodies.items()}
     left, right = bodies["en"], bodies["fr"]
     segments = override_alignment(docs, len(left), len(right), report)
     if segments is None:
-        segments = align([b.text for b in left], [b.text for b in right])
+        segments = align_paragraphs([b.text for b in left], [b.text for b in right])
     numbers = {"en": [0] * len(left), "fr": [0] * len(right)}
     for n, (lefts, rights) in enumerate(segments, start=1):
         for i in lefts:

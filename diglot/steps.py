@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from .align import align_paragraphs
 from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config
 from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
@@ -22,7 +21,7 @@ from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms
 from .site import Article, Site, assemble_site, group_documents, make_article
-from .text import format_date, render_blocks
+from .text import format_date
 
 # Below this many items a map runs serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
@@ -117,7 +116,7 @@ def model_step(config: Config, documents: list[Document], report: Report, cache:
 def made_article(key: str, docs: dict[str, Document]) -> tuple[Article, list]:
     """An article, and the warnings making it raised (replayed whenever it comes from the cache)."""
     found = Report()
-    return make_article(key, docs, found, render_blocks, align_paragraphs), found.warnings
+    return make_article(key, docs, found), found.warnings
 
 
 def article_key(key: str, docs: dict[str, Document]) -> str:
