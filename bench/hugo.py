@@ -170,9 +170,7 @@ def write_content(seeds: Path, truth: dict, project: Path) -> int:
 
 
 def write_project(seeds: Path, truth_path: Path, project: Path) -> int:
-    """Write a fresh Hugo project for the corpus in seeds; return the article page count."""
-    if project.exists():
-        shutil.rmtree(project)
+    """Write a Hugo project (project must not exist yet) for the corpus in seeds; return the article page count."""
     project.mkdir(parents=True)
     (project / "config.toml").write_text(CONFIG, encoding="utf-8")
     for name, text in LAYOUTS.items():
@@ -189,14 +187,8 @@ def build_command(project: Path) -> list[str]:
             "--destination", str(project / "public"), "--cacheDir", str(project / ".hugo_cache")]
 
 
-def clean_outputs(project: Path) -> None:
-    """Remove everything a Hugo build leaves behind, so the next build is cold."""
-    for name in ("public", "resources", ".hugo_cache", ".hugo_build.lock"):
-        path = project / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+# What a Hugo build leaves behind; without them the next build is cold.
+OUTPUTS = ("public", "resources", ".hugo_cache", ".hugo_build.lock")
 
 
 def edit_target(project: Path) -> Path:
