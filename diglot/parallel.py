@@ -15,6 +15,7 @@ import os
 import pickle
 import selectors
 import signal
+from contextlib import contextmanager
 from typing import Callable, Sequence
 
 SERIAL_ENV = "DIGLOT_SERIAL"  # set to 1 to force every map to run in this process
@@ -50,27 +51,22 @@ def map_forked(function: Callable, items: Sequence, min_items: int = 2) -> list:
     function must be pure (workers' side effects are lost) and its results picklable.
     An exception in a worker is raised again by redoing that worker's share here, so callers
     see exactly what a serial run would raise."""
+    with start_forked(function, items, max(2, min_items)) as work:
+        return work.results()
+
+
+def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Forked":
+    """Start map_forked(function, items, min_items) and return at once: the caller works on while
+    the workers do (a serial map runs when results() is asked for). Started work pays off even
+    for one item, so min_items may be 1 here."""
     items = list(items)
-    if len(items) < max(2, min_items) or not may_fork():
-        return [function(item) for item in items]
+    if not items or len(items) < min_items or not may_fork():
+        return Forked(function, items, [], [])
     workers = min(usable_cores(), len(items))
     chunks = split_ranges(len(items), workers * CHUNKS_PER_WORKER)
     shares = [[i for start, stop in chunks[w::workers] for i in range(start, stop)] for w in range(workers)]
-    outcomes = run_workers(function, items, shares)
-    results: list = [None] * len(items)
-    for share, (ok, values) in zip(shares, outcomes):
-        if not ok:
-            values = [function(items[i]) for i in share]  # raises what the worker met
-        for i, value in zip(share, values):
-            results[i] = value
-    return results
-
-
-def run_workers(function: Callable, items: list, shares: list[list[int]]) -> list[tuple[bool, list]]:
-    """Fork one worker per share and collect each one's (ok, results); on any interruption here,
-    the workers are killed before it propagates."""
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-    try:
+    work = Forked(function, items, shares, [])
+    with work.killed_on_error():
         for share in shares:
             read_end, write_end = os.pipe()
             pid = os.fork()
@@ -78,20 +74,70 @@ def run_workers(function: Callable, items: list, shares: list[list[int]]) -> lis
                 os.close(read_end)
                 work_and_exit(function, items, share, write_end)
             os.close(write_end)
-            children.append((pid, read_end))
-        payloads = read_pipes([read_end for _, read_end in children])
-    except BaseException:
-        for pid, _ in children:
+            work.children.append((pid, read_end))
+    return work
+
+
+class Forked:
+    """A map running on forked workers (one per share of the items), or due to run serially.
+
+    Use it as a context manager: leaving the block before results() (an error, Ctrl-C) kills
+    and reaps the workers at once."""
+
+    def __init__(self, function: Callable, items: list, shares: list[list[int]], children: list[tuple[int, int]]):
+        """shares: each worker's item indexes, none for a serial map; children: filled as they start."""
+        self.function, self.items, self.shares = function, items, shares
+        self.children = children  # (pid, read end of its pipe) of every worker not yet reaped
+
+    def results(self) -> list:
+        """Wait for the workers and return every result in the items' order; a share whose
+        worker failed is redone here, to raise what it met."""
+        if not self.shares:
+            return [self.function(item) for item in self.items]
+        with self.killed_on_error():
+            payloads = read_pipes([read_end for _, read_end in self.children])
+        self.reap()
+        results: list = [None] * len(self.items)
+        for share, payload in zip(self.shares, payloads):
+            ok, values = pickle.loads(payload) if payload else (False, [])
+            if not ok:
+                values = [self.function(self.items[i]) for i in share]  # raises what the worker met
+            for i, value in zip(share, values):
+                results[i] = value
+        return results
+
+    @contextmanager
+    def killed_on_error(self):
+        """Stop the workers if the block is left by an exception."""
+        try:
+            yield
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Kill the workers and reap them."""
+        for pid, _ in self.children:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        raise
-    finally:
+        self.reap()
+
+    def reap(self) -> None:
+        """Close the pipes and wait for the workers to exit."""
+        children, self.children = self.children, []
         for pid, read_end in children:
             os.close(read_end)
             os.waitpid(pid, 0)
-    return [pickle.loads(payload) if payload else (False, []) for payload in payloads]
+
+    def __enter__(self) -> "Forked":
+        """The work itself."""
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        """Stop whatever still runs."""
+        self.stop()  # nothing left to stop once results() has returned
 
 
 def work_and_exit(function: Callable, items: list, share: list[int], write_end: int) -> None:

@@ -176,13 +176,14 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         documents = steps.load_step(content, cache.table("documents"))
         progress.stage("model")
         site = steps.model_step(config, documents, summary.report, cache)
-        progress.stage("pages")
-        trees = look_at_output(options, cache)
-        files, summary.rendered = steps.pages_step(site, config, options.layouts, cache,
-                                                   trees.holds if trees else lambda rel, digest: not options.write)
-        summary.pages = len(files)
-        progress.stage("search")
-        files.update(steps.search_step(site, config, cache))
+        with steps.searching(site, config, cache) as search_files:  # indexes build while pages render
+            progress.stage("pages")
+            trees = look_at_output(options, cache)
+            files, summary.rendered = steps.pages_step(site, config, options.layouts, cache,
+                                                       trees.holds if trees else lambda rel, digest: not options.write)
+            summary.pages = len(files)
+            progress.stage("search")
+            files.update(search_files())
         files.update(collect_assets(options.layouts))
         if options.strict and summary.report.warnings:
             raise DiglotError(*summary.report.warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +17,7 @@ from .config import Config
 from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
 from .errors import Report
 from .output import Known
-from .parallel import map_forked
+from .parallel import map_forked, start_forked
 from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms
@@ -62,35 +63,40 @@ def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[
 
     Returns (pairing decisions, what a replay repeats), the notes of files written and their texts."""
     from .pairing import pair_drafts  # only an import that cannot be replayed needs these
-    from .seeds import SeedError
 
     found, written = Report(), Report()
     paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
                     if not entry.name.startswith(".") and entry.is_file()), key=lambda path: path.name) \
         if options.seeds.is_dir() else []
-    drafts = []
-    for path, draft in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
-        if isinstance(draft, SeedError):
-            found.warn(f"seeds/{path.name}", draft.reason)
+    drafts, profiles, bodies = [], {}, {}
+    for path, outcome in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
+        if isinstance(outcome, str):
+            found.warn(f"seeds/{path.name}", outcome)
             continue
+        draft, profile, body = outcome
         drafts.append(draft)
+        profiles[draft.seed], bodies[draft.seed] = profile, body
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
-    pairing = pair_drafts(drafts)
-    texts = apply_import(plan_import(pairing, existing), options.content, existing, written)
+    pairing = pair_drafts(drafts, profiles=profiles)
+    texts = apply_import(plan_import(pairing, existing, bodies), options.content, existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
     return (tuple(pairing.decisions), found), written, texts
 
 
 def try_read_seed(path: Path):
-    """The seed's Draft, or the SeedError that says why it holds no article."""
+    """The seed's Draft with what pairing and the import make of it (its profile and Markdown
+    body: made here, on every core), or the reason it holds no article."""
+    from .content import draft_body
+    from .pairing import profile_draft
     from .seeds import SeedError, read_seed
 
     try:
-        return read_seed(path)
+        draft = read_seed(path)
     except SeedError as exc:
-        return exc
+        return exc.reason
+    return draft, profile_draft(draft), draft_body(draft)
 
 
 def load_step(content: dict[str, bytes], table: Table) -> list[Document]:
@@ -169,9 +175,13 @@ def render_known(env, job) -> Known:
     return Known(hashlib.sha256(data).hexdigest(), data)
 
 
-def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, bytes]:
-    """Every language's search files, reassembled only for a language whose documents changed,
-    from terms cached per document (so an edit re-reads one document, not all of them)."""
+@contextmanager
+def searching(site: Site, config: Config, cache: BuildCache):
+    """Make every language's search files on forked workers while the block runs (the pages
+    render meanwhile); yields the function that waits for them and returns them.
+
+    A language is reassembled only when its documents changed, from terms cached per document,
+    so an edit re-reads one document, not all of them."""
     files, terms = cache.table("search"), cache.table("search-terms")
     docs = {lang: search_docs(indexed_articles(site, lang), lang) for lang in config.languages}
     term_keys = {lang: [terms_key(lang, doc) for doc in docs[lang]] for lang in docs}
@@ -180,16 +190,24 @@ def search_step(site: Site, config: Config, cache: BuildCache) -> dict[str, byte
     # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
     keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
     missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
-    memoize_missing(terms, document_terms, {key: (lang, doc) for lang in missing
-                                            for key, doc in zip(term_keys[lang], docs[lang])})
 
-    def assemble(lang: str) -> dict[str, bytes]:
-        """One language's files from its documents' cached terms."""
-        return assemble_search_files(lang, docs[lang], [terms.get(key) for key in term_keys[lang]])
+    def assemble(lang: str) -> tuple[dict, dict[str, bytes]]:
+        """One language's files, and the terms of its documents that were not cached."""
+        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs[lang])
+                 if terms.get(key) is MISSING}
+        every = [found[key] if key in found else terms.get(key) for key in term_keys[lang]]
+        return found, assemble_search_files(lang, docs[lang], every)
 
-    for lang, built in zip(missing, map_forked(assemble, missing)):
-        files.put(keys[lang], built)
-    return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
+    with start_forked(assemble, missing, min_items=1) as work:
+        def finish() -> dict[str, bytes]:
+            """Wait for the workers; every language's files."""
+            for lang, (found, built) in zip(missing, work.results()):
+                for key, value in found.items():
+                    terms.put(key, value)
+                files.put(keys[lang], built)
+            return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
+
+        yield finish
 
 
 def terms_key(lang: str, doc: SearchDoc) -> str:

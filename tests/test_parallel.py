@@ -59,3 +59,24 @@ def test_an_interrupt_stops_the_workers_at_once():
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert child_processes() <= before  # every worker was killed and reaped
+
+
+def test_started_work_runs_while_the_caller_works_on():
+    started = time.monotonic()
+    with parallel.start_forked(lambda n: time.sleep(0.5) or n + 1, range(4)) as work:
+        between = parallel.map_forked(lambda n: n * 2, range(100))  # the caller forks its own map meanwhile
+        assert time.monotonic() - started < 0.5  # start_forked did not wait for its workers
+        assert work.results() == [1, 2, 3, 4]
+    assert between == [n * 2 for n in range(100)]
+    assert time.monotonic() - started < 1.9  # four half-second items on two or more workers, not one by one
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
+def test_leaving_started_work_early_stops_its_workers():
+    before = child_processes()
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="caller failed"):
+        with parallel.start_forked(lambda n: time.sleep(60), range(8)):
+            raise RuntimeError("caller failed")
+    assert time.monotonic() - started < 10
+    assert child_processes() <= before
