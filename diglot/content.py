@@ -97,8 +97,11 @@ class Planned:
     seed_sha256: str
 
 
-def plan_import(pairing, existing: dict[str, str]) -> list[Planned]:
-    """Decide each imported article's slug and file text (pure: no I/O)."""
+def plan_import(pairing, existing: dict[str, str], bodies: dict[str, str] | None = None) -> list[Planned]:
+    """Decide each imported article's slug and file text (pure: no I/O).
+
+    bodies: draft_body of each draft by seed name, when they were made already (on every core)."""
+    body = draft_body if bodies is None else (lambda draft: bodies[draft.seed])
     seed_slugs = slugs_by_seed(existing)
     taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
     planned = []
@@ -110,7 +113,7 @@ def plan_import(pairing, existing: dict[str, str]) -> list[Planned]:
         for draft in versions:
             text, comments = draft_front_matter(draft, versions, shared)
             planned.append(Planned(f"{slug}.{draft.language}.md",
-                                   join_front_matter(text, draft_body(draft), comments),
+                                   join_front_matter(text, body(draft), comments),
                                    draft.seed, draft.sha256))
     return planned
 

@@ -395,13 +395,17 @@ def unpaired(count: int, chosen: Iterable[int]) -> list[int]:
     return [i for i in range(count) if i not in taken]
 
 
-def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD) -> Pairing:
-    """Pair English drafts one-to-one with French ones by content; report every decision."""
+def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
+                profiles: Mapping[str, _Profile] | None = None) -> Pairing:
+    """Pair English drafts one-to-one with French ones by content; report every decision.
+
+    profiles: profile_draft of each draft by seed name, when they were made already (on every core)."""
     ordered = sorted(drafts, key=lambda d: d.seed)
     english = [d for d in ordered if d.language == "en"]
     french = [d for d in ordered if d.language == "fr"]
-    en_profiles = [profile_draft(d) for d in english]
-    fr_profiles = [profile_draft(d) for d in french]
+    profile = profile_draft if profiles is None else (lambda draft: profiles[draft.seed])
+    en_profiles = [profile(d) for d in english]
+    fr_profiles = [profile(d) for d in french]
     first = score_candidates(en_profiles, fr_profiles)
     chosen = choose_pairs(first, english, french, threshold)
     en_left = unpaired(len(english), (m.en for m in chosen))
