@@ -25,8 +25,10 @@ from tornado import ioloop, web
 from .cache import BuildCache
 from .errors import DiglotError
 from .pipeline import Options, Summary, build, open_cache
+from .watch import Watcher, folders_under, open_watcher
 
-POLL_MS = 100  # how often the watched folders are scanned
+POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us
+WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)
 QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
@@ -185,6 +187,8 @@ class DevState:
     seen: dict = field(default_factory=dict)
     changed_at: float | None = None  # when the current burst of saves last changed something
     built_at: float | None = None  # when the last build whose cache is not saved yet ended
+    watcher: Watcher | None = None  # inotify, when it watches every watched folder
+    next_scan: object = None  # the event loop's handle of the scheduled scan
 
     def rebuild(self) -> None:
         """Build once; remember (and print) an error instead of stopping."""
@@ -213,7 +217,14 @@ class DevState:
         # scan and built then (files the import writes cost one more, replayed, build).
         self.rebuild()
         reload_pages()
+        self.watch_new_folders()
         return True
+
+    def watch_new_folders(self) -> None:
+        """Have inotify watch every watched folder, a new one too; if it cannot, poll instead."""
+        if self.watcher and not self.watcher.watch(folders_under(watched_paths(self.options))):
+            self.watcher.close()
+            self.watcher = None
 
     def save_cache_when_idle(self, now: float) -> None:
         """Write the warm cache to disk once no save has come for SAVE_AFTER_S (a reload never
@@ -224,9 +235,29 @@ class DevState:
 
 
 def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:
-    """Scan now and again later: QUIET_S after a change (is the burst over?), else POLL_MS."""
+    """Scan now and again later: QUIET_S after a change (is the burst over?), else at the next
+    poll (rarely when inotify wakes us on every change)."""
     state.poll(time.monotonic())
-    loop.call_later(QUIET_S if state.changed_at is not None else POLL_MS / 1000, keep_scanning, state, loop)
+    idle = WATCHED_POLL_S if state.watcher else POLL_MS / 1000
+    state.next_scan = loop.call_later(QUIET_S if state.changed_at is not None else idle, keep_scanning, state, loop)
+
+
+def scan_on_change(state: DevState, loop: ioloop.IOLoop) -> None:
+    """inotify heard a change: scan now instead of at the next poll (unless a quiet period is
+    already being waited out: its scan comes soon)."""
+    state.watcher.drain()
+    if state.changed_at is None:
+        loop.remove_timeout(state.next_scan)
+        keep_scanning(state, loop)
+
+
+def start_watching(state: DevState, loop: ioloop.IOLoop) -> None:
+    """Scan on every inotify wake-up and on a timer from now on (on the timer only without inotify)."""
+    state.watcher = open_watcher()
+    state.watch_new_folders()
+    if state.watcher:
+        loop.add_handler(state.watcher.fd, lambda fd, events: scan_on_change(state, loop), ioloop.IOLoop.READ)
+    keep_scanning(state, loop)
 
 
 def reload_pages() -> None:
@@ -267,7 +298,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     state.seen = snapshot(watched_paths(options))
     make_app(state).listen(port, address=host)
     print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    keep_scanning(state, ioloop.IOLoop.current())
+    start_watching(state, ioloop.IOLoop.current())
     try:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:

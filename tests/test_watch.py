@@ -1,0 +1,76 @@
+"""inotify wakes the dev server as soon as a watched file changes, instead of at its next poll."""
+from __future__ import annotations
+
+import asyncio
+import select
+import time
+from pathlib import Path
+
+import pytest
+from tornado import ioloop
+
+from conftest import make_project
+from diglot import serve
+from diglot.watch import folders_under, open_watcher
+
+watcher_or_skip = pytest.mark.skipif(open_watcher() is None, reason="no inotify here: the server polls")
+
+
+def readable(fd: int, seconds: float) -> bool:
+    """True when fd has something to read within seconds."""
+    return bool(select.select([fd], [], [], seconds)[0])
+
+
+def test_folders_under_lists_subfolders_and_each_files_folder_but_no_hidden_ones(tmp_path):
+    (tmp_path / "layouts" / "partials").mkdir(parents=True)
+    (tmp_path / "layouts" / ".git").mkdir()
+    (tmp_path / "site.yaml").write_text("title: x\n")
+    found = folders_under([tmp_path / "layouts", tmp_path / "site.yaml", tmp_path / "missing"])
+    assert found == [str(tmp_path / "layouts"), str(tmp_path / "layouts" / "partials"), str(tmp_path)]
+
+
+@watcher_or_skip
+def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path):
+    (tmp_path / "layouts" / "partials").mkdir(parents=True)
+    watcher = open_watcher()
+    try:
+        assert watcher.watch(folders_under([tmp_path / "layouts"]))
+        assert not readable(watcher.fd, 0.05)
+        (tmp_path / "layouts" / "partials" / "head.html").write_text("<meta>")
+        assert readable(watcher.fd, 2.0)
+        watcher.drain()
+        assert not readable(watcher.fd, 0.05)
+    finally:
+        watcher.close()
+
+
+@watcher_or_skip
+def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch):
+    from diglot.pipeline import Options, Summary, build, open_cache
+    project = make_project(tmp_path / "project")
+    options = Options(project=project).resolved()
+    build(options)
+    path = next((project / "content").glob("*.en.md"))
+    built = []
+    monkeypatch.setattr(serve, "WATCHED_POLL_S", 60.0)  # only inotify can make this rebuild come soon
+    monkeypatch.setattr(serve, "build", lambda options, cache: built.append(time.monotonic()) or Summary())
+    state = serve.DevState(options, open_cache(options), options.output)
+    state.seen = serve.snapshot(serve.watched_paths(options))
+
+    async def save_and_wait() -> float:
+        serve.start_watching(state, ioloop.IOLoop.current())
+        assert state.watcher is not None
+        saved = time.monotonic()
+        path.write_text(path.read_text(encoding="utf-8") + "A new sentence.\n", encoding="utf-8")
+        while not built and time.monotonic() - saved < 10:
+            await asyncio.sleep(0.01)
+        return time.monotonic() - saved
+
+    loop = ioloop.IOLoop()  # its own loop: the watcher's handler and timer must not outlive the test
+    try:
+        seconds = loop.run_sync(save_and_wait, timeout=30)
+    finally:
+        loop.close(all_fds=False)
+        if state.watcher:
+            state.watcher.close()
+    assert len(built) == 1 and seconds < 2.0
