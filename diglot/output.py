@@ -143,7 +143,7 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> bool:
     if out_dir.is_dir() and holds_exactly(out_dir, files):
         return False
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    temp = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
+    temp = fresh_tree(out_dir)
     shutil.rmtree(temp, ignore_errors=True)
     try:
         write_tree(files, temp, out_dir if out_dir.is_dir() else None)
@@ -162,9 +162,31 @@ class Known(NamedTuple):
     data: bytes | None = None
 
 
+class Placed(NamedTuple):
+    """A file already written into the fresh tree being built (by the worker that made it)."""
+    digest: str
+    stat: Stat
+
+
 def bytes_of(data: bytes | Known) -> bytes | None:
     """A file's bytes, or None for a Known file a tree already holds."""
     return data.data if isinstance(data, Known) else data
+
+
+def place_file(root: Path, rel: str, data: bytes) -> Placed:
+    """Write a file into a fresh tree (nothing stands in its way there), making its folders."""
+    target = root / check_path(rel)
+    try:
+        st = write_bytes(target, data)
+    except FileNotFoundError:  # its folder is not there yet: most pages have a folder of their own
+        os.makedirs(target.parent, exist_ok=True)  # exist_ok: another worker may make it meanwhile
+        st = write_bytes(target, data)
+    return Placed(hashlib.sha256(data).hexdigest(), (st.st_size, st.st_mtime_ns, st.st_ino))
+
+
+def fresh_tree(out_dir: Path) -> Path:
+    """Where this build writes a new tree for out_dir when it has no shadow tree to update."""
+    return out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}")
 
 
 @dataclass(frozen=True)
@@ -182,6 +204,16 @@ class Trees:
     def holds(self, rel: str, digest: str) -> bool:
         """True when the live or shadow tree holds this file with this sha256, so it need not be made."""
         return self.live_known.get(rel) == digest or self.shadow_known.get(rel) == digest
+
+    def start_fresh_tree(self) -> Path | None:
+        """When there is no shadow tree to update, the empty fresh tree that files may be placed
+        into as they are made; else None. Whoever starts one removes it if the build fails."""
+        if self.has_shadow:
+            return None
+        tree = fresh_tree(self.out_dir)
+        shutil.rmtree(tree, ignore_errors=True)  # left by a killed build whose pid this one reuses
+        tree.mkdir(parents=True)
+        return tree
 
 
 def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
@@ -202,19 +234,20 @@ def same_filesystem(a: Path, b: Path) -> bool:
         return False
 
 
-def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, records: dict,
+def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: Path, records: dict,
               trees: Trees | None = None) -> dict:
     """Make out_dir hold exactly these files, atomically, updating the shadow tree and swapping it in.
 
     records: what this returned last time ({"live": Record, "shadow": Record}); returns the new one.
     trees: look_at_trees' view, when the caller already took it. A Known file without bytes is
-    taken from whichever tree holds it. On any failure the previous out_dir is untouched."""
+    taken from whichever tree holds it; a Placed one is in the fresh tree (trees.start_fresh_tree)
+    already. On any failure the previous out_dir is untouched."""
     for rel in files:
         check_path(rel)
     trees = trees or look_at_trees(out_dir, shadow, records)
     out_dir, shadow = trees.out_dir, trees.shadow
     remove_stale_temps(out_dir)
-    digests = {rel: data.digest if isinstance(data, Known) else hashlib.sha256(data).hexdigest()
+    digests = {rel: data.digest if isinstance(data, (Known, Placed)) else hashlib.sha256(data).hexdigest()
                for rel, data in files.items()}
     live, live_known = trees.live, trees.live_known
     if live.keys() == files.keys() and live_known == digests:
@@ -222,8 +255,9 @@ def sync_site(files: dict[str, bytes | Known], out_dir: Path, shadow: Path, reco
     if trees.has_shadow:
         tree, found, known = shadow, trees.shadow_found, trees.shadow_known
     else:
-        tree, found, known = out_dir.with_name(f".{out_dir.name}.tmp-{os.getpid()}"), {}, {}
-        shutil.rmtree(tree, ignore_errors=True)
+        tree, found, known = fresh_tree(out_dir), {}, {}
+        if not any(isinstance(data, Placed) for data in files.values()):
+            shutil.rmtree(tree, ignore_errors=True)  # else the caller started it: it holds those files
     try:
         written = update_tree(tree, files, digests, found, known, trees)
     except BaseException:
@@ -329,7 +363,7 @@ def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
     return {rel: record[rel][1] for rel, stat in found.items() if rel in record and record[rel][0] == stat}
 
 
-def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, str],
+def update_tree(root: Path, files: dict[str, bytes | Known | Placed], digests: dict[str, str],
                 found: dict[str, Stat], known: dict[str, str], trees: Trees) -> dict[str, Stat]:
     """Make root hold exactly files: delete what is not wanted, write what differs; returns the
     stat of every file written.
@@ -344,6 +378,9 @@ def update_tree(root: Path, files: dict[str, bytes | Known], digests: dict[str, 
     written: dict[str, Stat] = {}
     for rel in sorted(files):
         if known.get(rel) == digests[rel]:
+            continue
+        if isinstance(files[rel], Placed):
+            written[rel] = files[rel].stat
             continue
         target = root / rel
         if rel in found:

@@ -6,6 +6,7 @@ so a rebuild redoes only what an edit touched.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -176,20 +177,27 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         documents = steps.load_step(content, cache.table("documents"))
         progress.stage("model")
         site = steps.model_step(config, documents, summary.report, cache)
-        with steps.searching(site, config, cache) as search_files:  # indexes build while pages render
-            progress.stage("pages")
-            trees = look_at_output(options, cache)
-            files, summary.rendered = steps.pages_step(site, config, options.layouts, cache,
-                                                       trees.holds if trees else lambda rel, digest: not options.write)
-            summary.pages = len(files)
-            progress.stage("search")
-            files.update(search_files())
-        files.update(collect_assets(options.layouts))
-        if options.strict and summary.report.warnings:
-            raise DiglotError(*summary.report.warnings)
-        progress.stage("write")
-        if options.write:
-            write_step(files, options, cache, trees)
+        trees = look_at_output(options, cache)
+        fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered
+        try:
+            with steps.searching(site, config, cache) as search_files:  # indexes build while pages render
+                progress.stage("pages")
+                files, summary.rendered = steps.pages_step(
+                    site, config, options.layouts, cache,
+                    trees.holds if trees else lambda rel, digest: not options.write, fresh)
+                summary.pages = len(files)
+                progress.stage("search")
+                files.update(search_files())
+            files.update(collect_assets(options.layouts))
+            if options.strict and summary.report.warnings:
+                raise DiglotError(*summary.report.warnings)
+            progress.stage("write")
+            if options.write:
+                write_step(files, options, cache, trees)
+        except BaseException:
+            if fresh:
+                shutil.rmtree(fresh, ignore_errors=True)
+            raise
         summary.articles, summary.files = len(site.articles), len(files)
         files.clear()  # the pages are on disk now: free their bytes before the cache is saved
         # What a rebuild with no change replays: the same summary, without this build's news.

@@ -16,7 +16,7 @@ from .cache import MISSING, BuildCache, Table, digest, tree_digest
 from .config import Config
 from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
 from .errors import Report
-from .output import Known
+from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
 from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
@@ -137,12 +137,14 @@ def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
         table.put(key, value)
 
 
-def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache,
-               holds: Callable[[str, str], bool]) -> tuple[dict[str, bytes | Known], int]:
+def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, holds: Callable[[str, str], bool],
+               place: Path | None = None) -> tuple[dict[str, Known | Placed], int]:
     """Render every planned page but those whose inputs, layouts and config did not change and
     whose last bytes (by sha256) the output still holds; returns the pages and how many were rendered.
 
-    The pages table keeps page digests, not bytes: the output trees hold the bytes already."""
+    place: a fresh output tree, into which each page is written by the worker that rendered it
+    (so writing takes both cores too, and no page's bytes travel back). The pages table keeps
+    page digests, not bytes: the output trees hold the bytes already."""
     table = cache.table("pages")
     salt = digest(tree_digest(layouts), repr(config))
     # One environment while layouts and config stay the same: its compiled templates and shared
@@ -162,17 +164,18 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache,
             missing.append((key, job))
     for template in sorted({job.template for _, job in missing}):
         env.get_template(template)  # compiled once here, inherited by forked workers
-    rendered = map_forked(lambda item: render_known(env, item[1]), missing, FORK_MIN_PAGES)
+    rendered = map_forked(lambda item: render_known(env, item[1], place), missing, FORK_MIN_PAGES)
     for (key, job), page in zip(missing, rendered):
         files[job.page.path] = page
         table.put(key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
 
 
-def render_known(env, job) -> Known:
-    """Render a page, with its sha256 (computed in the worker that rendered it)."""
+def render_known(env, job, place: Path | None) -> Known | Placed:
+    """Render a page, with its sha256 (computed in the worker that rendered it); written into
+    the fresh tree place, if given."""
     data = render_page(env, job)
-    return Known(hashlib.sha256(data).hexdigest(), data)
+    return place_file(place, job.page.path, data) if place else Known(hashlib.sha256(data).hexdigest(), data)
 
 
 @contextmanager

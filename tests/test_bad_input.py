@@ -106,10 +106,13 @@ def test_strict_fails_and_leaves_site_untouched(tmp_path):
     assert run_cli(project).returncode == 0
     before = tree(project / "site")
     (project / "seeds" / "empty.txt").write_bytes(b"")
+    edited = next((project / "content").glob("*.en.md"))  # its pages are rendered (and written) before the failure
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
     result = run_cli(project, "--strict")
     assert result.returncode == 1
     assert "seeds/empty.txt" in result.stderr and "previous site/ was left" in result.stderr
     assert tree(project / "site") == before
+    assert sorted(path.name for path in project.iterdir()) == [".cache", "content", "seeds", "site", "site.yaml"]
 
 
 CONTENT_ERRORS = [
