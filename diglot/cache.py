@@ -7,7 +7,6 @@ does not grow with deleted articles.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .fileio import read_bytes
+from .parallel import load_quickly
 
 try:
     import fcntl
@@ -84,6 +84,11 @@ def code_version() -> str:
     return digest(tree_digest(package, "*.py"), sys.version, *library_versions())
 
 
+def pickled(value: Any) -> bytes:
+    """A value as a table stores it."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class Table:
     """One memo table: the entries found on disk, each pickled on its own and unpickled when first
     asked for (so saving re-pickles only what changed), and the ones this build used."""
@@ -122,6 +127,14 @@ class Table:
         self.changed = True
         return value
 
+    def put_blob(self, key: str, blob: bytes) -> None:
+        """Store a value already pickled (pickled(value), by a worker process): saving writes these
+        bytes as they are, and the value is unpickled only when asked for."""
+        self.blobs[key] = blob
+        self.values.pop(key, None)
+        self.used.add(key)
+        self.changed = True
+
     def memoize(self, function: Callable, key_of: Callable[..., str]) -> Callable:
         """function, answered from this table when key_of(arguments) was seen before."""
         def memoized(*args):
@@ -142,7 +155,7 @@ class Table:
         again in memory); an entry read from disk keeps the bytes it had."""
         for key in self.blobs.keys() | self.values.keys():
             blob = self.blobs.get(key)
-            yield key, blob if blob is not None else pickle.dumps(self.values[key], protocol=pickle.HIGHEST_PROTOCOL)
+            yield key, blob if blob is not None else pickled(self.values[key])
 
 
 class BuildCache:
@@ -237,19 +250,6 @@ def read_table(path: Path, version: str) -> dict[str, bytes]:
         return blobs
     except Exception:  # any damage at all means: no cache
         return {}
-
-
-def load_quickly(payload: bytes) -> Any:
-    """Unpickle with the cycle collector paused: the many objects a table holds would otherwise
-    trigger collection after collection (it made loading three times slower), and unpickling
-    creates no garbage cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(payload)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) -> None:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from .cache import MISSING, BuildCache, Table, digest, tree_digest
+from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
 from .config import Config
 from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
 from .errors import Report
@@ -131,10 +131,13 @@ def article_key(key: str, docs: dict[str, Document]) -> str:
 
 
 def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
-    """Compute function(*arguments) for every key of wanted the table lacks, on every core."""
+    """Compute function(*arguments) for every key of wanted the table lacks, on every core.
+
+    Workers pickle each value for the table themselves: the main process then neither pickles
+    it again to save the cache nor unpickles it with the cycle collector running."""
     missing = [key for key in wanted if table.get(key) is MISSING]
-    for key, value in zip(missing, map_forked(lambda key: function(*wanted[key]), missing, FORK_MIN_ITEMS)):
-        table.put(key, value)
+    for key, blob in zip(missing, map_forked(lambda key: pickled(function(*wanted[key])), missing, FORK_MIN_ITEMS)):
+        table.put_blob(key, blob)
 
 
 def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, holds: Callable[[str, str], bool],
@@ -194,19 +197,19 @@ def searching(site: Site, config: Config, cache: BuildCache):
     keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
     missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
 
-    def assemble(lang: str) -> tuple[dict, dict[str, bytes]]:
-        """One language's files, and the terms of its documents that were not cached."""
+    def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """One language's files, and the terms of its documents that were not cached (pickled)."""
         found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs[lang])
                  if terms.get(key) is MISSING}
         every = [found[key] if key in found else terms.get(key) for key in term_keys[lang]]
-        return found, assemble_search_files(lang, docs[lang], every)
+        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs[lang], every)
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish() -> dict[str, bytes]:
             """Wait for the workers; every language's files."""
             for lang, (found, built) in zip(missing, work.results()):
-                for key, value in found.items():
-                    terms.put(key, value)
+                for key, blob in found.items():
+                    terms.put_blob(key, blob)
                 files.put(keys[lang], built)
             return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
 
