@@ -206,14 +206,14 @@ class Trees:
         return self.live_known.get(rel) == digest or self.shadow_known.get(rel) == digest
 
     def start_fresh_tree(self) -> Path | None:
-        """When there is no shadow tree to update, the empty fresh tree that files may be placed
-        into as they are made; else None. Whoever starts one removes it if the build fails."""
+        """When there is no shadow tree to update, the fresh tree that files may be placed into
+        as they are made (the first one placed makes it); else None. Whoever starts one removes
+        it if the build fails."""
         if self.has_shadow:
             return None
         tree = fresh_tree(self.out_dir)
         shutil.rmtree(tree, ignore_errors=True)  # left by a killed build whose pid this one reuses
-        tree.mkdir(parents=True)
-        return tree
+        return tree  # made by the first file placed in it: a build that places none leaves no folder
 
 
 def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
@@ -251,6 +251,8 @@ def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: P
                for rel, data in files.items()}
     live, live_known = trees.live, trees.live_known
     if live.keys() == files.keys() and live_known == digests:
+        if not trees.has_shadow:  # pages made again, byte for byte, may have been placed in a fresh tree
+            shutil.rmtree(fresh_tree(out_dir), ignore_errors=True)
         return records  # a no-change rebuild: nothing to write
     if trees.has_shadow:
         tree, found, known = shadow, trees.shadow_found, trees.shadow_known

@@ -224,3 +224,15 @@ def test_a_build_waits_for_another_build_of_the_same_project(corpus_project):
     waiting.join(60)
     assert done.is_set()
     assert b"Written while another build ran." in b"".join(tree(corpus_project / "site").values())
+
+
+def test_a_rebuild_that_makes_the_same_pages_again_leaves_no_temporary_tree(tmp_path):
+    project = make_project(tmp_path / "project")
+    build(Options(project=project))  # the first build: no shadow tree yet, so the next one writes a fresh tree
+    before = tree(project / "site")
+    edited = next((project / "content").glob("*.en.md"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")  # same page, new inputs
+    summary = build(Options(project=project))
+    assert summary.rendered > 0  # its pages were made again (into the fresh tree)...
+    assert tree(project / "site") == before  # ...byte for byte
+    assert sorted(path.name for path in project.iterdir()) == [".cache", "content", "seeds", "site", "site.yaml"]
