@@ -26,7 +26,13 @@ bench: setup
 screenshots: setup
 	$(PY) tests/screenshots.py
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed diglot/__pycache__/.compiled
+
+# diglot's own bytecode, as pip makes it for the libraries: where PYTHONDONTWRITEBYTECODE is set
+# (CI images, this VM), Python would otherwise compile every diglot module on every build (~50 ms).
+diglot/__pycache__/.compiled: $(wildcard diglot/*.py) $(VENV)/.installed
+	$(PY) -m compileall -q diglot
+	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
