@@ -355,7 +355,8 @@ def feed_jobs(site: Site, config: Config) -> list[PageJob]:
     for lang in config.languages:
         entries = feed_entries(site, lang)
         context = {"entries": entries, "updated": feed_updated(entries)}
-        shown = tuple(entry.article.fingerprint for entry in entries)
+        # An entry shows its version's content and its URL, which the content's fingerprint leaves out.
+        shown = tuple(part for entry in entries for part in (entry.article.fingerprint, entry.version.url))
         jobs.append(PageJob("feed.xml", Page(f"{lang}/feed.xml", lang), context, shown))
     return jobs
 

@@ -56,6 +56,9 @@ def test_rebuild_after_edits_additions_and_deletions_equals_a_clean_build(corpus
     english[0].write_text(english[0].read_text(encoding="utf-8") + "\nA sentence added by hand.\n", encoding="utf-8")
     french[0].write_text(french[0].read_text(encoding="utf-8").replace("title: ", "title: Modifié — ", 1),
                          encoding="utf-8")
+    # rename an article (a new slug: new URLs, in the search indexes too)
+    for path in (project / "content").glob(english[1].name.replace(".en.md", ".*.md")):
+        path.rename(path.with_name(path.name.replace(english[1].name[:-len(".en.md")], "a-renamed-article")))
     # delete an article: its seeds and its content files
     gone = english[-1]
     for name in seeds_of(gone):
@@ -236,3 +239,14 @@ def test_a_rebuild_that_makes_the_same_pages_again_leaves_no_temporary_tree(tmp_
     assert summary.rendered > 0  # its pages were made again (into the fresh tree)...
     assert tree(project / "site") == before  # ...byte for byte
     assert sorted(path.name for path in project.iterdir()) == [".cache", "content", "seeds", "site", "site.yaml"]
+
+
+def test_renaming_an_article_alone_moves_it_in_the_search_files_too(corpus_project, tmp_path):
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    slug = english.name[:-len(".en.md")]
+    for path in (corpus_project / "content").glob(f"{slug}.*.md"):
+        path.rename(path.with_name(path.name.replace(slug, "a-renamed-article")))
+    build(Options(project=corpus_project))
+    incremental = tree(corpus_project / "site")
+    assert b"a-renamed-article" in incremental["search/en.docs.json"]
+    assert incremental == clean_build_of(corpus_project, tmp_path / "clean")
