@@ -189,21 +189,20 @@ def searching(site: Site, config: Config, cache: BuildCache):
     A language is reassembled only when its documents changed, from terms cached per document,
     so an edit re-reads one document, not all of them."""
     files, terms = cache.table("search"), cache.table("search-terms")
-    indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
-    term_keys = {lang: [terms_key(lang, article) for article in indexed[lang]] for lang in indexed}
+    docs = {lang: search_docs(indexed_articles(site, lang), lang) for lang in config.languages}
+    term_keys = {lang: [terms_key(lang, doc) for doc in docs[lang]] for lang in docs}
     for key in (key for keys in term_keys.values() for key in keys):
         terms.keep(key)  # every document's terms stay cached, even for a language that is not reassembled
     # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
-    keys = {lang: digest(lang, *term_keys[lang]) for lang in indexed}
-    missing = [lang for lang in indexed if files.get(keys[lang]) is MISSING]
+    keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
+    missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """One language's files, and the terms of its documents that were not cached (pickled)."""
-        docs = search_docs(indexed[lang], lang)
-        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs)
+        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs[lang])
                  if terms.get(key) is MISSING}
         every = [found[key] if key in found else terms.get(key) for key in term_keys[lang]]
-        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs, every)
+        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs[lang], every)
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish() -> dict[str, bytes]:
@@ -212,17 +211,15 @@ def searching(site: Site, config: Config, cache: BuildCache):
                 for key, blob in found.items():
                     terms.put_blob(key, blob)
                 files.put(keys[lang], built)
-            return {path: data for lang in indexed for path, data in files.get(keys[lang]).items()}
+            return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
 
         yield finish
 
 
-def terms_key(lang: str, article: Article) -> str:
-    """Cache key of the search terms of an article's version in lang. Its document (title, body,
-    URL, date) is made of the article's content files, which its fingerprint covers, and of the
-    version's URL; so is the key, without making the document (its ref, which moves when
-    articles are added or removed, is left out)."""
-    return digest(lang, article.fingerprint, article.versions[lang].url)
+def terms_key(lang: str, doc: SearchDoc) -> str:
+    """Cache key of a document's search terms: everything of it but its ref (which moves when
+    articles are added or removed)."""
+    return digest(lang, doc.title, doc.body, doc.url, doc.date)
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:
