@@ -22,6 +22,7 @@ from itertools import accumulate
 from typing import Any, Iterable, Mapping, Sequence
 
 from diglot.features import extract_features
+from diglot.parallel import map_forked
 
 # A score below this is chance overlap (a shared year, "China", a place).
 # Measured on tests/test_pairing.py's synthetic corpus (60 pairs + 40 one-sided
@@ -72,6 +73,8 @@ FALLBACK_THRESHOLD = 0.45
 # corpus with no rare word at all (bench/corpus.py's sentences, no facts) it
 # cut the wrong pairs from 2 to 1 for 789 → 784 right ones out of 921.
 FALLBACK_MARGIN = 1.1
+# Below this many English drafts the first pass scores them here: forking costs more than it saves.
+FORK_MIN_DRAFTS = 200
 
 Draft = Any  # diglot.seeds.Draft, read by duck typing: language, seed, title, date, paragraphs
 Weights = tuple[Mapping[str, float], Mapping[str, float]]  # (English, French) feature weights
@@ -274,13 +277,17 @@ def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Pro
     en_weights, fr_weights = rarity_weights(en_profiles), rarity_weights(fr_profiles)
     fr_masses = [weigh(p, fr_weights) for p in fr_profiles]
     index = index_features(fr_profiles)
-    scored = []
-    for e, profile in enumerate(en_profiles):
+
+    def candidates_of(e: int) -> list[_Match]:
+        """The scored candidates of one English draft."""
+        profile = en_profiles[e]
         en_mass = weigh(profile, en_weights)
-        for f in find_candidates(profile, index):
-            shared = overlap(profile, fr_profiles[f], en_mass, fr_masses[f], COMMON_PRIOR)
-            scored.append(match(e, f, profile, fr_profiles[f], shared, second_pass=False))
-    return scored
+        return [match(e, f, profile, fr_profiles[f], overlap(profile, fr_profiles[f], en_mass, fr_masses[f],
+                                                            COMMON_PRIOR), second_pass=False)
+                for f in find_candidates(profile, index)]
+
+    # Each English draft is scored on its own: on every core when there are many.
+    return [found for e in map_forked(candidates_of, range(len(en_profiles)), FORK_MIN_DRAFTS) for found in e]
 
 
 def nearest_in_length(target: float, by_length: Sequence[tuple[float, int]], count: int) -> list[int]:
