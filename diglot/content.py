@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import AnyStr
 
 from .config import LANGUAGES
 from .errors import DiglotError, Problem, Report
@@ -14,6 +15,7 @@ from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, 
 from .slugs import SLUG_PATTERN, claim_slug, slugify
 
 FILE_NAME = re.compile(rf"^(?P<slug>{SLUG_PATTERN})\.(?P<lang>[a-z]{{2}})\.md$")
+FRONT_MATTER_SCAN = 4000  # the seed lines are near the top: a huge file is not read to its end for them
 
 
 @dataclass(frozen=True)
@@ -124,11 +126,18 @@ def article_versions(pairing) -> list[tuple]:
     return sorted(groups, key=lambda g: min(d.seed for d in g))
 
 
+def front_matter_part(text: AnyStr) -> AnyStr:
+    """The start of a content file up to the end of its front matter (at most FRONT_MATTER_SCAN
+    characters): where its seed lines are, and where the import looks for them."""
+    end = text.find(b"\n---" if isinstance(text, bytes) else "\n---", 3)
+    return text[:end] if 0 < end < FRONT_MATTER_SCAN else text[:FRONT_MATTER_SCAN]
+
+
 def slugs_by_seed(existing: dict[str, str]) -> dict[str, str]:
     """Map seed file name → slug of the content file that already imports it."""
     found = {}
     for name, text in sorted(existing.items()):
-        match, seed = FILE_NAME.match(name), re.search(r"^seed: ['\"]?(.+?)['\"]?$", text[:4000], re.M)
+        match, seed = FILE_NAME.match(name), re.search(r"^seed: ['\"]?(.+?)['\"]?$", front_matter_part(text), re.M)
         if match and seed:
             found.setdefault(seed.group(1), match["slug"])
     return found

@@ -14,7 +14,8 @@ from typing import Callable
 
 from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
 from .config import Config
-from .content import Document, apply_import, decode_existing, load_documents, parse_file, plan_import
+from .content import (Document, apply_import, decode_existing, front_matter_part, load_documents, parse_file,
+                      plan_import)
 from .errors import Report
 from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
@@ -34,7 +35,7 @@ SEED_LINE = re.compile(rb"^seed(?:_sha256)?: .*$", re.M)
 def import_signature(seeds: list, content: dict[str, bytes]) -> str:
     """What an import's outcome depends on: the seeds' names, sizes and times, and each content
     file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    return digest(seeds, [(name, SEED_LINE.findall(data[:4000])) for name, data in sorted(content.items())])
+    return digest(seeds, [(name, SEED_LINE.findall(front_matter_part(data))) for name, data in sorted(content.items())])
 
 
 def import_step(options: Options, report: Report, table: Table, seeds: list,
