@@ -1,9 +1,11 @@
 """The build cache under .cache/: memo tables keyed by content hashes, safe to lose or corrupt.
 
-Every table file carries the cache format and a hash of diglot's code and libraries, plus a
-checksum of its payload; anything that does not match is ignored, so a stale or damaged
-cache costs time, never a wrong site. A build keeps only the entries it used, so the cache
-does not grow with deleted articles.
+Every table file carries the cache format and a hash of diglot's code and libraries, then
+segments of entries, each with its length and checksum; anything that does not match is
+ignored, so a stale or damaged cache costs time, never a wrong site. A build keeps only the
+entries it used, so the cache does not grow with deleted articles: it appends a segment with
+its new entries and the keys of the dropped ones, and the file is written anew once it would be
+mostly stale entries.
 """
 from __future__ import annotations
 
@@ -24,12 +26,18 @@ try:
 except ImportError:  # not on Windows: builds there do not take turns
     fcntl = None
 
-FORMAT = 2  # each entry pickled on its own
-CHECKSUM_SIZE = 32  # the file ends with the sha256 of its entries
+FORMAT = 3  # each entry pickled on its own, in segments: a build appends one with what it changed
+SEGMENT_LENGTH = 8  # a segment opens with the length of its entries...
+CHECKSUM_SIZE = 32  # ...and closes with their sha256
+# A table is written anew once its file, grown by segments, would be this many times the size of
+# the entries still live in it (the others were replaced or dropped since); until then a build
+# appends what it changed instead of writing the whole table (17 MB of articles for one edit).
+COMPACT_RATIO = 1.5
 MAGIC = b"diglot-cache\n"
 # Libraries whose output ends up in site/: a new version may change a byte.
 LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
 MISSING = object()
+FileStat = tuple[int, int]  # size, mtime_ns
 
 
 def digest(*parts: Any) -> str:
@@ -93,11 +101,13 @@ class Table:
     """One memo table: the entries found on disk, each pickled on its own and unpickled when first
     asked for (so saving re-pickles only what changed), and the ones this build used."""
 
-    def __init__(self, blobs: dict[str, bytes]):
+    def __init__(self, blobs: dict[str, bytes], file: FileStat | None = None):
         self.blobs = blobs  # key -> pickled value, as on disk
         self.values: dict[str, Any] = {}  # key -> value, unpickled or put
         self.used: set[str] = set()
         self.changed = False  # something was added: the file on disk is out of date
+        self.on_disk = set(blobs)  # keys whose current value the file holds
+        self.file = file  # the file's size and time when last read or written; None: write it anew
 
     def get(self, key: str) -> Any:
         """The value stored under key, or MISSING; a hit counts as used."""
@@ -123,6 +133,7 @@ class Table:
         """Store value under key and return it."""
         self.values[key] = value
         self.blobs.pop(key, None)
+        self.on_disk.discard(key)
         self.used.add(key)
         self.changed = True
         return value
@@ -132,6 +143,7 @@ class Table:
         bytes as they are, and the value is unpickled only when asked for."""
         self.blobs[key] = blob
         self.values.pop(key, None)
+        self.on_disk.discard(key)
         self.used.add(key)
         self.changed = True
 
@@ -150,12 +162,12 @@ class Table:
         self.values = {key: value for key, value in self.values.items() if key in self.used}
         return stale
 
-    def encoded(self) -> Iterator[tuple[str, bytes]]:
-        """Every entry pickled, one at a time (a whole table pickled at once would need its size
-        again in memory); an entry read from disk keeps the bytes it had."""
-        for key in self.blobs.keys() | self.values.keys():
-            blob = self.blobs.get(key)
-            yield key, blob if blob is not None else pickled(self.values[key])
+    def blob(self, key: str) -> bytes:
+        """An entry as stored: the bytes read or put, or its value pickled now (and kept)."""
+        blob = self.blobs.get(key)
+        if blob is None:
+            blob = self.blobs[key] = pickled(self.values[key])
+        return blob
 
 
 class BuildCache:
@@ -176,8 +188,7 @@ class BuildCache:
     def table(self, name: str) -> Table:
         """The table called name, loaded from disk the first time it is asked for."""
         if name not in self.tables:
-            entries = read_table(self.path(name), self.version) if self.directory else {}
-            self.tables[name] = Table(entries)
+            self.tables[name] = read_table(self.path(name), self.version) if self.directory else Table({})
         return self.tables[name]
 
     @contextmanager
@@ -226,56 +237,116 @@ class BuildCache:
         """Write the tables that changed since the last save (and drop their files of older formats)."""
         for name in sorted(self.unsaved):
             if self.directory:
-                write_table(self.path(name), self.version, self.tables[name].encoded())
+                save_table(self.path(name), self.version, self.tables[name])
                 for old in self.directory.glob(f"{name}.v*.pickle"):
                     if old != self.path(name):
                         old.unlink(missing_ok=True)
         self.unsaved.clear()
 
 
-def read_table(path: Path, version: str) -> dict[str, bytes]:
-    """A table's entries, each still pickled, or {} when the file is missing, stale or damaged."""
+def read_table(path: Path, version: str) -> Table:
+    """A table as its file holds it (entries still pickled), or an empty one when the file is
+    missing, stale or damaged anywhere (a cache is only worth what it is sure of)."""
     try:
         data = read_bytes(path)
-        if not data.startswith(MAGIC):
-            return {}
-        line, _, rest = data[len(MAGIC):].partition(b"\n")
-        payload, checksum = rest[:-CHECKSUM_SIZE], rest[-CHECKSUM_SIZE:]
-        if line.decode() != version or checksum != hashlib.sha256(payload).digest():
-            return {}
-        blobs, stream = {}, io.BytesIO(payload)
-        while stream.tell() < len(payload):
-            key, blob = pickle.load(stream)  # our own file, checked above; never a downloaded one
-            blobs[key] = blob
-        return blobs
+        head = MAGIC + f"{version}\n".encode()
+        if not data.startswith(head):
+            return Table({})
+        blobs: dict[str, bytes] = {}
+        at = len(head)
+        while at < len(data):
+            start, length = at + SEGMENT_LENGTH, int.from_bytes(data[at:at + SEGMENT_LENGTH], "little")
+            payload, checksum = data[start:start + length], data[start + length:start + length + CHECKSUM_SIZE]
+            if len(payload) != length or checksum != hashlib.sha256(payload).digest():
+                return Table({})  # torn by a crash while appending, or damaged
+            stream = io.BytesIO(payload)
+            while stream.tell() < length:
+                key, blob = pickle.load(stream)  # our own file, checked above; never a downloaded one
+                if blob is None:
+                    blobs.pop(key, None)  # dropped since it was written
+                else:
+                    blobs[key] = blob
+            at = start + length + CHECKSUM_SIZE
+        return Table(blobs, (len(data), os.stat(path).st_mtime_ns))
     except Exception:  # any damage at all means: no cache
-        return {}
+        return Table({})
 
 
-def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) -> None:
-    """Write a table's pickled entries one by one, then their checksum, atomically (temp file +
-    rename); a failure leaves no cache, not a bad one."""
+def save_table(path: Path, version: str, table: Table) -> None:
+    """Append a segment with what changed since the file was read or written (new entries, and
+    the keys of dropped ones); or write the table anew when the file is not as last seen, or
+    would be mostly stale."""
+    live = sorted(table.blobs.keys() | table.values.keys())
+    new = [(key, table.blob(key)) for key in live if key not in table.on_disk]
+    dropped = [(key, None) for key in sorted(table.on_disk.difference(live))]
+    live_bytes = sum(len(table.blob(key)) for key in live)
+    if table.file and file_stat(path) == table.file and \
+            table.file[0] + sum(len(blob) for _, blob in new) <= COMPACT_RATIO * live_bytes:
+        table.file = append_segment(path, new + dropped)
+    else:
+        table.file = write_table(path, version, ((key, table.blob(key)) for key in live))
+    table.on_disk = set(live) if table.file else set()
+
+
+def file_stat(path: Path) -> FileStat | None:
+    """A file's size and modification time, or None when it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def append_segment(path: Path, entries: list[tuple[str, bytes | None]]) -> FileStat | None:
+    """Append one segment of entries to a table file; the file's new size and time, or None when
+    the append failed (the torn segment makes the table unreadable: it is written anew next time)."""
+    payload = b"".join(pickled(entry) for entry in entries)
+    segment = len(payload).to_bytes(SEGMENT_LENGTH, "little") + payload + hashlib.sha256(payload).digest()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            view = memoryview(segment)
+            while view:
+                view = view[os.write(fd, view):]
+            st = os.fstat(fd)
+            return st.st_size, st.st_mtime_ns
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+
+
+def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) -> FileStat | None:
+    """Write a table anew, its entries pickled one by one into one segment, atomically (temp file
+    + rename); its size and time, or None when it failed (which leaves no cache, not a bad one)."""
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(temp, "wb") as out:
             out.write(MAGIC + f"{version}\n".encode())
+            length_at = out.tell()
+            out.write(bytes(SEGMENT_LENGTH))  # the length, known once the entries are written
             checked = ChecksummedWriter(out)
             for entry in entries:
                 pickle.dump(entry, checked, protocol=pickle.HIGHEST_PROTOCOL)
             out.write(checked.sha256.digest())
+            out.seek(length_at)
+            out.write(checked.length.to_bytes(SEGMENT_LENGTH, "little"))
         os.replace(temp, path)
+        return file_stat(path)
     except OSError:
         temp.unlink(missing_ok=True)
+        return None
 
 
 class ChecksummedWriter:
     """A file that keeps the sha256 of what is written to it."""
 
     def __init__(self, file):
-        self.file, self.sha256 = file, hashlib.sha256()
+        self.file, self.sha256, self.length = file, hashlib.sha256(), 0
 
     def write(self, data: bytes) -> int:
-        """Write data, adding it to the checksum."""
+        """Write data, adding it to the checksum and the length."""
         self.sha256.update(data)
+        self.length += len(data)
         return self.file.write(data)

@@ -261,3 +261,47 @@ def test_an_edit_to_one_language_reassembles_only_that_languages_index(corpus_pr
     english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build(Options(project=corpus_project))
     assert assembled == ["en"]
+
+
+def test_a_build_appends_what_it_changed_instead_of_writing_the_table_again(tmp_path):
+    cache = BuildCache(tmp_path, version="v")
+    for n in range(100):
+        cache.table("t").put(f"key{n}", "x" * 1000)
+    cache.commit()
+    before = cache.path("t").read_bytes()
+    again = BuildCache(tmp_path, version="v")
+    again.begin()
+    for n in range(1, 100):
+        again.table("t").keep(f"key{n}")  # key0 is no longer used
+    again.table("t").put("new", "y" * 1000)
+    again.commit()
+    after = cache.path("t").read_bytes()
+    assert after.startswith(before) and len(after) - len(before) < 1200  # one entry and one dropped key
+    table = BuildCache(tmp_path, version="v").table("t")
+    assert sorted(table.blobs) == sorted([f"key{n}" for n in range(1, 100)] + ["new"])
+    assert table.get("new") == "y" * 1000 and table.get("key0") is MISSING
+
+
+def test_a_table_file_that_would_be_mostly_stale_is_written_anew(tmp_path):
+    for n in range(10):  # every build replaces the one entry: each append would be all stale
+        cache = BuildCache(tmp_path, version="v")
+        cache.table("records").put("trees", str(n) * 10_000)
+        cache.commit()
+    assert cache.path("records").stat().st_size < 1.5 * 10_000 + 200
+    assert BuildCache(tmp_path, version="v").table("records").get("trees") == "9" * 10_000
+
+
+def test_a_torn_append_loses_that_table_and_the_next_save_writes_it_anew(tmp_path):
+    cache = BuildCache(tmp_path, version="v")
+    for n in range(50):
+        cache.table("t").put(f"key{n}", "x" * 1000)
+    cache.commit()
+    cache.table("t").put("late", "z" * 100)
+    cache.commit()  # appended
+    path = cache.path("t")
+    path.write_bytes(path.read_bytes()[:-5])  # a crash in the middle of that append
+    torn = BuildCache(tmp_path, version="v")
+    assert torn.table("t").get("key1") is MISSING  # a table not whole is not trusted at all
+    torn.table("t").put("fresh", 1)
+    torn.commit()
+    assert BuildCache(tmp_path, version="v").table("t").get("fresh") == 1
