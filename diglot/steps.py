@@ -157,7 +157,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     env = cache.keep("environment", digest(salt, layouts.resolve()),
                      lambda: make_environment(layouts, config, compiled, cache.version))
     jobs = plan_pages(site, config)
-    keys = [digest(salt, job.template, repr(job.page), *job.inputs) for job in jobs]
+    keys = page_keys(jobs, salt, cache.keep("page keys", salt, dict))
     files: dict[str, bytes | Known] = {}
     missing = []
     for key, job in zip(keys, jobs):
@@ -175,6 +175,20 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
 
 
+def page_keys(jobs: list, salt: str, known: dict) -> list[str]:
+    """Each page's cache key: a digest of layouts and config (salt), its template, the page and
+    what it shows. known holds the last build's keys by (template, page, inputs): the dev server
+    hashes again only the pages whose inputs changed (hashing them all took 0.1 s a build)."""
+    keys, used = [], {}
+    for job in jobs:
+        identity = (job.template, job.page, job.inputs)
+        key = used[identity] = known.get(identity) or digest(salt, job.template, repr(job.page), *job.inputs)
+        keys.append(key)
+    known.clear()
+    known.update(used)  # only this build's: the dict does not grow with every edit
+    return keys
+
+
 def render_known(env, job, place: Path | None) -> Known | Placed:
     """Render a page, with its sha256 (computed in the worker that rendered it); written into
     the fresh tree place, if given."""
@@ -190,13 +204,14 @@ def searching(site: Site, config: Config, cache: BuildCache):
     A language is reassembled only when its documents changed, from terms cached per document,
     so an edit re-reads one document, not all of them."""
     files, terms = cache.table("search"), cache.table("search-terms")
-    docs = {lang: search_docs(indexed_articles(site, lang), lang) for lang in config.languages}
-    term_keys = {lang: [terms_key(lang, doc) for doc in docs[lang]] for lang in docs}
+    indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
+    term_keys = document_keys(indexed, cache.keep("search keys", "", dict))
     for key in (key for keys in term_keys.values() for key in keys):
         terms.keep(key)  # every document's terms stay cached, even for a language that is not reassembled
     # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
-    keys = {lang: digest(lang, *term_keys[lang]) for lang in docs}
-    missing = [lang for lang in docs if files.get(keys[lang]) is MISSING]
+    keys = {lang: digest(lang, *term_keys[lang]) for lang in indexed}
+    missing = [lang for lang in indexed if files.get(keys[lang]) is MISSING]
+    docs = {lang: search_docs(indexed[lang], lang) for lang in missing}
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """One language's files, and the terms of its documents that were not cached (pickled)."""
@@ -212,9 +227,25 @@ def searching(site: Site, config: Config, cache: BuildCache):
                 for key, blob in found.items():
                     terms.put_blob(key, blob)
                 files.put(keys[lang], built)
-            return {path: data for lang in docs for path, data in files.get(keys[lang]).items()}
+            return {path: data for lang in indexed for path, data in files.get(keys[lang]).items()}
 
         yield finish
+
+
+def document_keys(indexed: dict[str, list[Article]], known: dict) -> dict[str, list[str]]:
+    """The terms_key of every document of every language, in index order. known holds the last
+    build's keys by (language, article fingerprint, URL), which make the document (its ref aside):
+    the dev server makes and hashes again only the documents of articles that changed."""
+    keys, used = {}, {}
+    for lang, articles in indexed.items():
+        keys[lang] = []
+        for article in articles:
+            identity = (lang, article.fingerprint, article.versions[lang].url)
+            key = used[identity] = known.get(identity) or terms_key(lang, search_doc(article, lang, 0))
+            keys[lang].append(key)
+    known.clear()
+    known.update(used)  # only this build's: the dict does not grow with every edit
+    return keys
 
 
 def terms_key(lang: str, doc: SearchDoc) -> str:
@@ -230,10 +261,12 @@ def indexed_articles(site: Site, lang: str) -> list[Article]:
 
 def search_docs(articles: list[Article], lang: str) -> list[SearchDoc]:
     """The search documents of these articles' versions in lang, refs numbered in order."""
-    docs = []
-    for number, article in enumerate(articles):
-        version = article.versions[lang]
-        body = " ".join(block.text for block in version.blocks)
-        date = format_date(version.date, lang) if version.date else ""
-        docs.append(SearchDoc(ref=format(number, "x"), url=version.url, title=version.title, date=date, body=body))
-    return docs
+    return [search_doc(article, lang, number) for number, article in enumerate(articles)]
+
+
+def search_doc(article: Article, lang: str, number: int) -> SearchDoc:
+    """The search document of an article's version in lang, the index's document number `number`."""
+    version = article.versions[lang]
+    body = " ".join(block.text for block in version.blocks)
+    date = format_date(version.date, lang) if version.date else ""
+    return SearchDoc(ref=format(number, "x"), url=version.url, title=version.title, date=date, body=body)

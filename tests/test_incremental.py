@@ -305,3 +305,24 @@ def test_a_torn_append_loses_that_table_and_the_next_save_writes_it_anew(tmp_pat
     torn.table("t").put("fresh", 1)
     torn.commit()
     assert BuildCache(tmp_path, version="v").table("t").get("fresh") == 1
+
+
+def test_a_warm_cache_reused_build_after_build_makes_what_a_clean_build_makes(corpus_project, tmp_path):
+    from diglot.pipeline import open_cache
+    options = Options(project=corpus_project).resolved()
+    warm = open_cache(options, defer_saves=True)  # as the dev server holds it, with its in-memory keys
+    build(options, warm)
+    english = sorted((corpus_project / "content").glob("*.en.md"))
+    french = sorted((corpus_project / "content").glob("*.fr.md"))
+    slug = english[2].name[:-len(".en.md")]
+    edits = [
+        lambda: english[0].write_text(english[0].read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8"),
+        lambda: french[1].write_text(french[1].read_text(encoding="utf-8").replace("title: ", "title: Neuf — ", 1),
+                                     encoding="utf-8"),
+        lambda: [path.rename(path.with_name(path.name.replace(slug, "moved-here")))
+                 for path in (corpus_project / "content").glob(f"{slug}.*.md")],
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        build(options, warm)
+        assert tree(corpus_project / "site") == clean_build_of(corpus_project, tmp_path / f"clean{number}"), number
