@@ -16,7 +16,7 @@ import pickle
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 from .fileio import read_bytes
 from .parallel import load_quickly
@@ -214,6 +214,23 @@ class BuildCache:
         if kept is None or kept[0] != key:
             kept = self.objects[name] = (key, make())
         return kept[1]
+
+    def remember(self, name: str, items: Iterable, identity: Callable[[Any], Hashable],
+                 make: Callable[[Any], Any]) -> list:
+        """[make(item) for item in items], made again only for items whose identity (everything
+        make reads) the last build of this process did not see; kept in memory, never saved, and
+        only this build's values (so it does not grow with every edit of a dev server session)."""
+        known = self.keep(name, "", dict)
+        used: dict = {}
+        values = []
+        for item in items:
+            key = identity(item)
+            if key not in used:
+                used[key] = known[key] if key in known else make(item)
+            values.append(used[key])
+        known.clear()
+        known.update(used)
+        return values
 
     def path(self, name: str) -> Path:
         """Where a table lives on disk."""

@@ -326,3 +326,12 @@ def test_a_warm_cache_reused_build_after_build_makes_what_a_clean_build_makes(co
         edit()
         build(options, warm)
         assert tree(corpus_project / "site") == clean_build_of(corpus_project, tmp_path / f"clean{number}"), number
+
+
+def test_remember_makes_again_only_what_the_last_build_had_not_seen():
+    cache, made = BuildCache(None), []
+    make = lambda item: made.append(item) or item.upper()  # noqa: E731
+    assert cache.remember("k", ["a", "b"], str, make) == ["A", "B"]
+    assert cache.remember("k", ["b", "c"], str, make) == ["B", "C"]
+    assert cache.remember("k", ["a"], str, make) == ["A"]  # "a" was not kept by the build in between
+    assert made == ["a", "b", "c", "a"]
