@@ -133,9 +133,7 @@ class Table:
         """Store value under key and return it."""
         self.values[key] = value
         self.blobs.pop(key, None)
-        self.on_disk.discard(key)
-        self.used.add(key)
-        self.changed = True
+        self.stored(key)
         return value
 
     def put_blob(self, key: str, blob: bytes) -> None:
@@ -143,6 +141,10 @@ class Table:
         bytes as they are, and the value is unpickled only when asked for."""
         self.blobs[key] = blob
         self.values.pop(key, None)
+        self.stored(key)
+
+    def stored(self, key: str) -> None:
+        """Note that key has a new value: used by this build, and not yet in the file."""
         self.on_disk.discard(key)
         self.used.add(key)
         self.changed = True

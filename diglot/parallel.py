@@ -62,11 +62,11 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     for one item, so min_items may be 1 here."""
     items = list(items)
     if not items or len(items) < min_items or not may_fork():
-        return Forked(function, items, [], [])
+        return Forked(function, items, [])
     workers = min(usable_cores(), len(items))
     chunks = split_ranges(len(items), workers * CHUNKS_PER_WORKER)
     shares = [[i for start, stop in chunks[w::workers] for i in range(start, stop)] for w in range(workers)]
-    work = Forked(function, items, shares, [])
+    work = Forked(function, items, shares)
     with work.killed_on_error():
         for share in shares:
             read_end, write_end = os.pipe()
@@ -85,10 +85,10 @@ class Forked:
     Use it as a context manager: leaving the block before results() (an error, Ctrl-C) kills
     and reaps the workers at once."""
 
-    def __init__(self, function: Callable, items: list, shares: list[list[int]], children: list[tuple[int, int]]):
-        """shares: each worker's item indexes, none for a serial map; children: filled as they start."""
+    def __init__(self, function: Callable, items: list, shares: list[list[int]]):
+        """shares: each worker's item indexes, none for a serial map."""
         self.function, self.items, self.shares = function, items, shares
-        self.children = children  # (pid, read end of its pipe) of every worker not yet reaped
+        self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe) of every worker not yet reaped
 
     def results(self) -> list:
         """Wait for the workers and return every result in the items' order; a share whose
