@@ -177,10 +177,10 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         documents = steps.load_step(content, cache.table("documents"))
         progress.stage("model")
         site = steps.model_step(config, documents, summary.report, cache)
-        trees = look_at_output(options, cache)
-        fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered
-        try:
-            with steps.searching(site, config, cache) as search_files:  # indexes build while pages render
+        with steps.searching(site, config, cache) as search_files:  # indexes build while the rest runs
+            trees = look_at_output(options, cache)
+            fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered
+            try:
                 progress.stage("pages")
                 files, summary.rendered = steps.pages_step(
                     site, config, options.layouts, cache,
@@ -188,16 +188,16 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
                 summary.pages = len(files)
                 progress.stage("search")
                 files.update(search_files())
-            files.update(collect_assets(options.layouts))
-            if options.strict and summary.report.warnings:
-                raise DiglotError(*summary.report.warnings)
-            progress.stage("write")
-            if options.write:
-                write_step(files, options, cache, trees)
-        except BaseException:
-            if fresh:
-                shutil.rmtree(fresh, ignore_errors=True)
-            raise
+                files.update(collect_assets(options.layouts))
+                if options.strict and summary.report.warnings:
+                    raise DiglotError(*summary.report.warnings)
+                progress.stage("write")
+                if options.write:
+                    write_step(files, options, cache, trees)
+            except BaseException:
+                if fresh:
+                    shutil.rmtree(fresh, ignore_errors=True)
+                raise
         summary.articles, summary.files = len(site.articles), len(files)
         files.clear()  # the pages are on disk now: free their bytes before the cache is saved
         # What a rebuild with no change replays: the same summary, without this build's news.

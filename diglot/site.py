@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import cached_property
 
 from .align import align_paragraphs, parse_alignment
 from .config import Config
@@ -30,17 +29,24 @@ class Version:
     description: str
     blocks: tuple[Block, ...]
     path: str
+    sha256: str  # of its content file: with title, date and URL, it keys the version's search document
+    # Hash of everything but the body: what a listing may show of this version, so that editing the
+    # body leaves listings alone (unless it changes the description). A field, not a property: made
+    # once with the version and cached with its article, not hashed again by every build.
+    summary_fingerprint: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Fingerprint what a listing may show."""
+        shown = [getattr(self, f.name) for f in fields(self) if f.name not in _NOT_IN_SUMMARY]
+        object.__setattr__(self, "summary_fingerprint", hash_text(repr(shown)))
 
     @property
     def url(self) -> str:
         """Site-relative URL of the article page."""
         return f"{self.lang}/{self.slug}/"
 
-    @cached_property
-    def summary_fingerprint(self) -> str:
-        """Hash of everything but the body: what a listing may show of this version, so that
-        editing the body leaves listings alone (unless it changes the description)."""
-        return hash_text(repr([getattr(self, f.name) for f in fields(self) if f.name != "blocks"]))
+
+_NOT_IN_SUMMARY = frozenset({"blocks", "sha256", "summary_fingerprint"})
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,7 @@ def make_version(doc: Document, docs: dict, original: Document, titled: dict,
                    date=doc.date or original.date, section=shared("section"),
                    source=original.meta.get("source") or doc.meta.get("source"),
                    credits=tuple(str(c) for c in doc.meta.get("credits") or ()),
-                   description=description, blocks=blocks, path=doc.path)
+                   description=description, blocks=blocks, path=doc.path, sha256=doc.sha256)
 
 
 def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:

@@ -22,7 +22,7 @@ from .parallel import map_forked, start_forked
 from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms
-from .site import Article, Site, assemble_site, group_documents, make_article
+from .site import Article, Site, Version, assemble_site, group_documents, make_article
 from .text import format_date
 
 # Below this many items a map runs serially: forking a pool costs more than it saves.
@@ -193,25 +193,20 @@ def searching(site: Site, config: Config, cache: BuildCache):
     so an edit re-reads one document, not all of them."""
     files, terms = cache.table("search"), cache.table("search-terms")
     indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
-    # A document is made of its article's content files (fingerprint) and its URL: the dev server
-    # makes and hashes again only the documents of articles that changed.
-    term_keys = {lang: cache.remember(f"search keys {lang}", articles,
-                                      lambda article: (article.fingerprint, article.versions[lang].url),
-                                      lambda article: terms_key(lang, search_doc(article, lang, 0)))
-                 for lang, articles in indexed.items()}
+    term_keys = {lang: [terms_key(article.versions[lang]) for article in articles] for lang, articles in indexed.items()}
     for key in (key for keys in term_keys.values() for key in keys):
         terms.keep(key)  # every document's terms stay cached, even for a language that is not reassembled
     # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
     keys = {lang: digest(lang, *term_keys[lang]) for lang in indexed}
     missing = [lang for lang in indexed if files.get(keys[lang]) is MISSING]
-    docs = {lang: search_docs(indexed[lang], lang) for lang in missing}
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """One language's files, and the terms of its documents that were not cached (pickled)."""
-        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs[lang])
+        docs = search_docs(indexed[lang], lang)
+        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs)
                  if terms.get(key) is MISSING}
         every = [found[key] if key in found else terms.get(key) for key in term_keys[lang]]
-        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs[lang], every)
+        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs, every)
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish() -> dict[str, bytes]:
@@ -225,10 +220,11 @@ def searching(site: Site, config: Config, cache: BuildCache):
         yield finish
 
 
-def terms_key(lang: str, doc: SearchDoc) -> str:
-    """Cache key of a document's search terms: everything of it but its ref (which moves when
-    articles are added or removed)."""
-    return digest(lang, doc.title, doc.body, doc.url, doc.date)
+def terms_key(version: Version) -> str:
+    """Cache key of a version's search document: everything it is made of but its ref (which moves
+    when articles are added or removed). Its content file's hash stands for its body, so no build
+    joins and hashes every body again."""
+    return digest(version.lang, version.title, version.url, version.date, version.sha256)
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:
