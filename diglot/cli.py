@@ -1,6 +1,7 @@
 """Run a parsed command line: call the build, print warnings and a short summary, pick the exit code."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -84,6 +85,7 @@ def run(args) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous site/ was left as it was", file=sys.stderr)
         return 130
+    gc.freeze()  # the process ends now: spare it a last full collection of everything the build made
     if not args.quiet:
         print(format_summary(summary))
     return 0

@@ -5,6 +5,7 @@ so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -152,7 +153,10 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     options = options.resolved()
     cache = cache or open_cache(options)
     with cache.locked():
-        summary = run_build(options, cache, progress or Progress(enabled=False))
+        try:
+            summary = run_build(options, cache, progress or Progress(enabled=False))
+        finally:
+            gc.unfreeze()  # what forking froze (parallel.start_forked) is the dev server's to collect again
     summary.seconds = time.perf_counter() - started
     return summary
 
