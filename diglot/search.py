@@ -237,13 +237,13 @@ def format_ref(number: int) -> str:
             return ref
 
 
-def _check_refs(docs: Sequence[SearchDoc]) -> None:
+def _check_refs(refs: Sequence[str]) -> None:
     """Refuse duplicate refs, which would silently merge two articles' scores."""
     seen: set[str] = set()
-    for doc in docs:
-        if doc.ref in seen:
-            raise ValueError(f"duplicate search ref {doc.ref!r} (url {doc.url!r})")
-        seen.add(doc.ref)
+    for ref in refs:
+        if ref in seen:
+            raise ValueError(f"duplicate search ref {ref!r}")
+        seen.add(ref)
 
 
 def _empty_index(lang: str) -> Index:
@@ -259,7 +259,7 @@ def _empty_index(lang: str) -> Index:
 
 def build_index(lang: str, docs: Sequence[SearchDoc]) -> Index:
     """Index titles (boosted) and bodies of one language's documents, in the order given."""
-    _check_refs(docs)
+    _check_refs([doc.ref for doc in docs])
     if not docs:
         return _empty_index(lang)
     builder = Builder()
@@ -310,7 +310,7 @@ def _js_key_order(key: str) -> tuple:
 
 def build_search_files(lang: str, docs: Sequence[SearchDoc]) -> dict[str, bytes]:
     """Make the serialized index and the documents file of one language."""
-    return assemble_search_files(lang, docs, [document_terms(lang, doc) for doc in docs])
+    return assemble_search_files(lang, [doc.ref for doc in docs], [document_terms(lang, doc) for doc in docs])
 
 
 # What the index needs of one document: per field (title, body), its length in
@@ -319,10 +319,12 @@ FieldTerms = tuple[int, dict[str, int]]
 
 
 class DocTerms(NamedTuple):
-    """What the search files need of one document's text, small enough to cache for every document."""
+    """What the search files need of one document but its ref, small enough to cache for every document."""
 
     fields: tuple[FieldTerms, ...]  # per field of FIELDS
-    snippet: str  # make_snippet of the body, which costs as much as scoring it
+    # Its entry in the documents file, as JSON: date, snippet (make_snippet of the body, which
+    # costs as much as scoring it), title and URL.
+    listing: str
 
 # lunr's BM25 parameters (lunr.Builder's defaults, which lunr.py shares).
 K1 = 1.2
@@ -364,32 +366,29 @@ def document_terms(lang: str, doc: SearchDoc) -> DocTerms:
     if lang not in PIPELINE_LABELS:
         raise ValueError(f"no search pipeline for language {lang!r}; expected one of {LANGUAGES}")
     fields = (_field_terms(lang, doc.title), _field_terms(lang, doc.body))
-    return DocTerms(fields=fields, snippet=make_snippet(doc.body))
+    shown = {"date": doc.date, "snippet": make_snippet(doc.body), "title": doc.title, "url": doc.url}
+    return DocTerms(fields=fields, listing=json.dumps(shown, ensure_ascii=False, separators=(",", ":")))
 
 
-def assemble_search_files(
-    lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]
-) -> dict[str, bytes]:
-    """Make the serialized index and documents file of one language from precomputed terms."""
-    if len(docs) != len(terms):
-        raise ValueError(f"{len(docs)} search documents but {len(terms)} sets of terms")
-    _check_refs(docs)
+def assemble_search_files(lang: str, refs: Sequence[str], terms: Sequence[DocTerms]) -> dict[str, bytes]:
+    """Make the serialized index and documents file of one language from each document's ref and
+    precomputed terms."""
+    if len(refs) != len(terms):
+        raise ValueError(f"{len(refs)} search refs but {len(terms)} sets of terms")
+    _check_refs(refs)
     return {
-        f"search/{lang}.index.json": _assemble_index(lang, docs, terms),
-        f"search/{lang}.docs.json": _docs_file(docs, [doc_terms.snippet for doc_terms in terms]),
+        f"search/{lang}.index.json": _assemble_index(lang, refs, terms),
+        f"search/{lang}.docs.json": _docs_file(refs, [doc_terms.listing for doc_terms in terms]),
     }
 
 
-def _docs_file(docs: Sequence[SearchDoc], snippets: list[str]) -> bytes:
+def _docs_file(refs: Sequence[str], listings: list[str]) -> bytes:
     """Map each ref to what a result list shows (date, snippet, title, URL), keys in JavaScript's order."""
     # lunr walks postings in key order to rank ties; files already in the
     # browser's order are read alike by lunr.py, which keeps file order.
-    order = sorted(range(len(docs)), key=lambda n: _js_key_order(docs[n].ref))
-    table = {
-        docs[n].ref: {"date": docs[n].date, "snippet": snippets[n], "title": docs[n].title, "url": docs[n].url}
-        for n in order
-    }
-    return json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    order = sorted(range(len(refs)), key=lambda n: _js_key_order(refs[n]))
+    # What json.dumps would write of {ref: listing as an object, …}, from listings written alike.
+    return ("{" + ",".join(f"{_json_string(refs[n])}:{listings[n]}" for n in order) + "}").encode("utf-8")
 
 
 def _utf16_order(term: str) -> bytes:
@@ -413,11 +412,10 @@ def _idf(documents_with_term: int, document_count: int) -> float:
     return math.log(1 + abs(x))
 
 
-def _assemble_index(lang: str, docs: Sequence[SearchDoc], terms: Sequence[DocTerms]) -> bytes:
+def _assemble_index(lang: str, refs: Sequence[str], terms: Sequence[DocTerms]) -> bytes:
     """Serialize the index exactly as lunr.py's Builder and json.dumps would, written directly."""
     # Building lunr's nested objects only to dump them again cost as much as scoring.
     table = _number_terms(terms)
-    refs = [doc.ref for doc in docs]
     ids_of, vectors = _field_vectors(terms, table)
     vector_names = (f"{field}/{ref}" for ref in refs for field in FIELDS)
     field_vectors = ",".join([f"[{_json_string(name)},[{vector}]]" for name, vector in zip(vector_names, vectors)])

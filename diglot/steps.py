@@ -202,11 +202,14 @@ def searching(site: Site, config: Config, cache: BuildCache):
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
         """One language's files, and the terms of its documents that were not cached (pickled)."""
-        docs = search_docs(indexed[lang], lang)
-        found = {key: document_terms(lang, doc) for key, doc in zip(term_keys[lang], docs)
-                 if terms.get(key) is MISSING}
-        every = [found[key] if key in found else terms.get(key) for key in term_keys[lang]]
-        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, docs, every)
+        cached = [terms.get(key) for key in term_keys[lang]]
+        # Only a document whose terms are not cached is made: bodies joined, dates written.
+        found = {key: document_terms(lang, search_doc(article, lang, number))
+                 for number, (key, article, known) in enumerate(zip(term_keys[lang], indexed[lang], cached))
+                 if known is MISSING}
+        every = [found[key] if known is MISSING else known for key, known in zip(term_keys[lang], cached)]
+        refs = [format(number, "x") for number in range(len(every))]
+        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, refs, every)
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish() -> dict[str, bytes]:
@@ -230,11 +233,6 @@ def terms_key(version: Version) -> str:
 def indexed_articles(site: Site, lang: str) -> list[Article]:
     """The articles in one language's search index, in index order: every one with that version."""
     return [article for article in site.articles if lang in article.versions]
-
-
-def search_docs(articles: list[Article], lang: str) -> list[SearchDoc]:
-    """The search documents of these articles' versions in lang, refs numbered in order."""
-    return [search_doc(article, lang, number) for number, article in enumerate(articles)]
 
 
 def search_doc(article: Article, lang: str, number: int) -> SearchDoc:

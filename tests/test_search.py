@@ -238,7 +238,8 @@ def test_documents_file_lists_each_ref_in_javascripts_key_order(lang):
 def test_document_terms_count_each_fields_terms_in_first_seen_order():
     terms = document_terms("en", doc("a", "Spies spy; the spy's café.", title="Spy"))
     assert terms.fields == ((1, {"spi": 1}), (4, {"spi": 3, "cafe": 1}))
-    assert terms.snippet == "Spies spy; the spy's café."
+    assert json.loads(terms.listing) == {"date": "10 May 2024", "snippet": "Spies spy; the spy's café.",
+                                         "title": "Spy", "url": "en/a/"}
     assert pickle.loads(pickle.dumps(terms)) == terms
 
 
@@ -250,12 +251,12 @@ def test_french_document_terms_keep_both_stems_of_an_accented_word():
 def test_assembly_from_cached_terms_matches_a_fresh_build():
     terms = [document_terms("fr", d) for d in FRENCH]
     cached = pickle.loads(pickle.dumps(terms))
-    assert assemble_search_files("fr", FRENCH, cached) == build_search_files("fr", FRENCH)
+    assert assemble_search_files("fr", [d.ref for d in FRENCH], cached) == build_search_files("fr", FRENCH)
 
 
 def test_assembly_refuses_terms_that_do_not_match_the_documents():
-    with pytest.raises(ValueError, match="5 search documents but 4 sets of terms"):
-        assemble_search_files("fr", FRENCH, [document_terms("fr", d) for d in FRENCH[:4]])
+    with pytest.raises(ValueError, match="5 search refs but 4 sets of terms"):
+        assemble_search_files("fr", [d.ref for d in FRENCH], [document_terms("fr", d) for d in FRENCH[:4]])
 
 
 def test_french_stemmer_skipping_idle_prelude_and_postlude_stems_every_word_alike(monkeypatch):
