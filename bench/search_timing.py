@@ -100,7 +100,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     from diglot.config import load_config
     from diglot.content import load_documents
     from diglot.errors import Report
-    from diglot.steps import indexed_articles, search_docs
+    from diglot.steps import indexed_articles, search_doc
     from diglot.search import assemble_search_files, document_terms
     from diglot.site import build_site
 
@@ -108,7 +108,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     site = build_site(config, load_documents(project / "content"), Report())
     seconds = {}
     for lang in config.languages:
-        docs = search_docs(indexed_articles(site, lang), lang)
+        docs = [search_doc(article, lang, number) for number, article in enumerate(indexed_articles(site, lang))]
         per_1000 = 1000 / max(len(docs), 1)
         # CPU time: the machine may be busy with other work. The first pass
         # stems every distinct word (a cold build); the second finds them cached.
@@ -117,7 +117,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
         cold = time.process_time()
         terms = [document_terms(lang, doc) for doc in docs]
         warm = time.process_time()
-        assemble_search_files(lang, docs, terms)
+        assemble_search_files(lang, [doc.ref for doc in docs], terms)
         done = time.process_time()
         seconds[lang] = {"terms_cold": (cold - started) * per_1000, "terms_warm": (warm - cold) * per_1000,
                          "assembly": (done - warm) * per_1000}
