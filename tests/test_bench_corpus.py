@@ -137,3 +137,11 @@ def body_paragraphs(text, skip):
 def tokens(text):
     """Return the words of text."""
     return set(re.findall(r"\w+", text))
+
+
+def test_search_build_figures_run_on_a_built_project(built_site):
+    # make bench's search figures call the build's own search code: a renamed function there
+    # must fail here, not only in a benchmark run.
+    figures = load_bench_module("search_timing").build_seconds(built_site)
+    assert set(figures) == {"en", "fr"}
+    assert all(set(parts) == {"terms_cold", "terms_warm", "assembly"} for parts in figures.values())
