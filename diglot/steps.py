@@ -21,7 +21,7 @@ from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
 from .pipeline import Options
 from .render import make_environment, plan_pages, render_page
-from .search import SearchDoc, assemble_search_files, document_terms
+from .search import SearchDoc, assemble_search_files, document_terms, format_ref
 from .site import Article, Site, Version, assemble_site, group_documents, make_article
 from .text import format_date
 
@@ -208,7 +208,7 @@ def searching(site: Site, config: Config, cache: BuildCache):
                  for number, (key, article, known) in enumerate(zip(term_keys[lang], indexed[lang], cached))
                  if known is MISSING}
         every = [found[key] if known is MISSING else known for key, known in zip(term_keys[lang], cached)]
-        refs = [format(number, "x") for number in range(len(every))]
+        refs = [format_ref(number) for number in range(len(every))]
         return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, refs, every)
 
     with start_forked(assemble, missing, min_items=1) as work:
@@ -240,4 +240,4 @@ def search_doc(article: Article, lang: str, number: int) -> SearchDoc:
     version = article.versions[lang]
     body = " ".join(block.text for block in version.blocks)
     date = format_date(version.date, lang) if version.date else ""
-    return SearchDoc(ref=format(number, "x"), url=version.url, title=version.title, date=date, body=body)
+    return SearchDoc(ref=format_ref(number), url=version.url, title=version.title, date=date, body=body)
