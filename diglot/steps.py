@@ -160,7 +160,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
                           lambda job: digest(salt, job.template, repr(job.page), *job.inputs))
-    files: dict[str, bytes | Known] = {}
+    files: dict[str, Known | Placed] = {}
     missing = []
     for key, job in zip(keys, jobs):
         known = table.get(key)
