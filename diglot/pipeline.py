@@ -129,13 +129,12 @@ def inputs_key(options: Options, config: Config, seeds: list, content: dict[str,
                   *(part for item in content.items() for part in item))
 
 
-def replay_unchanged(options: Options, config: Config, seeds: list, content: dict[str, bytes],
-                     cache: BuildCache) -> Summary | None:
-    """The last build's summary when nothing it read has changed since and site/ is still exactly
-    what it wrote (by size, time and inode of every file); else None."""
+def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary | None:
+    """The last build's summary when nothing it read has changed since (key: inputs_key) and site/
+    is still exactly what it wrote (by size, time and inode of every file); else None."""
     if not (options.write and cache.directory):
         return None
-    last = cache.table("builds").get(inputs_key(options, config, seeds, content))
+    last = cache.table("builds").get(key)
     records = cache.table("output").get(output_key(options, cache))
     if last is MISSING or records is MISSING:
         return None
@@ -166,7 +165,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content(options.content)
-    replayed = replay_unchanged(options, config, seeds, content, cache)
+    key = inputs_key(options, config, seeds, content)
+    replayed = replay_unchanged(options, key, cache)
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
@@ -175,8 +175,11 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
     try:
         if options.import_seeds:
             progress.stage("import")
+            read = content
             summary.decisions, news, content = steps.import_step(options, summary.report, cache.table("import"),
                                                                  seeds, content)
+            if content is not read:  # the import wrote content/: a rebuild now reads these files
+                key = inputs_key(options, config, seeds, content)
         progress.stage("load")
         documents = steps.load_step(content, cache.table("documents"))
         progress.stage("model")
@@ -205,7 +208,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         summary.articles, summary.files = len(site.articles), len(files)
         files.clear()  # the pages are on disk now: free their bytes before the cache is saved
         # What a rebuild with no change replays: the same summary, without this build's news.
-        cache.table("builds").put(inputs_key(options, config, seeds, content), replace(
+        cache.table("builds").put(key, replace(
             summary, rendered=0, report=Report(list(summary.report.warnings),
                                                [n for n in summary.report.notes if n not in news])))
         cache.commit()
