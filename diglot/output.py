@@ -200,6 +200,8 @@ class Trees:
     shadow_found: dict[str, Stat]
     shadow_known: dict[str, str]
     has_shadow: bool  # a shadow tree exists where it can be exchanged with out_dir
+    live_folders: Folders  # each tree's folders as seen, when they matched the records ({} if not)
+    shadow_folders: Folders
 
     def holds(self, rel: str, digest: str) -> bool:
         """True when the live or shadow tree holds this file with this sha256, so it need not be made."""
@@ -219,11 +221,12 @@ class Trees:
 def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
     """Scan the live and shadow trees and tell which of their files the records still vouch for."""
     out_dir, shadow = out_dir.resolve(), shadow.resolve()
-    live = look_at_tree(out_dir, records.get("live", {}), records.get("live folders", {}))
+    live, live_folders = look_at_tree(out_dir, records.get("live", {}), records.get("live folders", {}))
     has_shadow = shadow.is_dir() and same_filesystem(shadow, out_dir.parent)
-    found = look_at_tree(shadow, records.get("shadow", {}), records.get("shadow folders", {})) if has_shadow else {}
+    found, shadow_folders = look_at_tree(shadow, records.get("shadow", {}), records.get("shadow folders", {})) \
+        if has_shadow else ({}, {})
     return Trees(out_dir, shadow, records, live, known_digests(live, records.get("live", {})),
-                 found, known_digests(found, records.get("shadow", {})), has_shadow)
+                 found, known_digests(found, records.get("shadow", {})), has_shadow, live_folders, shadow_folders)
 
 
 def same_filesystem(a: Path, b: Path) -> bool:
@@ -267,6 +270,9 @@ def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: P
         raise
     fresh = {rel: (written[rel] if rel in written else found[rel], digests[rel]) for rel in files}
     old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
+    # Folders seen by look_at_trees keep their stats but where this build added or removed an entry.
+    seen = {tree: trees.shadow_folders if tree == shadow else {}, out_dir: trees.live_folders}
+    touched = folder_names(written.keys() | (found.keys() - files.keys()))
     if not out_dir.exists():
         os.rename(tree, out_dir)
         return recorded(out_dir, fresh)
@@ -276,14 +282,20 @@ def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: P
     if tree != shadow and not keep_as_shadow(tree, shadow):
         return recorded(out_dir, fresh)
     # The swapped-out tree's folders vouch for its record only if it holds nothing else.
-    return recorded(out_dir, fresh, shadow, old, whole=live.keys() == old.keys())
+    return recorded(out_dir, fresh, shadow, old, whole=live.keys() == old.keys(),
+                    seen=(seen[tree], touched, seen[out_dir]))
 
 
 def recorded(out_dir: Path, live: Record, shadow: Path | None = None, old: Record | None = None,
-             whole: bool = False) -> dict:
-    """The records of a write: each tree's files and, when they are all it holds, its folders."""
-    return {"live": live, "live folders": folder_stats(out_dir, live),
-            "shadow": old or {}, "shadow folders": folder_stats(shadow, old) if shadow and old and whole else {}}
+             whole: bool = False, seen: tuple[Folders, set[str], Folders] = ({}, set(), {})) -> dict:
+    """The records of a write: each tree's files and, when they are all it holds, its folders.
+
+    seen: the folders of the tree now live and of the one now the shadow, as they were before
+    this build wrote, and the folders it changed in the first (only those are looked at again)."""
+    live_seen, touched, shadow_seen = seen
+    return {"live": live, "live folders": folder_stats(out_dir, live, live_seen, touched),
+            "shadow": old or {},
+            "shadow folders": folder_stats(shadow, old, shadow_seen) if shadow and old and whole else {}}
 
 
 def keep_as_shadow(tree: Path, shadow: Path) -> bool:
@@ -321,35 +333,48 @@ def scan_tree(root: Path) -> dict[str, Stat]:
 
 def holds_record(root: Path, record: Record, folders: Folders) -> bool:
     """True when root holds exactly the recorded files, each with its recorded size, time and inode."""
-    return bool(record) and look_at_tree(root, record, folders) == {rel: st for rel, (st, _) in record.items()}
+    return bool(record) and look_at_tree(root, record, folders)[0] == {rel: st for rel, (st, _) in record.items()}
 
 
-def look_at_tree(root: Path, record: Record, folders: Folders) -> dict[str, Stat]:
+def look_at_tree(root: Path, record: Record, folders: Folders) -> tuple[dict[str, Stat], Folders]:
     """What scan_tree(root) would find, read from the records when every recorded folder is
     unchanged (a file added, removed or renamed anywhere changes its folder's time): then a
-    stat per file does, instead of listing two thousand folders."""
+    stat per file does, instead of listing two thousand folders. Also the folders' stats, when
+    they were the recorded ones ({} if not)."""
     if not folders or folder_stats(root, record) != folders:
-        return scan_tree(root)
+        return scan_tree(root), {}
     found, prefix = {}, f"{root}/"
     for rel in record:
         try:
             st = os.lstat(prefix + rel)
         except OSError:
-            return scan_tree(root)
+            return scan_tree(root), {}
         found[rel] = (st.st_size if not stat.S_ISLNK(st.st_mode) else -1, st.st_mtime_ns, st.st_ino)
-    return found
+    return found, folders
 
 
-def folder_stats(root: Path, record: Record) -> Folders:
-    """(mtime, inode) of root and of every folder on the way to a recorded file; {} if one is missing."""
+def folder_names(paths) -> set[str]:
+    """Every folder on the way to these relative paths: '' (the root), 'en', 'en/slug', …"""
     names = {""}
-    for rel in record:
+    for rel in paths:
         folder = rel.rpartition("/")[0]
         while folder not in names:
             names.add(folder)
             folder = folder.rpartition("/")[0]
+    return names
+
+
+def folder_stats(root: Path, record: Record, seen: Folders | None = None, touched: set[str] = frozenset()) -> Folders:
+    """(mtime, inode) of root and of every folder on the way to a recorded file; {} if one is missing.
+
+    seen: stats taken earlier in this build, which stand for every folder but the root (a rename
+    changes it) and the touched ones (entries were added or removed there since)."""
+    seen = seen or {}
     stats, prefix = {}, f"{root}/"
-    for name in sorted(names):
+    for name in sorted(folder_names(record)):
+        if name and name not in touched and name in seen:
+            stats[name] = seen[name]
+            continue
         try:
             st = os.lstat(prefix + name)
         except OSError:

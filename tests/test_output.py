@@ -1,11 +1,12 @@
 """site/ is replaced atomically; a failed write leaves the previous site intact."""
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from diglot.output import check_path, sync_site, write_site
+from diglot.output import check_path, folder_stats, look_at_trees, sync_site, write_site
 
 
 def tree(root):
@@ -68,6 +69,23 @@ def test_double_buffered_writes_keep_the_site_exact_through_edits_deletions_and_
     records = sync_site(builds[0], out, shadow, records)
     assert tree(out) == builds[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "site"]
+
+
+def test_after_edits_additions_and_deletions_the_next_build_checks_both_trees_without_listing_them(tmp_path):
+    out, shadow, records = tmp_path / "site", tmp_path / "cache" / "site", {}
+    first = {"a/index.html": b"1", "b/c/index.html": b"2", "b/d/index.html": b"3", "e.txt": b"4"}
+    edited = {**first, "a/index.html": b"1 edited", "f/new/index.html": b"new"}
+    deleted = {rel: data for rel, data in edited.items() if rel != "b/c/index.html"}  # only b/ loses an entry
+    builds = [first, edited, deleted, deleted]
+    for number, files in enumerate(builds):
+        time.sleep(0.02)  # so a folder written now gets a time other than the one it had
+        records = sync_site(files, out, shadow, records)
+        # Recorded folder times are the trees' own, so the next look stats files, not listings.
+        assert records["live folders"] == folder_stats(out, records["live"])
+        if number:
+            assert records["shadow folders"] == folder_stats(shadow, records["shadow"]) != {}
+            trees = look_at_trees(out, shadow, records)
+            assert trees.live_folders and trees.shadow_folders
 
 
 def test_a_double_buffered_write_that_fails_leaves_the_previous_site(tmp_path):
