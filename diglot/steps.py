@@ -223,11 +223,17 @@ def searching(site: Site, config: Config, cache: BuildCache):
         yield finish
 
 
+def unpickle_search_terms(cache: BuildCache) -> None:
+    """Unpickle every cached search document's terms now (the dev server does it while idle):
+    the search worker of each later build inherits them instead of unpickling a language's worth."""
+    cache.table("search-terms").unpickle_all()
+
+
 def terms_key(version: Version) -> str:
     """Cache key of a version's search document: everything it is made of but its ref (which moves
-    when articles are added or removed). Its content file's hash stands for its body, so no build
-    joins and hashes every body again."""
-    return digest(version.lang, version.title, version.url, version.date, version.sha256)
+    when articles are added or removed). Two hashes the version carries already stand for it: its
+    summary fingerprint for language, title, URL and date, its content file's for its body."""
+    return version.summary_fingerprint + version.sha256
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:
