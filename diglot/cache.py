@@ -124,6 +124,12 @@ class Table:
         self.used.add(key)
         return value
 
+    def unpickle_all(self) -> None:
+        """Unpickle every entry now (keeping its blob for saving): processes forked later inherit
+        the values instead of unpickling them again."""
+        for key in list(self.blobs.keys() - self.values.keys()):
+            self.get(key)
+
     def keep(self, key: str) -> None:
         """Count an entry as used, so it stays, without unpickling it."""
         if key in self.values or key in self.blobs:

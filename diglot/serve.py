@@ -232,6 +232,9 @@ class DevState:
         if self.built_at is not None and now - self.built_at >= SAVE_AFTER_S:
             self.built_at = None
             self.cache.save()
+            from .steps import unpickle_search_terms  # loaded by any build that did work
+
+            unpickle_search_terms(self.cache)
 
 
 def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from conftest import REPO, make_project
 from diglot import parallel, steps
 from diglot.cache import MISSING, BuildCache
-from diglot.pipeline import Options, build
+from diglot.pipeline import Options, build, open_cache
 
 
 def corpus_seeds(count: int, folder: Path, seed: int = 3) -> dict[str, bytes]:
@@ -201,6 +202,20 @@ def test_a_dev_server_cache_is_written_when_saved_not_on_every_build(tmp_path):
     assert not list(tmp_path.iterdir())  # the reload did not wait for the disk
     cache.save()
     assert BuildCache(tmp_path, version="v").table("pages").get("key") == "digest"
+
+
+def test_a_dev_server_unpickles_the_cached_search_terms_while_idle_not_in_every_edits_worker(corpus_project):
+    from diglot.serve import SAVE_AFTER_S, DevState
+
+    options = Options(project=corpus_project).resolved()
+    state = DevState(options, open_cache(options, defer_saves=True), options.output)
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    state.rebuild()
+    state.save_cache_when_idle(time.monotonic() + SAVE_AFTER_S)
+    terms = state.cache.table("search-terms")
+    documents = len(list((corpus_project / "content").glob("*.md")))  # both languages' versions
+    assert len(terms.values) == len(terms.blobs) == documents  # ready for the next build's worker to inherit
 
 
 def test_library_versions_are_read_from_egg_info_folders_too(tmp_path, monkeypatch):
