@@ -215,6 +215,12 @@ class BuildCache:
             fcntl.flock(fd, fcntl.LOCK_UN)  # now, even if a forked worker still has the file open
             os.close(fd)
 
+    @property
+    def long_lived(self) -> bool:
+        """True for the dev server's cache, which builds again and again in one process: worth
+        remembering in memory what a build read."""
+        return self.defer_saves
+
     def keep(self, name: str, key: str, make: Callable[[], Any]) -> Any:
         """An object kept in memory between the builds of one process (the dev server's), never
         saved; made again when its key changes."""

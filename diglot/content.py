@@ -54,12 +54,27 @@ def parse_document(text: str, path: str) -> Document:
                     parsed.body_line, parsed.key_lines, hash_text(text))
 
 
-def read_content(content_dir: Path) -> dict[str, bytes]:
-    """The bytes of every content/*.md by file name: the one time a build reads content/."""
+def read_content(content_dir: Path, last: dict[str, tuple[tuple, bytes]] | None = None) -> dict[str, bytes]:
+    """The bytes of every content/*.md by file name: the one time a build reads content/.
+
+    last: what a process that builds again (the dev server) read before, by name with each file's
+    stat, updated here; a file whose stat is unchanged is not read again, and its bytes, the same
+    object as last time, are known at once to every memo that saw them."""
     if not content_dir.is_dir():
         return {}
-    names = sorted(entry.name for entry in os.scandir(content_dir) if entry.name.endswith(".md"))
-    return {name: read_bytes(content_dir / name) for name in names}
+    entries = sorted((entry for entry in os.scandir(content_dir) if entry.name.endswith(".md")),
+                     key=lambda entry: entry.name)
+    if last is None:
+        return {entry.name: read_bytes(entry.path) for entry in entries}
+    seen = {}
+    for entry in entries:
+        st = entry.stat()
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = last.get(entry.name)
+        seen[entry.name] = known if known and known[0] == stamp else (stamp, read_bytes(entry.path))
+    last.clear()
+    last.update(seen)
+    return {name: data for name, (_, data) in seen.items()}
 
 
 def parse_file(data: bytes, path: str) -> Document:

@@ -6,6 +6,7 @@ so a rebuild redoes only what an edit touched.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -120,13 +121,25 @@ def open_cache(options: Options, defer_saves: bool = False) -> BuildCache:
     return BuildCache(options.cache if options.use_cache else None, defer_saves=defer_saves)
 
 
-def inputs_key(options: Options, config: Config, seeds: list, content: dict[str, bytes]) -> str:
+def inputs_key(options: Options, config: Config, seeds: list, hashes: dict[str, str]) -> str:
     """Everything a build reads, but its own code (the cache is stamped with that): options,
-    config, seeds' stats, content files, layouts and the browser search libraries."""
+    config, seeds' stats, content files (hashes: content_hashes), layouts and the browser search libraries."""
     libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
                  else b"" for source in LUNR_FILES.values()]
     return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
-                  *(part for item in content.items() for part in item))
+                  *(part for item in hashes.items() for part in item))
+
+
+def read_content_again(options: Options, cache: BuildCache) -> dict[str, bytes]:
+    """read_content of content/; the dev server reads again only the files whose stat changed."""
+    return read_content(options.content, cache.keep("content files", str(options.content), dict)
+                        if cache.long_lived else None)
+
+
+def content_hashes(content: dict[str, bytes], cache: BuildCache) -> dict[str, str]:
+    """The sha256 of every content file by name (the dev server hashes only bytes it has not seen)."""
+    return dict(zip(content, cache.remember("content hashes", content.items(), lambda item: item,
+                                            lambda item: hashlib.sha256(item[1]).hexdigest())))
 
 
 def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary | None:
@@ -164,8 +177,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
     """build(), once it holds the cache: replay the last build, or run every step."""
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
-    seeds, content = seed_stats(options.seeds), read_content(options.content)
-    key = inputs_key(options, config, seeds, content)
+    seeds, content = seed_stats(options.seeds), read_content_again(options, cache)
+    key = inputs_key(options, config, seeds, content_hashes(content, cache))
     replayed = replay_unchanged(options, key, cache)
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
@@ -176,12 +189,11 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         if options.import_seeds:
             progress.stage("import")
             read = content
-            summary.decisions, news, content = steps.import_step(options, summary.report, cache.table("import"),
-                                                                 seeds, content)
+            summary.decisions, news, content = steps.import_step(options, summary.report, cache, seeds, content)
             if content is not read:  # the import wrote content/: a rebuild now reads these files
-                key = inputs_key(options, config, seeds, content)
+                key = inputs_key(options, config, seeds, content_hashes(content, cache))
         progress.stage("load")
-        documents = steps.load_step(content, cache.table("documents"))
+        documents = steps.load_step(content, cache)
         progress.stage("model")
         site = steps.model_step(config, documents, summary.report, cache)
         with steps.searching(site, config, cache) as search_files:  # indexes build while the rest runs

@@ -19,7 +19,7 @@ from .content import (Document, apply_import, decode_existing, front_matter_part
 from .errors import Report
 from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
-from .pipeline import Options
+from .pipeline import Options, content_hashes
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms, format_ref
 from .site import Article, Site, Version, assemble_site, group_documents, make_article
@@ -32,26 +32,30 @@ FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are alread
 SEED_LINE = re.compile(rb"^seed(?:_sha256)?: .*$", re.M)
 
 
-def import_signature(seeds: list, content: dict[str, bytes]) -> str:
+def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) -> str:
     """What an import's outcome depends on: the seeds' names, sizes and times, and each content
     file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    return digest(seeds, [(name, SEED_LINE.findall(front_matter_part(data))) for name, data in sorted(content.items())])
+    hashes = content_hashes(content, cache)
+    lines = cache.remember("seed lines", content.items(), lambda item: (item[0], hashes[item[0]]),
+                           lambda item: SEED_LINE.findall(front_matter_part(item[1])))
+    return digest(seeds, sorted(zip(content, lines)))
 
 
-def import_step(options: Options, report: Report, table: Table, seeds: list,
+def import_step(options: Options, report: Report, cache: BuildCache, seeds: list,
                 content: dict[str, bytes]) -> tuple[tuple[str, ...], list[str], dict[str, bytes]]:
     """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
 
     seeds: seed_stats of the seeds folder; content: read_content of content/.
     Returns the pairing decisions, the news of this import (files written, also noted in report)
     and the content files as they are now."""
-    replay, news = table.get(import_signature(seeds, content)), []
+    table = cache.table("import")
+    replay, news = table.get(import_signature(seeds, content, cache)), []
     if replay is MISSING:
         replay, written, texts = run_import(options, decode_existing(content))
         news = written.notes  # "imported …" is news once, not on every replay
         report.notes.extend(news)
         content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
-        table.put(import_signature(seeds, content), replay)
+        table.put(import_signature(seeds, content, cache), replay)
     decisions, found = replay
     report.warnings.extend(found.warnings)
     report.notes.extend(found.notes)
@@ -100,9 +104,11 @@ def try_read_seed(path: Path):
     return draft, profile_draft(draft), draft_body(draft)
 
 
-def load_step(content: dict[str, bytes], table: Table) -> list[Document]:
-    """Parse every content file (memoized by its bytes)."""
-    return load_documents(content, parse=table.memoize(parse_file, lambda data, path: digest(path, data)))
+def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
+    """Parse every content file (memoized by its name and bytes)."""
+    hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
+    return load_documents(content, parse=cache.table("documents").memoize(
+        parse_file, lambda data, path: digest(path, hashes[path])))
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
