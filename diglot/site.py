@@ -1,6 +1,7 @@
 """The site model: articles, their language versions, aligned segments, listings, sections."""
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -12,6 +13,55 @@ from .errors import DiglotError, Problem, Report
 from .slugs import slugify
 from .frontmatter import hash_text
 from .text import Block, render_blocks
+
+
+class Blocks:
+    """A version's blocks, read like a tuple, pickled as one bytes object and unpickled where first
+    read: a build that takes a thousand articles from its cache reads the bodies of only those it
+    renders again (unpickling every block of them was a tenth of a second, before any worker started)."""
+
+    __slots__ = ("_blocks", "_pickled")
+
+    def __init__(self, blocks=(), pickled: bytes | None = None):
+        self._blocks = None if pickled is not None else tuple(blocks)
+        self._pickled = pickled
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks, unpickled on first use."""
+        if self._blocks is None:
+            self._blocks = pickle.loads(self._pickled)
+        return self._blocks
+
+    def __reduce__(self):
+        """Pickle as the bytes of the blocks (the ones unpickled from, when there are)."""
+        if self._pickled is None:
+            self._pickled = pickle.dumps(self._blocks, protocol=pickle.HIGHEST_PROTOCOL)
+        return Blocks, ((), self._pickled)
+
+    def __iter__(self):
+        """Each block in reading order."""
+        return iter(self.blocks)
+
+    def __len__(self) -> int:
+        """How many blocks."""
+        return len(self.blocks)
+
+    def __getitem__(self, index):
+        """A block, or a tuple of them for a slice."""
+        return self.blocks[index]
+
+    def __eq__(self, other) -> bool:
+        """Equal when the blocks are, however each side is held."""
+        return isinstance(other, Blocks) and self.blocks == other.blocks
+
+    def __hash__(self) -> int:
+        """Hash of the blocks (a frozen Version hashes its fields)."""
+        return hash(self.blocks)
+
+    def __repr__(self) -> str:
+        """The blocks, as a tuple would show them."""
+        return f"Blocks({self.blocks!r})"
 
 
 @dataclass(frozen=True)
@@ -27,7 +77,7 @@ class Version:
     source: str | None
     credits: tuple[str, ...]
     description: str
-    blocks: tuple[Block, ...]
+    blocks: Blocks
     path: str
     sha256: str  # of its content file: with title, date and URL, it keys the version's search document
     # Hash of everything but the body: what a listing may show of this version, so that editing the
@@ -156,7 +206,7 @@ def make_version(doc: Document, docs: dict, original: Document, titled: dict,
                    date=doc.date or original.date, section=shared("section"),
                    source=original.meta.get("source") or doc.meta.get("source"),
                    credits=tuple(str(c) for c in doc.meta.get("credits") or ()),
-                   description=description, blocks=blocks, path=doc.path, sha256=doc.sha256)
+                   description=description, blocks=Blocks(blocks), path=doc.path, sha256=doc.sha256)
 
 
 def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:
