@@ -13,6 +13,9 @@ import pytest
 from conftest import REPO, make_project
 from diglot import parallel, steps
 from diglot.cache import MISSING, BuildCache
+from diglot.config import load_config
+from diglot.content import read_content
+from diglot.errors import Report
 from diglot.pipeline import Options, build, open_cache
 
 
@@ -109,6 +112,18 @@ def test_a_corrupt_or_foreign_cache_never_changes_the_site(corpus_project, tmp_p
         path.write_bytes([data[: len(data) // 2], data[:-10] + bytes([data[-10] ^ 1]) + data[-9:], b"junk"][n % 3])
     build(Options(project=corpus_project))
     assert tree(corpus_project / "site") == clean_build_of(corpus_project, tmp_path / "clean")
+
+
+def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_project):
+    table = BuildCache(corpus_project / ".cache").table("articles")
+    articles = [table.get(key)[0] for key in sorted(table.blobs)]
+    versions = [version for article in articles for version in article.versions.values()]
+    assert versions and all(version.blocks._blocks is None for version in versions)  # a build reads none of them
+    made = {version.path: version.blocks for version in steps.model_step(
+        load_config(corpus_project / "site.yaml", {}), steps.load_step(read_content(corpus_project / "content"),
+                                                                       BuildCache(None)),
+        Report(), BuildCache(None)).articles[0].versions.values()}
+    assert all(tuple(version.blocks) == tuple(made[version.path]) for version in versions if version.path in made)
 
 
 def test_a_cache_made_by_other_code_is_ignored(tmp_path):
