@@ -212,15 +212,28 @@ def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, 
                  report: Report) -> dict[str, str]:
     """Write planned files that are new or unedited-but-stale; report conflicts. Returns the texts
     written, by file name."""
+    texts = import_texts(planned, existing, report)
+    write_content(content_dir, texts)
+    return texts
+
+
+def write_content(content_dir: Path, texts: dict[str, str]) -> None:
+    """Write content files by name (the folder made if need be)."""
+    if texts:
+        content_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        write_bytes(content_dir / name, text.encode("utf-8"))
+
+
+def import_texts(planned: list[Planned], existing: dict[str, str], report: Report) -> dict[str, str]:
+    """The planned files to write, by name: new ones, and unedited ones gone stale; reports what
+    each write does and every conflict with a hand edit (pure: no I/O)."""
     written = {}
     for item in planned:
         current = existing.get(item.name)
         if current == item.text:
             continue
         if current is None or is_unedited(current):
-            if not written:
-                content_dir.mkdir(parents=True, exist_ok=True)
-            write_bytes(content_dir / item.name, item.text.encode("utf-8"))
             report.note(f"{'imported' if current is None else 're-imported'} seeds/{item.seed} → content/{item.name}")
             written[item.name] = item.text
         elif f"seed_sha256: {item.seed_sha256}" not in current:

@@ -184,18 +184,22 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
 
-    summary, news = Summary(languages=config.languages), []
+    summary, news, imported = Summary(languages=config.languages), [], list
     try:
         if options.import_seeds:
             progress.stage("import")
             read = content
-            summary.decisions, news, content = steps.import_step(options, summary.report, cache, seeds, content)
+            summary.decisions, news, content, imported = steps.import_step(options, summary.report, cache,
+                                                                           seeds, content)
             if content is not read:  # the import wrote content/: a rebuild now reads these files
                 key = inputs_key(options, config, seeds, content_hashes(content, cache))
-        progress.stage("load")
-        documents = steps.load_step(content, cache)
-        progress.stage("model")
-        site = steps.model_step(config, documents, summary.report, cache)
+        try:
+            progress.stage("load")
+            documents = steps.load_step(content, cache)
+            progress.stage("model")
+            site = steps.model_step(config, documents, summary.report, cache)
+        finally:
+            imported()  # the content files are on disk, even when the build stops here
         with steps.searching(site, config, cache) as search_files:  # indexes build while the rest runs
             trees = look_at_output(options, cache)
             fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered

@@ -14,8 +14,8 @@ from typing import Callable
 
 from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
 from .config import Config
-from .content import (Document, apply_import, decode_existing, front_matter_part, load_documents, parse_file,
-                      plan_import)
+from .content import (Document, decode_existing, front_matter_part, import_texts, load_documents, parse_file,
+                      plan_import, write_content)
 from .errors import Report
 from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
@@ -42,16 +42,19 @@ def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) 
 
 
 def import_step(options: Options, report: Report, cache: BuildCache, seeds: list,
-                content: dict[str, bytes]) -> tuple[tuple[str, ...], list[str], dict[str, bytes]]:
+                content: dict[str, bytes]) -> tuple[tuple[str, ...], list[str], dict[str, bytes], Callable]:
     """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
 
     seeds: seed_stats of the seeds folder; content: read_content of content/.
-    Returns the pairing decisions, the news of this import (files written, also noted in report)
-    and the content files as they are now."""
+    Returns the pairing decisions, the news of this import (files written, also noted in report),
+    the content files as they are now, and the function that waits until they are on disk: a
+    forked worker writes them while the build goes on."""
     table = cache.table("import")
-    replay, news = table.get(import_signature(seeds, content, cache)), []
+    replay, news, writing = table.get(import_signature(seeds, content, cache)), [], None
     if replay is MISSING:
         replay, written, texts = run_import(options, decode_existing(content))
+        if texts:  # on the idle core: the content files alone were a fifth of a second of the import
+            writing = start_forked(lambda files: write_content(options.content, files), [texts], min_items=1)
         news = written.notes  # "imported …" is news once, not on every replay
         report.notes.extend(news)
         content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
@@ -59,14 +62,14 @@ def import_step(options: Options, report: Report, cache: BuildCache, seeds: list
     decisions, found = replay
     report.warnings.extend(found.warnings)
     report.notes.extend(found.notes)
-    return decisions, news, content
+    return decisions, news, content, writing.results if writing else list
 
 
 def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report,
                                                                     dict[str, str]]:
-    """Read every seed, pair them, write content files that are new or stale.
+    """Read every seed, pair them, and choose the content files to write: new ones, or stale ones.
 
-    Returns (pairing decisions, what a replay repeats), the notes of files written and their texts."""
+    Returns (pairing decisions, what a replay repeats), the notes of files to write and their texts."""
     from .pairing import pair_drafts  # only an import that cannot be replayed needs these
 
     found, written = Report(), Report()
@@ -84,7 +87,7 @@ def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
     pairing = pair_drafts(drafts, profiles=profiles)
-    texts = apply_import(plan_import(pairing, existing, bodies), options.content, existing, written)
+    texts = import_texts(plan_import(pairing, existing, bodies), existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
     return (tuple(pairing.decisions), found), written, texts

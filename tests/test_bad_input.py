@@ -136,6 +136,16 @@ def test_content_errors_name_file_line_and_fix(tmp_path, name, text, where, what
     assert tree(project / "site") == before
 
 
+def test_a_build_that_fails_after_importing_keeps_the_imported_content_files(tmp_path):
+    project = make_project(tmp_path / "p")
+    (project / "content").mkdir()
+    (project / "content" / "bad.en.md").write_text("---\ntitle: [Fine\n---\nBody.\n", encoding="utf-8")
+    assert run_cli(project).returncode == 1  # the bad file stops the build after the import
+    imported = sorted(path.name for path in (project / "content").iterdir() if path.name != "bad.en.md")
+    assert len(imported) == len(REAL) and all(path.stat().st_size for path in (project / "content").iterdir())
+    assert not (project / "site").exists()
+
+
 def test_two_files_claiming_one_article_is_an_error(tmp_path):
     project = make_project(tmp_path / "p", {})
     content = project / "content"
