@@ -2,8 +2,10 @@
 
 Workers are forked after the work is set up, so they inherit the function and its items
 (closures, Jinja environments, the site model) instead of receiving them pickled: only
-results travel back, each worker's through its own pipe. Results come back in the items'
-order, so output is the same whether a build ran serially or on every core.
+results travel back, each worker's through its own pipe. The items are cut into chunks whose
+numbers wait in a pipe: each worker reads the next number whenever it is free, so the cores
+finish together however unevenly the items cost. Results come back in the items' order, so
+output is the same whether a build ran serially or on every core.
 
 Plain os.fork rather than multiprocessing.Pool: a Pool interrupted by Ctrl-C or SIGTERM can
 deadlock while tearing itself down (an idle worker holds its task queue's lock), and a build
@@ -14,13 +16,20 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import selectors
 import signal
 from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
 SERIAL_ENV = "DIGLOT_SERIAL"  # set to 1 to force every map to run in this process
-CHUNKS_PER_WORKER = 4  # chunks dealt round-robin, so one slow stretch of items does not load one core
+# Workers take chunks of the items from a shared queue as they get free, so a costly stretch (a
+# site's listings and sitemap come last) does not keep one core busy while the others wait.
+CHUNKS_PER_WORKER = 16
+CHUNK_NUMBER = 4  # bytes of a chunk's number in the queue
+# The queue is written whole before the workers start: in one write of at most PIPE_BUF bytes,
+# which a pipe takes at once and whole (and a read of CHUNK_NUMBER bytes returns one number).
+MAX_CHUNKS = select.PIPE_BUF // CHUNK_NUMBER
 
 _in_worker = False  # set in forked workers: they run their own maps serially
 
@@ -64,51 +73,61 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     if not items or len(items) < min_items or not may_fork():
         return Forked(function, items, [])
     workers = min(usable_cores(), len(items))
-    chunks = split_ranges(len(items), workers * CHUNKS_PER_WORKER)
-    shares = [[i for start, stop in chunks[w::workers] for i in range(start, stop)] for w in range(workers)]
-    work = Forked(function, items, shares)
+    chunks = split_ranges(len(items), min(workers * CHUNKS_PER_WORKER, MAX_CHUNKS))
+    work = Forked(function, items, chunks)
+    queue, queued = os.pipe()
+    os.write(queued, b"".join(number.to_bytes(CHUNK_NUMBER, "little") for number in range(len(chunks))))
+    os.close(queued)  # before forking: a worker that finds the queue empty sees its end
     # As the gc module advises before a fork: the parent's objects move out of the collector's
     # reach, so no worker's collection walks them (40 ms a full one) or copies their pages by
     # touching them. The build unfreezes them when it ends (pipeline.build).
     gc.freeze()
-    with work.killed_on_error():
-        for share in shares:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(read_end)
-                work_and_exit(function, items, share, write_end)
-            os.close(write_end)
-            work.children.append((pid, read_end))
+    try:
+        with work.killed_on_error():
+            for _ in range(workers):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(read_end)
+                    work_and_exit(function, items, chunks, queue, write_end)
+                os.close(write_end)
+                work.children.append((pid, read_end))
+    finally:
+        os.close(queue)
     return work
 
 
 class Forked:
-    """A map running on forked workers (one per share of the items), or due to run serially.
+    """A map running on forked workers (taking chunks of the items from a queue), or due to run
+    serially.
 
     Use it as a context manager: leaving the block before results() (an error, Ctrl-C) kills
     and reaps the workers at once."""
 
-    def __init__(self, function: Callable, items: list, shares: list[list[int]]):
-        """shares: each worker's item indexes, none for a serial map."""
-        self.function, self.items, self.shares = function, items, shares
+    def __init__(self, function: Callable, items: list, chunks: list[tuple[int, int]]):
+        """chunks: the [start, stop) ranges of items the workers take, none for a serial map."""
+        self.function, self.items, self.chunks = function, items, chunks
         self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe) of every worker not yet reaped
 
     def results(self) -> list:
-        """Wait for the workers and return every result in the items' order; a share whose
+        """Wait for the workers and return every result in the items' order; a chunk whose
         worker failed is redone here, to raise what it met."""
-        if not self.shares:
+        if not self.chunks:
             return [self.function(item) for item in self.items]
         with self.killed_on_error():
             payloads = read_pipes([read_end for _, read_end in self.children])
         self.reap()
-        results: list = [None] * len(self.items)
-        for share, payload in zip(self.shares, payloads):
-            ok, values = load_quickly(payload) if payload else (False, [])
-            if not ok:
-                values = [self.function(self.items[i]) for i in share]  # raises what the worker met
-            for i, value in zip(share, values):
-                results[i] = value
+        done: dict[int, list] = {}
+        for payload in payloads:
+            ok, chunks = load_quickly(payload) if payload else (False, [])
+            if ok:
+                done.update(chunks)
+        results: list = []
+        for number, (start, stop) in enumerate(self.chunks):
+            values = done.get(number)
+            if values is None:  # its worker failed: redo it here, to raise what the worker met
+                values = [self.function(self.items[i]) for i in range(start, stop)]
+            results.extend(values)
         return results
 
     @contextmanager
@@ -145,15 +164,22 @@ class Forked:
         self.stop()  # nothing left to stop once results() has returned
 
 
-def work_and_exit(function: Callable, items: list, share: list[int], write_end: int) -> None:
-    """In a forked worker: compute the share, send (ok, results) down the pipe, and exit without
-    running anything of the parent's (its finally blocks, atexit handlers)."""
+def work_and_exit(function: Callable, items: list, chunks: list[tuple[int, int]], queue: int,
+                  write_end: int) -> None:
+    """In a forked worker: compute chunks taken from the queue until it is empty, send (ok,
+    [(chunk number, results)…]) down the pipe, and exit without running anything of the
+    parent's (its finally blocks, atexit handlers)."""
     global _in_worker
     _in_worker = True
     try:
         try:
-            payload = pickle.dumps((True, [function(items[i]) for i in share]), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # the parent redoes this share itself, to raise the real exception
+            done = []
+            while data := os.read(queue, CHUNK_NUMBER):
+                number = int.from_bytes(data, "little")
+                start, stop = chunks[number]
+                done.append((number, [function(items[i]) for i in range(start, stop)]))
+            payload = pickle.dumps((True, done), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # the parent redoes the chunks it lacks, to raise the real exception
             payload = pickle.dumps((False, []))
         view = memoryview(payload)
         while view:

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.skipif(not parallel.may_fork(), reason="one core, or no
 
 
 def test_results_come_back_in_order_from_every_worker():
-    pids = parallel.map_forked(lambda n: (n * n, os.getpid()), range(200))
+    # Items that take a moment, so no worker can empty the queue before the others start.
+    pids = parallel.map_forked(lambda n: time.sleep(0.002) or (n * n, os.getpid()), range(200))
     assert [square for square, _ in pids] == [n * n for n in range(200)]
     assert len({pid for _, pid in pids} - {os.getpid()}) == min(parallel.usable_cores(), 200)
 
@@ -27,6 +28,14 @@ def test_an_exception_in_a_worker_is_raised_here_as_a_serial_map_would():
 
     with pytest.raises(ValueError, match="seven"):
         parallel.map_forked(fail_on_seven, range(100))
+
+
+def test_a_costly_stretch_of_items_is_shared_by_the_workers_that_get_free():
+    # The last items cost most, as a site's listings and sitemap do: fixed shares would leave
+    # them all to one worker while the other waited.
+    cost = [0.001] * 180 + [0.05] * 20
+    pids = parallel.map_forked(lambda seconds: time.sleep(seconds) or os.getpid(), cost)
+    assert len(set(pids[180:])) == min(parallel.usable_cores(), 2)  # more than one worker took a costly item
 
 
 def child_processes() -> set[int]:
