@@ -27,6 +27,7 @@ SERIAL_ENV = "DIGLOT_SERIAL"  # set to 1 to force every map to run in this proce
 # site's listings and sitemap come last) does not keep one core busy while the others wait.
 CHUNKS_PER_WORKER = 16
 CHUNK_NUMBER = 4  # bytes of a chunk's number in the queue
+FRAME_LENGTH = 8  # bytes of the length that starts each frame of results a worker sends
 # The queue is written whole before the workers start: in one write of at most PIPE_BUF bytes,
 # which a pipe takes at once and whole (and a read of CHUNK_NUMBER bytes returns one number).
 MAX_CHUNKS = select.PIPE_BUF // CHUNK_NUMBER
@@ -115,13 +116,8 @@ class Forked:
         if not self.chunks:
             return [self.function(item) for item in self.items]
         with self.killed_on_error():
-            payloads = read_pipes([read_end for _, read_end in self.children])
+            done = read_frames([read_end for _, read_end in self.children])
         self.reap()
-        done: dict[int, list] = {}
-        for payload in payloads:
-            ok, chunks = load_quickly(payload) if payload else (False, [])
-            if ok:
-                done.update(chunks)
         results: list = []
         for number, (start, stop) in enumerate(self.chunks):
             values = done.get(number)
@@ -166,32 +162,40 @@ class Forked:
 
 def work_and_exit(function: Callable, items: list, chunks: list[tuple[int, int]], queue: int,
                   write_end: int) -> None:
-    """In a forked worker: compute chunks taken from the queue until it is empty, send (ok,
-    [(chunk number, results)…]) down the pipe, and exit without running anything of the
-    parent's (its finally blocks, atexit handlers)."""
+    """In a forked worker: compute chunks taken from the queue until it is empty, sending each
+    chunk's results down the pipe as soon as they are made (a frame: length, then the pickled
+    (chunk number, results)), and exit without running anything of the parent's (its finally
+    blocks, atexit handlers)."""
     global _in_worker
     _in_worker = True
     try:
-        try:
-            done = []
-            while data := os.read(queue, CHUNK_NUMBER):
-                number = int.from_bytes(data, "little")
-                start, stop = chunks[number]
-                done.append((number, [function(items[i]) for i in range(start, stop)]))
-            payload = pickle.dumps((True, done), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # the parent redoes the chunks it lacks, to raise the real exception
-            payload = pickle.dumps((False, []))
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_end, view):]
+        while data := os.read(queue, CHUNK_NUMBER):
+            number = int.from_bytes(data, "little")
+            start, stop = chunks[number]
+            frame = pickle.dumps((number, [function(items[i]) for i in range(start, stop)]),
+                                 protocol=pickle.HIGHEST_PROTOCOL)
+            write_all(write_end, len(frame).to_bytes(FRAME_LENGTH, "little"))
+            write_all(write_end, frame)
+    except BaseException:  # the parent redoes every chunk it did not get, to raise the real exception
+        pass
     finally:
         os._exit(0)
 
 
-def read_pipes(fds: list[int]) -> list[bytes]:
-    """Everything written to each pipe until its writer closed it, reading all of them at once
-    (a worker blocks on a full pipe until it is read)."""
-    chunks: dict[int, list[bytes]] = {fd: [] for fd in fds}
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of data to fd (a pipe may take it in parts)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_frames(fds: list[int]) -> dict[int, list]:
+    """Every chunk's results the workers sent, by chunk number, read from all their pipes at once
+    until each writer closed its end (a worker blocks on a full pipe until it is read); each frame
+    is unpickled as soon as it is whole, while the workers go on. A frame cut short (its worker
+    was killed while writing) is left out."""
+    buffers = {fd: bytearray() for fd in fds}
+    done: dict[int, list] = {}
     with selectors.DefaultSelector() as selector:
         for fd in fds:
             selector.register(fd, selectors.EVENT_READ)
@@ -199,15 +203,23 @@ def read_pipes(fds: list[int]) -> list[bytes]:
         while open_fds:
             for key, _ in selector.select():
                 data = os.read(key.fd, 1 << 20)
-                if data:
-                    chunks[key.fd].append(data)
-                else:
+                if not data:
                     selector.unregister(key.fd)
                     open_fds -= 1
-    return [b"".join(chunks[fd]) for fd in fds]
+                    continue
+                buffer = buffers[key.fd]
+                buffer += data
+                while len(buffer) >= FRAME_LENGTH:
+                    end = FRAME_LENGTH + int.from_bytes(buffer[:FRAME_LENGTH], "little")
+                    if len(buffer) < end:
+                        break
+                    number, values = load_quickly(buffer[FRAME_LENGTH:end])
+                    done[number] = values
+                    del buffer[:end]
+    return done
 
 
-def load_quickly(payload: bytes) -> Any:
+def load_quickly(payload: bytes | bytearray) -> Any:
     """Unpickle with the cycle collector paused: the many objects a worker's results or a cache
     table hold would otherwise trigger collection after collection (it made loading three times
     slower), and unpickling creates no garbage cycles."""

@@ -38,6 +38,21 @@ def test_a_costly_stretch_of_items_is_shared_by_the_workers_that_get_free():
     assert len(set(pids[180:])) == min(parallel.usable_cores(), 2)  # more than one worker took a costly item
 
 
+def test_a_killed_workers_finished_chunks_are_kept_and_only_the_rest_is_redone_here():
+    parent, redone = os.getpid(), []
+
+    def double(n):
+        if os.getpid() == parent:
+            redone.append(n)
+        elif n == 150:
+            os.kill(os.getpid(), signal.SIGKILL)  # dies mid-chunk, after sending the chunks it finished
+        time.sleep(0.002)  # so every worker gets chunks
+        return 2 * n
+
+    assert parallel.map_forked(double, range(200)) == [2 * n for n in range(200)]
+    assert 150 in redone and len(redone) <= 200 // (2 * parallel.CHUNKS_PER_WORKER) + 1  # one chunk, not a share
+
+
 def child_processes() -> set[int]:
     """The pids of this process's children that are still alive or not yet reaped."""
     children = set()
