@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import AnyStr
 
 from .config import LANGUAGES
 from .errors import DiglotError, Problem, Report
-from .fileio import read_bytes, write_bytes
+from .fileio import read_bytes, replace_bytes
 from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
 from .slugs import SLUG_PATTERN, claim_slug, slugify
 
@@ -54,7 +55,12 @@ def parse_document(text: str, path: str) -> Document:
                     parsed.body_line, parsed.key_lines, hash_text(text))
 
 
-def read_content(content_dir: Path, last: dict[str, tuple[tuple, bytes]] | None = None) -> dict[str, bytes]:
+# A dev server reads again a file changed less than this before it was last read: some file
+# systems' timestamps are that coarse, so a second save within one tick keeps the same stamp.
+SETTLED_NS = 2_000_000_000
+
+
+def read_content(content_dir: Path, last: dict[str, tuple[tuple | None, bytes]] | None = None) -> dict[str, bytes]:
     """The bytes of every content/*.md by file name: the one time a build reads content/.
 
     last: what a process that builds again (the dev server) read before, by name with each file's
@@ -71,7 +77,12 @@ def read_content(content_dir: Path, last: dict[str, tuple[tuple, bytes]] | None 
         st = entry.stat()
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         known = last.get(entry.name)
-        seen[entry.name] = known if known and known[0] == stamp else (stamp, read_bytes(entry.path))
+        if known and known[0] == stamp:
+            seen[entry.name] = known
+            continue
+        data = read_bytes(entry.path)
+        settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLED_NS
+        seen[entry.name] = (stamp if settled else None, data)
     last.clear()
     last.update(seen)
     return {name: data for name, (_, data) in seen.items()}
@@ -208,21 +219,14 @@ def draft_body(draft) -> str:
     return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
 
 
-def apply_import(planned: list[Planned], content_dir: Path, existing: dict[str, str],
-                 report: Report) -> dict[str, str]:
-    """Write planned files that are new or unedited-but-stale; report conflicts. Returns the texts
-    written, by file name."""
-    texts = import_texts(planned, existing, report)
-    write_content(content_dir, texts)
-    return texts
-
-
 def write_content(content_dir: Path, texts: dict[str, str]) -> None:
-    """Write content files by name (the folder made if need be)."""
+    """Write content files by name (the folder made if need be), each whole or not at all: an
+    import cut short leaves files it can import again, never a part of one (which would pass for
+    a hand edit)."""
     if texts:
         content_dir.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        write_bytes(content_dir / name, text.encode("utf-8"))
+        replace_bytes(content_dir / name, text.encode("utf-8"))
 
 
 def import_texts(planned: list[Planned], existing: dict[str, str], report: Report) -> dict[str, str]:

@@ -7,6 +7,7 @@ calls costs tens of microseconds: together they were about a second of a cold bu
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -28,6 +29,21 @@ def read_bytes(path: str | os.PathLike) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Write data to a temporary file beside path, then rename it over path: a reader, or a build
+    after an interrupted one, finds the old file or the new one, never a part of it."""
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write_bytes(temp, data)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> os.stat_result:

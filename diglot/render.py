@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -15,7 +14,7 @@ from markupsafe import Markup, escape
 
 from .config import Config
 from .feeds import atom_time, feed_entries, feed_updated, sitemap_urls
-from .fileio import read_bytes, write_bytes
+from .fileio import read_bytes, replace_bytes
 from .site import Article, Section, Site, Version
 from .text import format_date, iso_date
 from .typography import typeset
@@ -154,13 +153,10 @@ class CompiledTemplates(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Write bucket's code to its file (temp file, then rename: never a half-written file)."""
         payload = bucket.bytecode_to_string()
-        path = self.path(bucket)
-        temp = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            write_bytes(temp, hashlib.sha256(payload).digest() + payload)
-            os.replace(temp, path)
+            replace_bytes(self.path(bucket), hashlib.sha256(payload).digest() + payload)
         except OSError:
-            temp.unlink(missing_ok=True)
+            pass  # not kept: compiled again next time
 
 
 def memoize_typed(function):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from diglot import parallel, steps
+from diglot import content, parallel, steps
 from diglot.cache import MISSING, BuildCache
 from diglot.config import load_config
 from diglot.content import read_content
@@ -118,12 +118,26 @@ def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_pro
     table = BuildCache(corpus_project / ".cache").table("articles")
     articles = [table.get(key)[0] for key in sorted(table.blobs)]
     versions = [version for article in articles for version in article.versions.values()]
-    assert versions and all(version.blocks._blocks is None for version in versions)  # a build reads none of them
+    assert versions and all(version.blocks._blocks is None for version in versions)  # taken, not yet read
     made = {version.path: version.blocks for version in steps.model_step(
         load_config(corpus_project / "site.yaml", {}), steps.load_step(read_content(corpus_project / "content"),
                                                                        BuildCache(None)),
         Report(), BuildCache(None)).articles[0].versions.values()}
     assert all(tuple(version.blocks) == tuple(made[version.path]) for version in versions if version.path in made)
+
+
+def test_a_dev_server_reads_again_only_content_files_that_changed_or_had_just_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(content, "SETTLED_NS", 200_000_000)  # a file system whose stamps tick every 0.2 s
+    old, new = tmp_path / "old.en.md", tmp_path / "new.en.md"
+    old.write_bytes(b"---\ntitle: Old\n---\nSaved a while ago.\n")
+    time.sleep(0.3)
+    new.write_bytes(b"---\ntitle: New\n---\nSaved just now.\n")
+    last: dict = {}
+    first, second = read_content(tmp_path, last), read_content(tmp_path, last)
+    assert first == second == {"new.en.md": new.read_bytes(), "old.en.md": old.read_bytes()}
+    assert second["old.en.md"] is first["old.en.md"]  # not read again: the same bytes, known to every memo
+    # Saved within its time stamp's tick, it might change again unseen: read again until it settles.
+    assert second["new.en.md"] is not first["new.en.md"]
 
 
 def test_a_cache_made_by_other_code_is_ignored(tmp_path):
