@@ -184,22 +184,17 @@ def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summar
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
 
-    summary, news, imported = Summary(languages=config.languages), [], list
+    summary = Summary(languages=config.languages)
     try:
         if options.import_seeds:
             progress.stage("import")
-            read = content
-            summary.decisions, news, content, imported = steps.import_step(options, summary.report, cache,
-                                                                           seeds, content)
-            if content is not read:  # the import wrote content/: a rebuild now reads these files
-                key = inputs_key(options, config, seeds, content_hashes(content, cache))
-        try:
+        with steps.importing(options, summary.report, cache, seeds, content) as (summary.decisions, news, imported):
+            if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
+                content, key = imported, inputs_key(options, config, seeds, content_hashes(imported, cache))
             progress.stage("load")
             documents = steps.load_step(content, cache)
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
-        finally:
-            imported()  # the content files are on disk, even when the build stops here
         with steps.searching(site, config, cache) as search_files:  # indexes build while the rest runs
             trees = look_at_output(options, cache)
             fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered

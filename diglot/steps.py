@@ -41,28 +41,35 @@ def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) 
     return digest(seeds, sorted(zip(content, lines)))
 
 
-def import_step(options: Options, report: Report, cache: BuildCache, seeds: list,
-                content: dict[str, bytes]) -> tuple[tuple[str, ...], list[str], dict[str, bytes], Callable]:
-    """Import seeds into content/, or replay the last import's outcome when nothing it reads changed.
+@contextmanager
+def importing(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes]):
+    """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
+    outcome when nothing it reads changed; yields the pairing decisions, the news of this import
+    (files written, also noted in report) and the content files as they are now.
 
-    seeds: seed_stats of the seeds folder; content: read_content of content/.
-    Returns the pairing decisions, the news of this import (files written, also noted in report),
-    the content files as they are now, and the function that waits until they are on disk: a
-    forked worker writes them while the build goes on."""
-    table = cache.table("import")
-    replay, news, writing = table.get(import_signature(seeds, content, cache)), [], None
-    if replay is MISSING:
-        replay, written, texts = run_import(options, decode_existing(content))
-        if texts:  # on the idle core: the content files alone were a fifth of a second of the import
-            writing = start_forked(lambda files: write_content(options.content, files), [texts], min_items=1)
-        news = written.notes  # "imported …" is news once, not on every replay
-        report.notes.extend(news)
-        content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
-        table.put(import_signature(seeds, content, cache), replay)
-    decisions, found = replay
-    report.warnings.extend(found.warnings)
-    report.notes.extend(found.notes)
-    return decisions, news, content, writing.results if writing else list
+    seeds: seed_stats of the seeds folder; content: read_content of content/. A forked worker
+    writes the new content files while the block runs (on the idle core: they alone were a fifth
+    of a second of the import); they are on disk when the block is left, even by an error."""
+    writing, replay, news = None, ((), Report()), []
+    try:
+        if options.import_seeds:
+            table = cache.table("import")
+            replay = table.get(import_signature(seeds, content, cache))
+        if replay is MISSING:
+            replay, written, texts = run_import(options, decode_existing(content))
+            if texts:
+                writing = start_forked(lambda files: write_content(options.content, files), [texts], min_items=1)
+            news = written.notes  # "imported …" is news once, not on every replay
+            report.notes.extend(news)
+            content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
+            table.put(import_signature(seeds, content, cache), replay)
+        decisions, found = replay
+        report.warnings.extend(found.warnings)
+        report.notes.extend(found.notes)
+        yield decisions, news, content
+    finally:
+        if writing:
+            writing.results()  # redoes here whatever the worker could not write
 
 
 def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report,
