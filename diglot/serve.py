@@ -232,7 +232,8 @@ class DevState:
         if self.built_at is not None and now - self.built_at >= SAVE_AFTER_S:
             self.built_at = None
             self.cache.save()
-            from .steps import unpickle_search_terms  # loaded by any build that did work
+            # steps is loaded already unless every build so far was replayed (then it loads now, idle).
+            from .steps import unpickle_search_terms
 
             unpickle_search_terms(self.cache)
 

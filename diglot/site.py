@@ -53,7 +53,7 @@ class Blocks:
 
     def __eq__(self, other) -> bool:
         """Equal when the blocks are, however each side is held."""
-        return isinstance(other, Blocks) and self.blocks == other.blocks
+        return self.blocks == other.blocks if isinstance(other, Blocks) else NotImplemented
 
     def __hash__(self) -> int:
         """Hash of the blocks (a frozen Version hashes its fields)."""
@@ -79,7 +79,7 @@ class Version:
     description: str
     blocks: Blocks
     path: str
-    sha256: str  # of its content file: with title, date and URL, it keys the version's search document
+    sha256: str  # of its content file: with summary_fingerprint, it keys the version's search document
     # Hash of everything but the body: what a listing may show of this version, so that editing the
     # body leaves listings alone (unless it changes the description). A field, not a property: made
     # once with the version and cached with its article, not hashed again by every build.
