@@ -246,6 +246,13 @@ class BuildCache:
         known.update(used)
         return values
 
+    def unpickle_tables(self) -> None:
+        """Read every table this cache holds on disk and unpickle all its entries (the dev server
+        does it while idle after starting, so its first rebuild need not)."""
+        suffix = f".v{FORMAT}.pickle"
+        for path in sorted(self.directory.glob(f"*{suffix}")) if self.directory else ():
+            self.table(path.name[:-len(suffix)]).unpickle_all()
+
     def path(self, name: str) -> Path:
         """Where a table lives on disk."""
         return self.directory / f"{name}.v{FORMAT}.pickle"

@@ -156,30 +156,32 @@ def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary |
     return replace(last, report=Report(list(last.report.warnings), list(last.report.notes)))
 
 
-def build(options: Options, cache: BuildCache | None = None, progress: Progress | None = None) -> Summary:
+def build(options: Options, cache: BuildCache | None = None, progress: Progress | None = None,
+          replay: bool = True) -> Summary:
     """Run the whole build; nothing is written to the output until everything has succeeded.
 
     cache: the dev server passes the same one to every build (warm, in memory).
-    progress: a bar for the terminal (none by default)."""
+    progress: a bar for the terminal (none by default).
+    replay: False runs every step even when nothing changed (the dev server warms up so)."""
     started = time.perf_counter()
     options = options.resolved()
     cache = cache or open_cache(options)
     with cache.locked():
         try:
-            summary = run_build(options, cache, progress or Progress(enabled=False))
+            summary = run_build(options, cache, progress or Progress(enabled=False), replay)
         finally:
             gc.unfreeze()  # what forking froze (parallel.start_forked) is the dev server's to collect again
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def run_build(options: Options, cache: BuildCache, progress: Progress) -> Summary:
-    """build(), once it holds the cache: replay the last build, or run every step."""
+def run_build(options: Options, cache: BuildCache, progress: Progress, replay: bool = True) -> Summary:
+    """build(), once it holds the cache: replay the last build (if replay), or run every step."""
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content_again(options, cache)
     key = inputs_key(options, config, seeds, content_hashes(content, cache))
-    replayed = replay_unchanged(options, key, cache)
+    replayed = replay_unchanged(options, key, cache) if replay else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
     from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr

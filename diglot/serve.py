@@ -31,6 +31,7 @@ POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot
 WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)
 QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
+WARM_UP_S = 0.3  # after starting (the page has loaded meanwhile), get ready for the first edit
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
 # starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
 DEV_SCRIPT_PATH = "/__diglot__/dev.js"
@@ -226,16 +227,26 @@ class DevState:
             self.watcher.close()
             self.watcher = None
 
+    def warm_up(self) -> None:
+        """Get ready for the first edit while the writer reads: run every step of a build that
+        changes nothing (libraries loaded, cache tables read, templates compiled, memos filled)
+        and unpickle the rest of the cache, so the first edit reloads as fast as the next ones."""
+        if self.error is None:  # after a failed build, the next one shows the error again
+            try:
+                build(self.options, self.cache, replay=False)
+            except Exception:  # a warm-up only: the error shows with the next build
+                pass
+        self.cache.unpickle_tables()
+
     def save_cache_when_idle(self, now: float) -> None:
         """Write the warm cache to disk once no save has come for SAVE_AFTER_S (a reload never
-        waits for it, and a restarted server starts warm)."""
+        waits for it, and a restarted server starts warm), and unpickle what the builds added."""
         if self.built_at is not None and now - self.built_at >= SAVE_AFTER_S:
             self.built_at = None
             self.cache.save()
-            # steps is loaded already unless every build so far was replayed (then it loads now, idle).
-            from .steps import unpickle_search_terms
-
-            unpickle_search_terms(self.cache)
+            # What the builds put pickled (the workers' articles and search terms), unpickled
+            # here once instead of in the workers of every edit to come.
+            self.cache.unpickle_tables()
 
 
 def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:
@@ -303,6 +314,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     make_app(state).listen(port, address=host)
     print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     start_watching(state, ioloop.IOLoop.current())
+    ioloop.IOLoop.current().call_later(WARM_UP_S, state.warm_up)
     try:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:

@@ -242,12 +242,6 @@ def searching(site: Site, config: Config, cache: BuildCache):
         yield finish
 
 
-def unpickle_search_terms(cache: BuildCache) -> None:
-    """Unpickle every cached search document's terms now (the dev server does it while idle):
-    the search worker of each later build inherits them instead of unpickling a language's worth."""
-    cache.table("search-terms").unpickle_all()
-
-
 def terms_key(version: Version) -> str:
     """Cache key of a version's search document: everything it is made of but its ref (which moves
     when articles are added or removed). Two hashes the version carries already stand for it: its

@@ -247,6 +247,24 @@ def test_a_dev_server_unpickles_the_cached_search_terms_while_idle_not_in_every_
     assert len(terms.values) == len(terms.blobs) == documents  # ready for the next build's worker to inherit
 
 
+def test_a_dev_server_loads_its_whole_cache_while_idle_so_the_first_edit_reads_none_of_it(corpus_project, monkeypatch):
+    from diglot import cache
+    from diglot.serve import DevState
+
+    options = Options(project=corpus_project).resolved()
+    state = DevState(options, open_cache(options, defer_saves=True), options.output)
+    state.rebuild()  # replayed: nothing changed since the fixture's build
+    state.warm_up()
+    read_table = cache.read_table
+    monkeypatch.setattr(cache, "read_table", lambda *args: pytest.fail(f"read {args[0]} during the edit"))
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    state.rebuild()
+    assert state.error is None
+    monkeypatch.setattr(cache, "read_table", read_table)
+    assert tree(corpus_project / "site") == clean_build_of(corpus_project, corpus_project.parent / "clean")
+
+
 def test_library_versions_are_read_from_egg_info_folders_too(tmp_path, monkeypatch):
     from diglot.cache import library_versions
     (tmp_path / "PyYAML-5.4.1-py3.11.egg-info").mkdir()
