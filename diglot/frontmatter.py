@@ -5,6 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import yaml
 
@@ -214,6 +215,7 @@ def format_scalar(value) -> str | None:
     return value
 
 
+@lru_cache(maxsize=1024)  # a few keys, met in every content file a build reads or writes
 def is_bare_key(key) -> bool:
     """Tell whether YAML writes a mapping key bare, as it does every known key."""
     return type(key) is str and bool(_KEY.fullmatch(key)) and reads_back_as_text(key)
