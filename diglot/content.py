@@ -225,6 +225,8 @@ def write_content(content_dir: Path, texts: dict[str, str]) -> None:
     a hand edit)."""
     if texts:
         content_dir.mkdir(parents=True, exist_ok=True)
+        for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
+            stale.unlink(missing_ok=True)
     for name, text in texts.items():
         replace_bytes(content_dir / name, text.encode("utf-8"))
 

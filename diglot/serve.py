@@ -31,7 +31,7 @@ POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot
 WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)
 QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
-WARM_UP_S = 0.3  # after starting (the page has loaded meanwhile), get ready for the first edit
+WARM_UP_S = 0.3  # this long after starting (while the writer opens the page), get ready for the first edit
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
 # starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
 DEV_SCRIPT_PATH = "/__diglot__/dev.js"
