@@ -66,6 +66,7 @@ class Summary:
     report: Report = field(default_factory=Report)
     seconds: float = 0.0
     rendered: int = 0  # pages rendered this time; the others came from the cache
+    replayed: bool = False  # nothing had changed: the last build's summary, no step run
 
 
 def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
@@ -153,7 +154,7 @@ def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary |
         return None
     if not holds_record(options.output, records["live"], records.get("live folders", {})):
         return None
-    return replace(last, report=Report(list(last.report.warnings), list(last.report.notes)))
+    return replace(last, report=Report(list(last.report.warnings), list(last.report.notes)), replayed=True)
 
 
 def build(options: Options, cache: BuildCache | None = None, progress: Progress | None = None,

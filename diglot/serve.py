@@ -31,7 +31,6 @@ POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot
 WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)
 QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
-WARM_UP_S = 0.3  # this long after starting (while the writer opens the page), get ready for the first edit
 # Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
 # starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
 DEV_SCRIPT_PATH = "/__diglot__/dev.js"
@@ -188,6 +187,7 @@ class DevState:
     seen: dict = field(default_factory=dict)
     changed_at: float | None = None  # when the current burst of saves last changed something
     built_at: float | None = None  # when the last build whose cache is not saved yet ended
+    replayed: bool = False  # the last build replayed the one before (it loaded no library)
     watcher: Watcher | None = None  # inotify, when it watches every watched folder
     next_scan: object = None  # the event loop's handle of the scheduled scan
 
@@ -200,7 +200,7 @@ class DevState:
             print(f"{self.error}\nbuild failed; serving the last good site (fix it and save)",
                   file=sys.stderr, flush=True)
             return
-        self.error = None
+        self.error, self.replayed = None, summary.replayed
         self.built_at = time.monotonic()
         print(describe_build(summary), flush=True)
 
@@ -228,13 +228,14 @@ class DevState:
             self.watcher = None
 
     def warm_up(self) -> None:
-        """Get ready for the first edit while the writer reads: run every step of a build that
-        changes nothing (libraries loaded, cache tables read, templates compiled, memos filled)
-        and unpickle the rest of the cache, so the first edit reloads as fast as the next ones."""
-        if self.error is None:  # after a failed build, the next one shows the error again
+        """Get ready for the first edit: after a replayed build (which loads no library), run every
+        step of a build that changes nothing (libraries loaded, tables read, templates compiled,
+        memos filled); then unpickle the rest of the cache. The first edit is then as fast as the
+        next ones."""
+        if self.replayed:
             try:
                 build(self.options, self.cache, replay=False)
-            except Exception:  # a warm-up only: the error shows with the next build
+            except Exception:  # a warm-up only: the next build shows the error
                 pass
         self.cache.unpickle_tables()
 
@@ -310,11 +311,11 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     options = options.resolved()
     state = DevState(options, open_cache(options, defer_saves=True), options.output)
     state.rebuild()
+    state.warm_up()  # before serving: a page open meanwhile would wait, and could miss a reload
     state.seen = snapshot(watched_paths(options))
     make_app(state).listen(port, address=host)
     print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     start_watching(state, ioloop.IOLoop.current())
-    ioloop.IOLoop.current().call_later(WARM_UP_S, state.warm_up)
     try:
         ioloop.IOLoop.current().start()
     except KeyboardInterrupt:

@@ -255,6 +255,7 @@ def test_a_dev_server_loads_its_whole_cache_while_idle_so_the_first_edit_reads_n
     state = DevState(options, open_cache(options, defer_saves=True), options.output)
     state.rebuild()  # replayed: nothing changed since the fixture's build
     state.warm_up()
+    assert state.replayed and "environment" in state.cache.objects  # a build ran every step: templates loaded
     read_table = cache.read_table
     monkeypatch.setattr(cache, "read_table", lambda *args: pytest.fail(f"read {args[0]} during the edit"))
     english = sorted((corpus_project / "content").glob("*.en.md"))[0]
