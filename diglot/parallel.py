@@ -60,8 +60,8 @@ def map_forked(function: Callable, items: Sequence, min_items: int = 2) -> list:
     """[function(item) for item in items], on forked workers when there are at least min_items.
 
     function must be pure (workers' side effects are lost) and its results picklable.
-    An exception in a worker is raised again by redoing that worker's share here, so callers
-    see exactly what a serial run would raise."""
+    An exception in a worker is raised again by redoing here the chunks no worker sent, so
+    callers see exactly what a serial run would raise."""
     with start_forked(function, items, max(2, min_items)) as work:
         return work.results()
 
