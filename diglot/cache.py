@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-from .fileio import read_bytes
+from .fileio import read_bytes, write_all
 from .parallel import load_quickly
 
 try:
@@ -343,9 +343,7 @@ def append_segment(path: Path, entries: list[tuple[str, bytes | None]]) -> FileS
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         try:
-            view = memoryview(segment)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, segment)
             st = os.fstat(fd)
             return st.st_size, st.st_mtime_ns
         finally:

@@ -46,13 +46,18 @@ def replace_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of data to an open file or pipe (one write() may take only a part)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> os.stat_result:
     """Create or truncate a file and write data to it: open, write, fstat, close; returns its stat."""
     fd = os.open(path, WRITE_FLAGS, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
         return os.fstat(fd)
     finally:
         os.close(fd)

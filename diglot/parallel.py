@@ -22,6 +22,8 @@ import signal
 from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
+from .fileio import write_all
+
 SERIAL_ENV = "DIGLOT_SERIAL"  # set to 1 to force every map to run in this process
 # Workers take chunks of the items from a shared queue as they get free, so a costly stretch (a
 # site's listings and sitemap come last) does not keep one core busy while the others wait.
@@ -180,13 +182,6 @@ def work_and_exit(function: Callable, items: list, chunks: list[tuple[int, int]]
         pass
     finally:
         os._exit(0)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """Write all of data to fd (a pipe may take it in parts)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def read_frames(fds: list[int]) -> dict[int, list]:
