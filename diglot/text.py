@@ -81,7 +81,8 @@ def _plain_block(line: str, lang: str) -> Block:
     """Return the Block Markdown makes of a line _PLAIN_LINE accepts: a typeset paragraph."""
     # The line holds no & < or >, and typesetting adds none, so the HTML needs no escaping.
     text = typeset(line, lang)
-    return Block("p", f"<p>{text}</p>", _fold_layout(text))
+    # Nor does it hold control characters or edge spaces: only a double space can fold.
+    return Block("p", f"<p>{text}</p>", _fold_layout(text) if "  " in text else text)
 
 
 def escape_markdown(plain: str) -> str:

@@ -24,6 +24,10 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile("[\"']")
+# A straight single quote after a Latin letter is always an apostrophe, whatever the double quotes
+# around it become: French prose holds dozens (l'État, qu'il), so one regex pass curls them before
+# the quote-by-quote pass looks at the rest.
+_APOSTROPHE = re.compile("'(?<=[A-Za-zÀ-ÖØ-öø-ÿ]')")  # the quote first, so the regex engine skips to it
 # "www." in any case, found from its period: far quicker than lowering the text or ignoring case.
 _WWW_DOT = re.compile(r"\.(?<=[wW]{3}\.)")
 
@@ -157,9 +161,13 @@ def _convert_quotes(text: str, lang: str, edges: tuple[int, int], open_quote: bo
     """Curl straight double quotes, then straight single quotes, outside guarded spans."""
     if not _QUOTE.search(text):
         return text, open_quote
-    chars = list(text)
     guarded = _guarded_spans(text, edges)
-    positions = [m.start() for m in _QUOTE.finditer(text) if not _overlaps(m.start(), m.end(), guarded)]
+    if edges == (0, 0) and len(guarded) == 2:  # nothing to guard: no context characters, no address
+        text = _APOSTROPHE.sub("’", text)
+        positions = [m.start() for m in _QUOTE.finditer(text)]
+    else:
+        positions = [m.start() for m in _QUOTE.finditer(text) if not _overlaps(m.start(), m.end(), guarded)]
+    chars = list(text)
     for index in positions:
         if chars[index] == '"':
             chars[index], open_quote = _curl_double(chars, index, lang, open_quote)
