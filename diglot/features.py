@@ -22,14 +22,26 @@ _NUMBER = re.compile(
     rf"(?P<int>\d(?:\d{{0,2}}(?:[{_GROUP_SEP}]\d{{3}}(?!\d))+|\d*))"
     r"(?:[.,](?P<frac>\d+))?"
 )
-# Capitalised words only, so the scan skips lower-case words inside the regex
-# engine; Latin-1 capitals and Œ cover English and French. A match swallows the
-# rest of its word, so one that follows a letter (`iPhone`) is a word's inside,
-# rejected in Python: a lookbehind here would stop the engine skipping ahead.
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*")
-_LETTER = re.compile(r"[^\W\d_]")
+# Capitalised words only; Latin-1 capitals and Œ cover English and French.
+_CAPITAL = "[A-ZÀ-ÖØ-ÞŒ]"
 # Punctuation after which (spaces aside) the next capital is a sentence start, not a name.
-_SENTENCE_END = frozenset(".!?:;«»\"“”([—–\n")
+_SENTENCE_END = ".!?:;«»\"“”([—–\n"
+_ENDS = re.escape(_SENTENCE_END)
+# A capitalised word where a name can stand: what comes before the capital, seen by lookbehinds
+# (each of fixed width, so one per case) that follow the capital, so the regex engine still skips
+# ahead to capitals. The cases: after a letter and an apostrophe (l'État); after one or two spaces
+# (not line breaks) that follow neither a sentence end nor a third space; or right after a
+# character that is no letter, space, apostrophe or sentence end (5G, Jean-Pierre). A capital
+# inside a word (iPhone), at a sentence's start or at the text's start matches none of them.
+_NAME = re.compile(
+    f"{_CAPITAL}"
+    f"(?:(?<=[^\\W\\d_]['’]{_CAPITAL})"
+    f"|(?<=[^\\s{_ENDS}][^\\S\\n]{_CAPITAL})"
+    f"|(?<=[^\\s{_ENDS}][^\\S\\n]{{2}}{_CAPITAL})"
+    f"|(?<=[\\d_]{_CAPITAL})"
+    f"|(?<=[^\\w\\s{_ENDS}'’]{_CAPITAL}))"
+    r"[^\W\d_]*"
+)
 
 # Letters kept of a folded name: 4 lets China/Chine and Chinese/chinois meet
 # while still telling Beijing from Belgium (measured in tests/test_pairing.py).
@@ -62,18 +74,9 @@ def normalise_number(integer: str, fraction: str | None) -> str:
 
 def extract_numbers(text: str) -> tuple[str, ...]:
     """Return the numbers of a text, normalised, in reading order (repeats kept)."""
-    return tuple([normalise_number(integer, fraction) for integer, fraction in _NUMBER.findall(text)])
-
-
-def is_name_position(text: str, start: int) -> bool:
-    """Tell whether a capital at `start` is mid-sentence (so likely a name)."""
-    before = text[max(0, start - 3):start]
-    if before.endswith(("'", "\u2019")):
-        # Elided article (l'État, d'Europe): the capital is the name's own.
-        return start >= 2 and text[start - 2].isalpha()
-    visible = before.rstrip()
-    # Nothing but spaces before it, or a line break among them, also starts a sentence.
-    return bool(visible) and visible[-1] not in _SENTENCE_END and "\n" not in before[len(visible):]
+    # Most numbers are a bare run of digits with no leading zero: already canonical, no call needed.
+    return tuple([integer if not fraction and integer.isdigit() and integer[0] != "0"
+                  else normalise_number(integer, fraction) for integer, fraction in _NUMBER.findall(text)])
 
 
 def name_key(word: str) -> str:
@@ -89,15 +92,7 @@ def name_feature(word: str) -> str | None:
 
 def extract_names(text: str) -> tuple[str, ...]:
     """Return keys of the capitalised words not at a sentence start, in reading order."""
-    keys = []
-    for match in _CAPITALISED.finditer(text):
-        start = match.start()
-        # Inside a word (iPhone) or at the text's or a sentence's start, a capital names nothing.
-        if start and not _LETTER.match(text, start - 1) and is_name_position(text, start):
-            key = name_feature(match.group())
-            if key is not None:
-                keys.append(key)
-    return tuple(keys)
+    return tuple(filter(None, map(name_feature, _NAME.findall(text))))
 
 
 def extract_features(text: str) -> frozenset[str]:

@@ -292,7 +292,7 @@ def names_by_definition(text: str) -> tuple[str, ...]:
         if start and re.match(r"[^\W\d_]", text[start - 1]):
             continue
         if before.endswith(("'", "\u2019")):
-            if not (start >= 2 and text[start - 2].isalpha()):
+            if not (start >= 2 and re.match(r"[^\W\d_]", text[start - 2])):
                 continue
         elif re.search(r"[.!?:;«»\"“”(\[—–\n]\s*$|^\s*$", before):
             continue
