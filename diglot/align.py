@@ -100,16 +100,6 @@ class _Sides:
         self.left_unions = run_unions([paragraph_features(p) for p in left], longest)
         self.right_unions = run_unions([paragraph_features(p) for p in right], longest)
 
-    def feature_bonus(self, i: int, j: int, a: int, b: int) -> float:
-        """Return what shared features take off the cost of a left with b right paragraphs ending at (i, j)."""
-        return FEATURE_WEIGHT * dice(self.left_unions[a][i], self.right_unions[b][j])
-
-    def length_cost(self, i: int, j: int, a: int, b: int) -> float:
-        """Return the length cost of matching a left with b right paragraphs ending at (i, j)."""
-        chars_left = self.left_sums[i] - self.left_sums[i - a]
-        chars_right = self.right_sums[j] - self.right_sums[j - b]
-        return length_cost(chars_left, chars_right, self.ratio)
-
 
 @lru_cache(maxsize=4096)
 def paragraph_features(paragraph: str) -> frozenset[str]:
@@ -141,32 +131,32 @@ def fill_table(sides: _Sides, n: int, m: int, width: int) -> list[list[tuple[int
     costs = [[math.inf] * (m + 1) for _ in range(n + 1)]
     beads = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
     costs[0][0] = 0.0
+    # The cells are many and the beads few: everything a step reads is a local name here.
+    left_sums, right_sums, ratio = sides.left_sums, sides.right_sums, sides.ratio
+    left_unions, right_unions = sides.left_unions, sides.right_unions
     for i in range(n + 1):
         for j in band_columns(i, n, m, width):
-            if i or j:
-                costs[i][j], beads[i][j] = _cheapest_step(costs, sides, i, j)
+            if not (i or j):
+                continue
+            winner_cost, winner_bead = math.inf, (0, 0)
+            for a, b, prior in _BEAD_COSTS:
+                if a > i or b > j:
+                    continue
+                cost = costs[i - a][j - b] + prior
+                if cost - FEATURE_WEIGHT >= winner_cost:
+                    continue  # even a perfect length and feature match would lose
+                if a and b:
+                    # An untranslated paragraph (1-0, 0-1) costs its prior whatever its
+                    # length: charging for length would push it into a neighbour's bead.
+                    bonus = FEATURE_WEIGHT * dice(left_unions[a][i], right_unions[b][j])
+                    if cost - bonus >= winner_cost:
+                        continue  # the length cost is never negative, so this bead would lose
+                    chars_left, chars_right = left_sums[i] - left_sums[i - a], right_sums[j] - right_sums[j - b]
+                    cost += length_cost(chars_left, chars_right, ratio) - bonus
+                if cost < winner_cost:
+                    winner_cost, winner_bead = cost, (a, b)
+            costs[i][j], beads[i][j] = winner_cost, winner_bead
     return beads
-
-
-def _cheapest_step(costs: list[list[float]], sides: _Sides, i: int, j: int) -> tuple[float, tuple[int, int]]:
-    """Return (cost, bead) of the cheapest bead ending at (i, j)."""
-    winner_cost, winner_bead = math.inf, (0, 0)
-    for a, b, prior in _BEAD_COSTS:
-        if a > i or b > j:
-            continue
-        cost = costs[i - a][j - b] + prior
-        if cost - FEATURE_WEIGHT >= winner_cost:
-            continue  # even a perfect length and feature match would lose
-        if a and b:
-            # An untranslated paragraph (1-0, 0-1) costs its prior whatever its
-            # length: charging for length would push it into a neighbour's bead.
-            bonus = sides.feature_bonus(i, j, a, b)
-            if cost - bonus >= winner_cost:
-                continue  # the length cost is never negative, so this bead would lose
-            cost += sides.length_cost(i, j, a, b) - bonus
-        if cost < winner_cost:
-            winner_cost, winner_bead = cost, (a, b)
-    return winner_cost, winner_bead
 
 
 def trace_back(beads_table: list[list[tuple[int, int]]], n: int, m: int) -> list[Segment]:

@@ -96,7 +96,6 @@ def extract_names(text: str) -> tuple[str, ...]:
 
 
 def extract_features(text: str) -> frozenset[str]:
-    """Return the set of number and name features of a text, tagged by kind."""
-    return frozenset(
-        [f"#{n}" for n in extract_numbers(text)] + [f"@{k}" for k in extract_names(text)]
-    )
+    """Return the set of number and name features of a text. They need no tag for their kind: a
+    number starts with a digit, a name key with the letter its capital folds to."""
+    return frozenset(extract_numbers(text) + extract_names(text))

@@ -329,6 +329,13 @@ def test_extract_numbers_finds_what_its_definition_finds(text):
     assert extract_numbers(text) == numbers_by_definition(text)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(FEATURE_TEXT)
+def test_a_number_never_passes_for_a_name(text):
+    # Features go untagged into one set: "2024" from a number and from a name must never meet.
+    assert not set(extract_numbers(text)) & set(extract_names(text))
+
+
 @pytest.mark.parametrize("text", [
     "a.\n Paris", "x\n Paris", "x \u00a0Paris", "Paris", " Paris", "l'État", "1'État", "iPhone", "May Day",
     "in Mai (Paris) «Lyon»", "400 000 and 400,000.50 or 2023 100 and ٣٣",
