@@ -282,6 +282,8 @@ _BREAKABLE_SPACES = re.compile("[ \t\r\n]+")
 
 def _collapsed_start(body: str, limit: int) -> str:
     """The body with spaces collapsed and stripped, or a start of it longer than limit + 1."""
+    if not ("  " in body or "\t" in body or "\n" in body or "\r" in body):
+        return body.strip()  # the usual body, of folded blocks: nothing to collapse
     # Collapsing a whole 4 KB body to keep 200 characters was most of the index's assembly time.
     window = 4 * limit
     while window < len(body):

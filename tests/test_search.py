@@ -6,9 +6,12 @@ import gzip
 import json
 import pickle
 import random
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lunr.index import Index
 
 from diglot.search import (
@@ -141,6 +144,17 @@ def test_snippet_stops_on_a_word_near_200_characters():
 
 def test_snippet_keeps_french_no_break_spaces():
     assert make_snippet("des individus «\u00a0amicaux\u00a0» qui") == "des individus «\u00a0amicaux\u00a0» qui"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab,; \t\n\r\u00a0\u202f", max_size=120), st.integers(min_value=1, max_value=40))
+def test_snippet_is_the_collapsed_body_cut_on_a_word(body, limit):
+    # The snippet reads only the body's start, and skips collapsing when there is nothing to
+    # collapse: it must still show what collapsing the whole body and cutting it would.
+    whole = re.sub("[ \t\r\n]+", " ", body).strip()
+    cut = whole.rfind(" ", 0, limit + 1)
+    expected = whole if len(whole) <= limit else whole[: cut if cut > 0 else limit].rstrip(" ,;:") + "…"
+    assert make_snippet(body, limit) == expected
 
 
 def synthetic_corpus(count: int, seed_path: Path, lang: str) -> list[SearchDoc]:
