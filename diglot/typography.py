@@ -100,7 +100,8 @@ def _typeset_span(
     if lang == "fr":
         whole = _substitute_outside(_OPENING_GUILLEMET, "«" + NNBSP, whole, edges)
         for rule in _SPACE_RULES:
-            whole = _space_before_marks(whole, edges, rule)
+            if rule.mark.search(whole):  # most texts hold no mark of most rules
+                whole = _space_before_marks(whole, edges, rule)
     return whole[edges[0] : len(whole) - edges[1]], open_quote
 
 
