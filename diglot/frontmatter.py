@@ -45,6 +45,9 @@ _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 # Far below the width of 10,000 columns past which YAML would fold a line.
 MAX_FORMATTED = 4000
 _RESOLVER = yaml.resolver.Resolver()
+# The first characters for which YAML tries an implicit type (number, date, bool, null, …): a
+# value starting with any other reads back as a string without asking the resolver.
+_TYPED_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers) - {""}
 
 
 
@@ -208,7 +211,13 @@ def format_meta(meta: dict) -> list[str] | None:
 
 def format_scalar(value) -> str | None:
     """Return a string as YAML writes it, bare or in single quotes; None for anything else."""
-    if type(value) is not str or len(value) > MAX_FORMATTED or not _PRINTABLE_LINE.fullmatch(value):
+    return format_text(value) if type(value) is str else None
+
+
+@lru_cache(maxsize=65536)  # an import writes each value, then reads it back from the file it wrote
+def format_text(value: str) -> str | None:
+    """format_scalar of a string."""
+    if len(value) > MAX_FORMATTED or not _PRINTABLE_LINE.fullmatch(value):
         return None
     if _INDICATOR.match(value) or not reads_back_as_text(value):
         return "'" + value.replace("'", "''") + "'"
@@ -223,6 +232,8 @@ def is_bare_key(key) -> bool:
 
 def reads_back_as_text(value: str) -> bool:
     """Tell whether YAML reads a bare value as a string (not a number, date, bool or null)."""
+    if value and value[0] not in _TYPED_STARTS and None not in _RESOLVER.yaml_implicit_resolvers:
+        return True
     return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == TEXT_TAG
 
 
