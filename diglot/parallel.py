@@ -35,6 +35,7 @@ FRAME_LENGTH = 8  # bytes of the length that starts each frame of results a work
 MAX_CHUNKS = select.PIPE_BUF // CHUNK_NUMBER
 
 _in_worker = False  # set in forked workers: they run their own maps serially
+_running: list["Forked"] = []  # started works whose workers may still be running
 
 
 def usable_cores() -> int:
@@ -75,6 +76,11 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     items = list(items)
     if not items or len(items) < min_items or not may_fork():
         return Forked(function, items, [])
+    # Workers of an earlier start_forked (search indexes, the content writer) finish first: more
+    # CPU-bound processes than cores only take turns, and every turn costs the others their
+    # caches (pages rendered beside the indexes took a third more CPU than alone).
+    for running in list(_running):
+        running.wait()
     workers = min(usable_cores(), len(items))
     chunks = split_ranges(len(items), min(workers * CHUNKS_PER_WORKER, MAX_CHUNKS))
     work = Forked(function, items, chunks)
@@ -97,6 +103,7 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
                 work.children.append((pid, read_end))
     finally:
         os.close(queue)
+    _running.append(work)
     return work
 
 
@@ -111,18 +118,24 @@ class Forked:
         """chunks: the [start, stop) ranges of items the workers take, none for a serial map."""
         self.function, self.items, self.chunks = function, items, chunks
         self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe) of every worker not yet reaped
+        self.done: dict[int, list] = {}  # the results of each chunk the workers sent, by chunk number
+
+    def wait(self) -> None:
+        """Wait for the workers to finish, keeping the results they sent."""
+        if self.children:
+            with self.killed_on_error():
+                self.done = read_frames([read_end for _, read_end in self.children])
+            self.reap()
 
     def results(self) -> list:
         """Wait for the workers and return every result in the items' order; a chunk whose
         worker failed is redone here, to raise what it met."""
         if not self.chunks:
             return [self.function(item) for item in self.items]
-        with self.killed_on_error():
-            done = read_frames([read_end for _, read_end in self.children])
-        self.reap()
+        self.wait()
         results: list = []
         for number, (start, stop) in enumerate(self.chunks):
-            values = done.get(number)
+            values = self.done.get(number)
             if values is None:  # its worker failed: redo it here, to raise what the worker met
                 values = [self.function(self.items[i]) for i in range(start, stop)]
             results.extend(values)
@@ -149,6 +162,8 @@ class Forked:
     def reap(self) -> None:
         """Close the pipes and wait for the workers to exit."""
         children, self.children = self.children, []
+        if self in _running:
+            _running.remove(self)
         for pid, read_end in children:
             os.close(read_end)
             os.waitpid(pid, 0)

@@ -198,7 +198,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             documents = steps.load_step(content, cache)
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
-        with steps.searching(site, config, cache) as search_files:  # indexes build while the rest runs
+        with steps.searching(site, config, cache) as search_files:  # indexes build while the pages are planned
             trees = look_at_output(options, cache)
             fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered
             try:

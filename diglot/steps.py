@@ -48,8 +48,9 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
     (files written, also noted in report) and the content files as they are now.
 
     seeds: seed_stats of the seeds folder; content: read_content of content/. A forked worker
-    writes the new content files while the block runs (on the idle core: they alone were a fifth
-    of a second of the import); they are on disk when the block is left, even by an error."""
+    writes the new content files while the block runs (on the idle core, while the content is
+    parsed: they alone were a fifth of a second of the import); they are on disk when the block is
+    left, even by an error."""
     writing, replay, news = None, ((), Report()), []
     try:
         if options.import_seeds:
@@ -205,8 +206,9 @@ def render_known(env, job, place: Path | None) -> Known | Placed:
 
 @contextmanager
 def searching(site: Site, config: Config, cache: BuildCache):
-    """Make every language's search files on forked workers while the block runs (the pages
-    render meanwhile); yields the function that waits for them and returns them.
+    """Make every language's search files on forked workers while the block runs (the pages are
+    planned meanwhile; their workers start once these are done); yields the function that waits
+    for them and returns them.
 
     A language is reassembled only when its documents changed, from terms cached per document,
     so an edit re-reads one document, not all of them."""

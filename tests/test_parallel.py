@@ -88,11 +88,19 @@ def test_an_interrupt_stops_the_workers_at_once():
 def test_started_work_runs_while_the_caller_works_on():
     started = time.monotonic()
     with parallel.start_forked(lambda n: time.sleep(0.5) or n + 1, range(4)) as work:
-        between = parallel.map_forked(lambda n: n * 2, range(100))  # the caller forks its own map meanwhile
+        between = [n * 2 for n in range(100)]  # the caller's own work, meanwhile
         assert time.monotonic() - started < 0.5  # start_forked did not wait for its workers
         assert work.results() == [1, 2, 3, 4]
     assert between == [n * 2 for n in range(100)]
     assert time.monotonic() - started < 1.9  # four half-second items on two or more workers, not one by one
+
+
+def test_a_new_map_starts_its_workers_when_the_started_ones_are_done():
+    # More CPU-bound workers than cores would only take turns, and spoil each other's caches.
+    with parallel.start_forked(lambda n: time.sleep(0.3) or time.monotonic(), range(2)) as work:
+        starts = parallel.map_forked(lambda n: time.monotonic(), range(10))
+        ends = work.results()  # kept while the map waited
+    assert len(ends) == 2 and min(starts) >= max(ends)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
