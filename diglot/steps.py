@@ -189,7 +189,9 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
         env.get_template(template)  # compiled once here, inherited by forked workers
     # Pages that show most first (listings, feeds, the sitemap, …): the workers take chunks in
     # order as they get free, so the costliest are not left for last, when one worker is idle.
-    missing.sort(key=lambda item: -len(item[1].inputs))
+    # Then the pages of one article side by side (the same inputs: its fingerprint), so one
+    # worker unpickles its bodies and typesets its titles for all four of them.
+    missing.sort(key=lambda item: (-len(item[1].inputs), item[1].inputs))
     rendered = map_forked(lambda item: render_known(env, item[1], place), missing, FORK_MIN_PAGES)
     for (key, job), page in zip(missing, rendered):
         files[job.page.path] = page
