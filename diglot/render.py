@@ -384,7 +384,12 @@ def site_index_jobs(jobs: list[PageJob], config: Config) -> list[PageJob]:
 def render_page(env: Environment, job: PageJob) -> bytes:
     """Render one planned page to bytes."""
     variables = language_variables(env, job.page.lang)
-    return env.get_template(job.template).render(page=job.page, **variables, **job.context).encode("utf-8")
+    try:
+        return env.get_template(job.template).render(page=job.page, **variables, **job.context).encode("utf-8")
+    finally:
+        for value in job.context.values():
+            if isinstance(value, Deferred):
+                value.items = None  # each page has its own (its rows are 30 MB in all): computed again if need be
 
 
 def language_variables(env: Environment, lang: str) -> dict:
