@@ -61,6 +61,18 @@ class Block:
     html: str
     text: str
 
+    def __reduce__(self):
+        """Pickle a plain paragraph, the usual block, as its text alone: its HTML is that text
+        between <p> tags (the cache and the workers' pipes carry half the bytes)."""
+        if self.tag == "p" and self.html == f"<p>{self.text}</p>":
+            return paragraph_block, (self.text,)
+        return Block, (self.tag, self.html, self.text)
+
+
+def paragraph_block(text: str) -> Block:
+    """The Block of a paragraph whose text needs no markup: the text between <p> tags."""
+    return Block("p", f"<p>{text}</p>", text)
+
 
 def render_blocks(markdown_text: str, lang: str) -> list[Block]:
     """Render Markdown to safe, typeset HTML, one Block per top-level element."""
@@ -85,7 +97,9 @@ def _plain_block(line: str, lang: str) -> Block:
     # The line holds no & < or >, and typesetting adds none, so the HTML needs no escaping.
     text = typeset(line, lang)
     # Nor does it hold control characters or edge spaces: only a double space can fold.
-    return Block("p", f"<p>{text}</p>", _fold_layout(text) if "  " in text else text)
+    if "  " in text:
+        return Block("p", f"<p>{text}</p>", _fold_layout(text))
+    return paragraph_block(text)
 
 
 def escape_markdown(plain: str) -> str:
