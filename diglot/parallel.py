@@ -76,11 +76,6 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     items = list(items)
     if not items or len(items) < min_items or not may_fork():
         return Forked(function, items, [])
-    # Workers of an earlier start_forked (search indexes, the content writer) finish first: more
-    # CPU-bound processes than cores only take turns, and every turn costs the others their
-    # caches (pages rendered beside the indexes took a third more CPU than alone).
-    for running in list(_running):
-        running.wait()
     workers = min(usable_cores(), len(items))
     chunks = split_ranges(len(items), min(workers * CHUNKS_PER_WORKER, MAX_CHUNKS))
     work = Forked(function, items, chunks)
@@ -94,6 +89,7 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     try:
         with work.killed_on_error():
             for _ in range(workers):
+                wait_for_a_free_core()
                 read_end, write_end = os.pipe()
                 pid = os.fork()
                 if pid == 0:
@@ -101,10 +97,42 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
                     work_and_exit(function, items, chunks, queue, write_end)
                 os.close(write_end)
                 work.children.append((pid, read_end))
+                if work not in _running:
+                    _running.append(work)
     finally:
         os.close(queue)
-    _running.append(work)
     return work
+
+
+def wait_for_a_free_core() -> None:
+    """Wait until fewer workers run than there are cores, reading what the running ones send.
+
+    More CPU-bound processes than cores only take turns, and every turn costs the others their
+    caches (pages rendered beside the search indexes took a third more CPU than alone): a new
+    worker starts when an earlier one (of this map or of a started one) is done."""
+    while sum(len(work.children) for work in _running) >= usable_cores():
+        read_until(lambda exited: exited > 0)
+
+
+def read_until(enough: Callable[[int], bool]) -> None:
+    """Read the frames every running worker sends, each chunk's results kept in its work, and
+    reap the workers that are done, until enough(how many were reaped) or none is left. Each
+    frame is unpickled as soon as it is whole, while the workers go on; a worker blocks on a
+    full pipe until it is read, so all of them are read at once."""
+    owners = {read_end: work for work in _running for _, read_end in work.children}
+    exited = 0
+    with selectors.DefaultSelector() as selector:
+        for read_end in owners:
+            selector.register(read_end, selectors.EVENT_READ)
+        while owners and not enough(exited):
+            for key, _ in selector.select():
+                data = os.read(key.fd, 1 << 20)
+                if data:
+                    owners[key.fd].take(key.fd, data)
+                else:
+                    selector.unregister(key.fd)
+                    owners.pop(key.fd).reap_worker(key.fd)
+                    exited += 1
 
 
 class Forked:
@@ -119,13 +147,37 @@ class Forked:
         self.function, self.items, self.chunks = function, items, chunks
         self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe) of every worker not yet reaped
         self.done: dict[int, list] = {}  # the results of each chunk the workers sent, by chunk number
+        self.partial: dict[int, bytearray] = {}  # by read end: what came of a frame not yet whole
 
     def wait(self) -> None:
-        """Wait for the workers to finish, keeping the results they sent."""
-        if self.children:
-            with self.killed_on_error():
-                self.done = read_frames([read_end for _, read_end in self.children])
-            self.reap()
+        """Wait for the workers to finish (reading what every running worker sends meanwhile)."""
+        with self.killed_on_error():
+            read_until(lambda exited: not self.children)
+
+    def take(self, read_end: int, data: bytes) -> None:
+        """Add bytes a worker sent; keep the results of every frame they complete."""
+        buffer = self.partial.setdefault(read_end, bytearray())
+        buffer += data
+        while len(buffer) >= FRAME_LENGTH:
+            end = FRAME_LENGTH + int.from_bytes(buffer[:FRAME_LENGTH], "little")
+            if len(buffer) < end:
+                break
+            number, values = load_quickly(buffer[FRAME_LENGTH:end])
+            self.done[number] = values
+            del buffer[:end]
+
+    def reap_worker(self, read_end: int) -> None:
+        """Close a worker's pipe, which it has closed, and wait for it to exit. A frame it left
+        cut short (it was killed while writing) is dropped: its chunk is redone by results()."""
+        os.close(read_end)
+        self.partial.pop(read_end, None)
+        for pid, end in self.children:
+            if end == read_end:
+                self.children.remove((pid, end))
+                os.waitpid(pid, 0)
+                break
+        if not self.children and self in _running:
+            _running.remove(self)
 
     def results(self) -> list:
         """Wait for the workers and return every result in the items' order; a chunk whose
@@ -162,6 +214,7 @@ class Forked:
     def reap(self) -> None:
         """Close the pipes and wait for the workers to exit."""
         children, self.children = self.children, []
+        self.partial.clear()
         if self in _running:
             _running.remove(self)
         for pid, read_end in children:
@@ -197,36 +250,6 @@ def work_and_exit(function: Callable, items: list, chunks: list[tuple[int, int]]
         pass
     finally:
         os._exit(0)
-
-
-def read_frames(fds: list[int]) -> dict[int, list]:
-    """Every chunk's results the workers sent, by chunk number, read from all their pipes at once
-    until each writer closed its end (a worker blocks on a full pipe until it is read); each frame
-    is unpickled as soon as it is whole, while the workers go on. A frame cut short (its worker
-    was killed while writing) is left out."""
-    buffers = {fd: bytearray() for fd in fds}
-    done: dict[int, list] = {}
-    with selectors.DefaultSelector() as selector:
-        for fd in fds:
-            selector.register(fd, selectors.EVENT_READ)
-        open_fds = len(fds)
-        while open_fds:
-            for key, _ in selector.select():
-                data = os.read(key.fd, 1 << 20)
-                if not data:
-                    selector.unregister(key.fd)
-                    open_fds -= 1
-                    continue
-                buffer = buffers[key.fd]
-                buffer += data
-                while len(buffer) >= FRAME_LENGTH:
-                    end = FRAME_LENGTH + int.from_bytes(buffer[:FRAME_LENGTH], "little")
-                    if len(buffer) < end:
-                        break
-                    number, values = load_quickly(buffer[FRAME_LENGTH:end])
-                    done[number] = values
-                    del buffer[:end]
-    return done
 
 
 def load_quickly(payload: bytes | bytearray) -> Any:

@@ -209,7 +209,7 @@ def render_known(env, job, place: Path | None) -> Known | Placed:
 @contextmanager
 def searching(site: Site, config: Config, cache: BuildCache):
     """Make every language's search files on forked workers while the block runs (the pages are
-    planned meanwhile; their workers start once these are done); yields the function that waits
+    planned meanwhile; their workers start as these end); yields the function that waits
     for them and returns them.
 
     A language is reassembled only when its documents changed, from terms cached per document,

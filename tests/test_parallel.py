@@ -95,12 +95,14 @@ def test_started_work_runs_while_the_caller_works_on():
     assert time.monotonic() - started < 1.9  # four half-second items on two or more workers, not one by one
 
 
-def test_a_new_map_starts_its_workers_when_the_started_ones_are_done():
+def test_a_new_map_starts_a_worker_only_when_a_core_is_free():
     # More CPU-bound workers than cores would only take turns, and spoil each other's caches.
-    with parallel.start_forked(lambda n: time.sleep(0.3) or time.monotonic(), range(2)) as work:
-        starts = parallel.map_forked(lambda n: time.monotonic(), range(10))
+    cores = parallel.usable_cores()
+    with parallel.start_forked(lambda n: time.sleep(0.3 + 0.2 * n) or time.monotonic(), range(cores)) as work:
+        starts = parallel.map_forked(lambda n: time.monotonic(), range(10 * cores))
         ends = work.results()  # kept while the map waited
-    assert len(ends) == 2 and min(starts) >= max(ends)
+    assert len(ends) == cores and min(starts) >= min(ends)  # every core was busy until the first ended
+    assert min(starts) < max(ends) - 0.1  # but the map did not wait for all of them
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
