@@ -221,7 +221,9 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
                 raise
         summary.articles, summary.files = len(site.articles), len(files)
         files.clear()  # the pages are on disk now: free their bytes before the cache is saved
-        # What a rebuild with no change replays: the same summary, without this build's news.
+        # What a rebuild with no change replays: the same summary, without this build's news
+        # (a set: an import notes every file it writes, and a list made this quadratic).
+        news = set(news)
         cache.table("builds").put(key, replace(
             summary, rendered=0, report=Report(list(summary.report.warnings),
                                                [n for n in summary.report.notes if n not in news])))
