@@ -25,8 +25,7 @@ _NUMBER = re.compile(
 # Capitalised words only; Latin-1 capitals and Œ cover English and French.
 _CAPITAL = "[A-ZÀ-ÖØ-ÞŒ]"
 # Punctuation after which (spaces aside) the next capital is a sentence start, not a name.
-_SENTENCE_END = ".!?:;«»\"“”([—–\n"
-_ENDS = re.escape(_SENTENCE_END)
+_ENDS = re.escape(".!?:;«»\"“”([—–\n")
 # A capitalised word where a name can stand: what comes before the capital, seen by lookbehinds
 # (each of fixed width, so one per case) that follow the capital, so the regex engine still skips
 # ahead to capitals. The cases: after a letter and an apostrophe (l'État); after one or two spaces
