@@ -46,8 +46,10 @@ _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_FORMATTED = 4000
 _RESOLVER = yaml.resolver.Resolver()
 # The first characters for which YAML tries an implicit type (number, date, bool, null, …): a
-# value starting with any other reads back as a string without asking the resolver.
+# value starting with any other reads back as a string without asking the resolver (unless a
+# resolver applies whatever the first character, which PyYAML's own never do).
 _TYPED_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers) - {""}
+_ANY_START_TYPED = None in _RESOLVER.yaml_implicit_resolvers
 
 
 
@@ -232,7 +234,7 @@ def is_bare_key(key) -> bool:
 
 def reads_back_as_text(value: str) -> bool:
     """Tell whether YAML reads a bare value as a string (not a number, date, bool or null)."""
-    if value and value[0] not in _TYPED_STARTS and None not in _RESOLVER.yaml_implicit_resolvers:
+    if value and value[0] not in _TYPED_STARTS and not _ANY_START_TYPED:
         return True
     return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == TEXT_TAG
 

@@ -86,6 +86,7 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     # reach, so no worker's collection walks them (40 ms a full one) or copies their pages by
     # touching them. The build unfreezes them when it ends (pipeline.build).
     gc.freeze()
+    _running.append(work)  # its workers count as they start; reaping the last one removes it
     try:
         with work.killed_on_error():
             for _ in range(workers):
@@ -97,8 +98,6 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
                     work_and_exit(function, items, chunks, queue, write_end)
                 os.close(write_end)
                 work.children.append((pid, read_end))
-                if work not in _running:
-                    _running.append(work)
     finally:
         os.close(queue)
     return work
@@ -209,17 +208,10 @@ class Forked:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        self.reap()
-
-    def reap(self) -> None:
-        """Close the pipes and wait for the workers to exit."""
-        children, self.children = self.children, []
-        self.partial.clear()
-        if self in _running:
+        for _, read_end in list(self.children):
+            self.reap_worker(read_end)
+        if self in _running:  # a work stopped before its first worker started
             _running.remove(self)
-        for pid, read_end in children:
-            os.close(read_end)
-            os.waitpid(pid, 0)
 
     def __enter__(self) -> "Forked":
         """The work itself."""

@@ -224,6 +224,10 @@ class Deferred:
             self.items = self.function(*self.args)
         return self.items
 
+    def forget(self) -> None:
+        """Drop the computed list (computed again if read again)."""
+        self.items = None
+
     def __iter__(self):
         """Iterate over the computed list."""
         return iter(self.computed())
@@ -389,7 +393,7 @@ def render_page(env: Environment, job: PageJob) -> bytes:
     finally:
         for value in job.context.values():
             if isinstance(value, Deferred):
-                value.items = None  # each page has its own (its rows are 30 MB in all): computed again if need be
+                value.forget()  # each page has its own: freed once it is rendered (the rows are 30 MB in all)
 
 
 def language_variables(env: Environment, lang: str) -> dict:
