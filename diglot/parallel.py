@@ -86,7 +86,6 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     # reach, so no worker's collection walks them (40 ms a full one) or copies their pages by
     # touching them. The build unfreezes them when it ends (pipeline.build).
     gc.freeze()
-    _running.append(work)  # its workers count as they start; reaping the last one removes it
     try:
         with work.killed_on_error():
             for _ in range(workers):
@@ -98,6 +97,9 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
                     work_and_exit(function, items, chunks, queue, write_end)
                 os.close(write_end)
                 work.children.append((pid, read_end))
+                # Reaping its last worker took it off the list, maybe while this one waited for a core.
+                if work not in _running:
+                    _running.append(work)
     finally:
         os.close(queue)
     return work

@@ -105,6 +105,19 @@ def test_a_new_map_starts_a_worker_only_when_a_core_is_free():
     assert min(starts) < max(ends) - 0.1  # but the map did not wait for all of them
 
 
+def test_a_map_beside_a_longer_started_work_returns_as_soon_as_its_own_items_are_done():
+    # The started work keeps one core for two seconds. The map's first worker takes every item
+    # while its second waits for a core; the second, started when the first is done, must
+    # still be waited for, and only for itself.
+    cores = parallel.usable_cores()
+    started = time.monotonic()
+    with parallel.start_forked(lambda n: time.sleep(2 if n == 0 else 0) or n, range(cores)) as work:
+        assert parallel.map_forked(lambda n: n * 2, range(10 * cores)) == [n * 2 for n in range(10 * cores)]
+        mapped = time.monotonic()
+        assert work.results() == list(range(cores))
+    assert mapped - started < 1.5
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
 def test_leaving_started_work_early_stops_its_workers():
     before = child_processes()
