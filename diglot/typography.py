@@ -42,9 +42,14 @@ class _SpaceRule:
     """French rule: put `space` before each `mark` written after a space or after a character `after` accepts."""
 
     mark: re.Pattern[str]
+    starts: str  # the characters a mark can start with: a text holding none of them is left alone at once
     space: str
     after: re.Pattern[str]
     after_any_space: bool = True
+
+    def may_apply(self, text: str) -> bool:
+        """Tell whether text holds a character a mark starts with (far quicker than searching for the mark)."""
+        return any(map(text.__contains__, self.starts))
 
 
 _ENDS_MARK = f"(?={_any_of(_WS + _FOLLOWERS)}|$)"
@@ -53,10 +58,10 @@ _AFTER_WORD = re.compile(r"\w|" + _any_of(".%" + _CLOSERS))
 # A mark counts only where a word or a space follows it (_ENDS_MARK), so 10:30 and 3:2 stay intact
 # while "En 2024: hausse" gets its space like "Bilan: hausse".
 _SPACE_RULES = (
-    _SpaceRule(re.compile("»"), NNBSP, re.compile(".", re.DOTALL)),
-    _SpaceRule(re.compile(f"[;!?]+{_ENDS_MARK}"), NNBSP, _AFTER_WORD),
-    _SpaceRule(re.compile(f":{_ENDS_MARK}"), NBSP, _AFTER_WORD),
-    _SpaceRule(re.compile(r"%(?!\w)"), NBSP, re.compile(r"\d"), after_any_space=False),
+    _SpaceRule(re.compile("»"), "»", NNBSP, re.compile(".", re.DOTALL)),
+    _SpaceRule(re.compile(f"[;!?]+{_ENDS_MARK}"), ";!?", NNBSP, _AFTER_WORD),
+    _SpaceRule(re.compile(f":{_ENDS_MARK}"), ":", NBSP, _AFTER_WORD),
+    _SpaceRule(re.compile(r"%(?!\w)"), "%", NBSP, re.compile(r"\d"), after_any_space=False),
 )
 # The characters that can make a text change at all, per language; text without any is returned as is.
 _TRIGGERS = {"en": re.compile("[\"']"), "fr": re.compile("[\"'«»;:!?%]")}
@@ -98,9 +103,10 @@ def _typeset_span(
     edges = (len(before), len(after))
     whole, open_quote = _convert_quotes(whole, lang, edges, open_quote)
     if lang == "fr":
-        whole = _substitute_outside(_OPENING_GUILLEMET, "«" + NNBSP, whole, edges)
+        if "«" in whole:
+            whole = _substitute_outside(_OPENING_GUILLEMET, "«" + NNBSP, whole, edges)
         for rule in _SPACE_RULES:
-            if rule.mark.search(whole):  # most texts hold no mark of most rules
+            if rule.may_apply(whole):  # most texts hold no mark of most rules
                 whole = _space_before_marks(whole, edges, rule)
     return whole[edges[0] : len(whole) - edges[1]], open_quote
 
@@ -165,6 +171,8 @@ def _convert_quotes(text: str, lang: str, edges: tuple[int, int], open_quote: bo
     guarded = _guarded_spans(text, edges)
     if edges == (0, 0) and len(guarded) == 2:  # nothing to guard: no context characters, no address
         text = _APOSTROPHE.sub("’", text)
+        if "'" not in text and '"' not in text:  # they were all apostrophes, as most are
+            return text, open_quote
         positions = [m.start() for m in _QUOTE.finditer(text)]
     else:
         positions = [m.start() for m in _QUOTE.finditer(text) if not _overlaps(m.start(), m.end(), guarded)]
