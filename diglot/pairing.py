@@ -347,9 +347,8 @@ def choose_pairs(scored: Iterable[_Match], english, french, threshold: float) ->
     taken_en: set[int] = set()
     taken_fr: set[int] = set()
     chosen = []
-    for found in sorted(scored, key=by_score(english, french)):
-        if found.score < threshold:
-            break
+    # Only the candidates that reach the threshold are sorted: most are far below it.
+    for found in sorted((found for found in scored if found.score >= threshold), key=by_score(english, french)):
         if found.en not in taken_en and found.fr not in taken_fr:
             taken_en.add(found.en)
             taken_fr.add(found.fr)
