@@ -35,6 +35,18 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 SITE_YAML = "title: {en: Bench, fr: Banc}\ndefault_language: en\nbase_url: https://example.org/\n"
 TARGETS = {"cold": 2.5, "nochange": 0.3, "edit": 1.0}
 RSS_LIMIT_MB = 1024
+# A fixed pure-Python workload (dicts, string joins, a regex), timed in CPU seconds around the
+# measurements: this VM's speed drifts by a third within minutes, diglot's times follow it and
+# Hugo's much less, so a ratio is only read right next to the speed it was measured at.
+SPEED_CHECK = """
+import re, time
+start = time.process_time()
+table = {}
+for number in range(1_000_000):
+    table[number % 1000] = str(number)
+re.findall(r"\\w+", " ".join(table.values()) * 50)
+print(time.process_time() - start)
+"""
 
 
 @dataclass(frozen=True)
@@ -223,12 +235,20 @@ def figures_of(tool: Tool) -> dict:
     return {k: v for k, v in figures.items() if v is not None}
 
 
-def describe_setup(pairs: int, runs: int, key: dict) -> str:
-    """Return a paragraph naming the corpus, the machine and the tool versions."""
+def describe_setup(pairs: int, runs: int, key: dict, speeds: tuple[float, float]) -> str:
+    """Return a paragraph naming the corpus, the machine, its Python speed and the tool versions."""
     return (f"Corpus: {pairs} articles ({len(key['pairs'])} pairs, {len(key['en_only'])} "
             f"English-only, {len(key['fr_only'])} French-only), seed files from bench/corpus.py. "
             f"Median of {runs} runs. Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}, {hugo.hugo_version() or 'hugo: not available'}.")
+            f"Python {platform.python_version()}, {hugo.hugo_version() or 'hugo: not available'}. "
+            f"Python speed check (CPU seconds of a fixed workload, less is faster): "
+            f"{speeds[0]:.2f} before measuring, {speeds[1]:.2f} after.")
+
+
+def python_speed() -> float:
+    """CPU seconds SPEED_CHECK takes here now (the median of three runs)."""
+    return statistics.median(float(subprocess.run([str(PYTHON), "-c", SPEED_CHECK], capture_output=True,
+                                                  text=True, check=True).stdout) for _ in range(3))
 
 
 def describe_problems(tools: list[Tool]) -> list[str]:
@@ -277,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure_and_report(args: argparse.Namespace, trash: Path) -> int:
     """Measure both tools at the sizes asked for, print the tables and write results.md."""
+    before = python_speed()
     tools, key = measure_size(args.pairs, args.seed, args.runs, args.out / f"n{args.pairs}", trash)
     hugo_figures, diglot_figures = (figures_of(tool) for tool in tools)
-    parts = [f"# diglot benchmark, N = {args.pairs}", describe_setup(args.pairs, args.runs, key),
+    speeds = (before, python_speed())
+    parts = [f"# diglot benchmark, N = {args.pairs}", describe_setup(args.pairs, args.runs, key, speeds),
              report.main_table(hugo_figures, diglot_figures), *describe_problems(tools)]
     if not args.no_browser and not tools[1].problem:
         parts += browser_figures(tools[1])
