@@ -6,7 +6,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from diglot.frontmatter import split_front_matter
-from diglot.text import _PLAIN_BODY, _render_markdown, render_blocks
+from diglot.markdown_blocks import render_markdown
+from diglot.text import _PLAIN_BODY, render_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT_FILES = sorted((REPO / "content").glob("*.md"))
@@ -38,7 +39,7 @@ def assert_same_as_markdown(body: str, lang: str) -> None:
     fast = _PLAIN_BODY.fullmatch(body) is not None and bool(body.strip())
     event("fast path" if fast else "Markdown path")
     if fast:
-        assert render_blocks(body, lang) == _render_markdown(body, lang)
+        assert render_blocks(body, lang) == render_markdown(body, lang)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -68,8 +69,8 @@ def test_fast_path_matches_markdown_on_every_content_paragraph(path):
     paragraphs = [line for line in body.split("\n") if line.strip()]
     assert paragraphs
     for paragraph in paragraphs:
-        assert render_blocks(paragraph, lang) == _render_markdown(paragraph, lang)
-    assert render_blocks(body, lang) == _render_markdown(body, lang)
+        assert render_blocks(paragraph, lang) == render_markdown(paragraph, lang)
+    assert render_blocks(body, lang) == render_markdown(body, lang)
 
 
 def test_content_bodies_take_the_fast_path():
