@@ -176,6 +176,13 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     return summary
 
 
+def load_steps():
+    """The steps after the import, and the libraries they need (Jinja2, Babel, lunr: a tenth of a
+    second or more to load, which the import lets this process spend while its workers read seeds)."""
+    from . import steps
+    return steps
+
+
 def run_build(options: Options, cache: BuildCache, progress: Progress, replay: bool = True) -> Summary:
     """build(), once it holds the cache: replay the last build (if replay), or run every step."""
     cache.begin()
@@ -185,13 +192,15 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     replayed = replay_unchanged(options, key, cache) if replay else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
-    from . import steps  # only now: a replayed build never loads Markdown, Jinja2, Babel or lunr
+    from . import importing  # here, not at the top: it imports this module
 
     summary = Summary(languages=config.languages)
     try:
         if options.import_seeds:
             progress.stage("import")
-        with steps.importing(options, summary.report, cache, seeds, content) as (summary.decisions, news, imported):
+        with importing.importing(options, summary.report, cache, seeds, content,
+                                 meanwhile=load_steps) as (summary.decisions, news, imported):
+            steps = load_steps()
             if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
                 content, key = imported, inputs_key(options, config, seeds, content_hashes(imported, cache))
             progress.stage("load")

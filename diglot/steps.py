@@ -1,119 +1,31 @@
-"""The build's costly steps: import seeds, model the site, render pages, build search indexes.
+"""The build's costly steps after the import (importing.py): load the content, model the site,
+render pages, build search indexes.
 
 pipeline.build runs them in order; it imports this module only when a build has work to do, so a
-rebuild with nothing changed never loads Markdown, Jinja2, Babel or lunr.
+rebuild with nothing changed never loads Jinja2, Babel or lunr.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
 from .config import Config
-from .content import (Document, decode_existing, front_matter_part, import_texts, load_documents, parse_file,
-                      plan_import, write_content)
+from .content import Document, load_documents, parse_file
 from .errors import Report
 from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
-from .pipeline import Options, content_hashes
+from .pipeline import content_hashes
 from .render import make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms, format_ref
 from .site import Article, Site, Version, assemble_site, group_documents, make_article
 from .text import format_date
 
-# Below this many items a map runs serially: forking a pool costs more than it saves.
+# Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
-
-SEED_LINE = re.compile(rb"^seed(?:_sha256)?: .*$", re.M)
-
-
-def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) -> str:
-    """What an import's outcome depends on: the seeds' names, sizes and times, and each content
-    file's name and seed lines (hand edits elsewhere in a file change nothing the import does)."""
-    hashes = content_hashes(content, cache)
-    lines = cache.remember("seed lines", content.items(), lambda item: (item[0], hashes[item[0]]),
-                           lambda item: SEED_LINE.findall(front_matter_part(item[1])))
-    return digest(seeds, sorted(zip(content, lines)))
-
-
-@contextmanager
-def importing(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes]):
-    """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
-    outcome when nothing it reads changed; yields the pairing decisions, the news of this import
-    (files written, also noted in report) and the content files as they are now.
-
-    seeds: seed_stats of the seeds folder; content: read_content of content/. A forked worker
-    writes the new content files while the block runs (on the idle core, while the content is
-    parsed: they alone were a fifth of a second of the import); they are on disk when the block is
-    left, even by an error."""
-    writing, replay, news = None, ((), Report()), []
-    try:
-        if options.import_seeds:
-            table = cache.table("import")
-            replay = table.get(import_signature(seeds, content, cache))
-        if replay is MISSING:
-            replay, written, texts = run_import(options, decode_existing(content))
-            if texts:
-                writing = start_forked(lambda files: write_content(options.content, files), [texts], min_items=1)
-            news = written.notes  # "imported …" is news once, not on every replay
-            report.notes.extend(news)
-            content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
-            table.put(import_signature(seeds, content, cache), replay)
-        decisions, found = replay
-        report.warnings.extend(found.warnings)
-        report.notes.extend(found.notes)
-        yield decisions, news, content
-    finally:
-        if writing:
-            writing.results()  # redoes here whatever the worker could not write
-
-
-def run_import(options: Options, existing: dict[str, str]) -> tuple[tuple[tuple[str, ...], Report], Report,
-                                                                    dict[str, str]]:
-    """Read every seed, pair them, and choose the content files to write: new ones, or stale ones.
-
-    Returns (pairing decisions, what a replay repeats), the notes of files to write and their texts."""
-    from .pairing import pair_drafts  # only an import that cannot be replayed needs these
-
-    found, written = Report(), Report()
-    paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
-                    if not entry.name.startswith(".") and entry.is_file()), key=lambda path: path.name) \
-        if options.seeds.is_dir() else []
-    drafts, profiles, bodies = [], {}, {}
-    for path, outcome in zip(paths, map_forked(try_read_seed, paths, FORK_MIN_ITEMS)):
-        if isinstance(outcome, str):
-            found.warn(f"seeds/{path.name}", outcome)
-            continue
-        draft, profile, body = outcome
-        drafts.append(draft)
-        profiles[draft.seed], bodies[draft.seed] = profile, body
-        for note in draft.notes:
-            found.note(f"seeds/{path.name}: {note}")
-    pairing = pair_drafts(drafts, profiles=profiles)
-    texts = import_texts(plan_import(pairing, existing, bodies), existing, written)
-    found.warnings.extend(written.warnings)
-    written.warnings = []
-    return (tuple(pairing.decisions), found), written, texts
-
-
-def try_read_seed(path: Path):
-    """The seed's Draft with what pairing and the import make of it (its profile and Markdown
-    body: made here, on every core), or the reason it holds no article."""
-    from .content import draft_body
-    from .pairing import profile_draft
-    from .seeds import SeedError, read_seed
-
-    try:
-        draft = read_seed(path)
-    except SeedError as exc:
-        return exc.reason
-    return draft, profile_draft(draft), draft_body(draft)
-
 
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     """Parse every content file (memoized by its name and bytes)."""

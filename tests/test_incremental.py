@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from diglot import content, parallel, steps
+from diglot import content, importing, parallel, steps
 from diglot.cache import MISSING, BuildCache
 from diglot.config import load_config
 from diglot.content import read_content
@@ -153,7 +153,8 @@ def test_a_build_on_every_core_writes_the_same_site_as_a_serial_one(tmp_path, mo
     monkeypatch.setenv(parallel.SERIAL_ENV, "1")
     build(Options(project=make_project(tmp_path / "serial", seeds), use_cache=False))
     monkeypatch.delenv(parallel.SERIAL_ENV)
-    monkeypatch.setattr(steps, "FORK_MIN_ITEMS", 2)  # fork even for this small site
+    monkeypatch.setattr(importing, "FORK_MIN_SEEDS", 2)  # fork even for this small site
+    monkeypatch.setattr(steps, "FORK_MIN_ITEMS", 2)
     monkeypatch.setattr(steps, "FORK_MIN_PAGES", 2)
     forks, split_ranges = [], parallel.split_ranges
     monkeypatch.setattr(parallel, "split_ranges", lambda *args: forks.append(args) or split_ranges(*args))
