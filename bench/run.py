@@ -36,8 +36,8 @@ SITE_YAML = "title: {en: Bench, fr: Banc}\ndefault_language: en\nbase_url: https
 TARGETS = {"cold": 2.5, "nochange": 0.3, "edit": 1.0}
 RSS_LIMIT_MB = 1024
 # A fixed pure-Python workload (dicts, string joins, a regex), timed in CPU seconds around the
-# measurements: this VM's speed drifts by a third within minutes, diglot's times follow it and
-# Hugo's much less, so a ratio is only read right next to the speed it was measured at.
+# measurements: this VM's speed drifts by a third within minutes, diglot's times more than
+# Hugo's, so a ratio is best read next to the speed it was measured at (a snapshot: see README).
 SPEED_CHECK = """
 import re, time
 start = time.process_time()
