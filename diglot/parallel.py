@@ -211,9 +211,7 @@ class Forked:
             except ProcessLookupError:
                 pass
         for _, read_end in list(self.children):
-            self.reap_worker(read_end)
-        if self in _running:  # a work stopped before its first worker started
-            _running.remove(self)
+            self.reap_worker(read_end)  # the last one takes the work off the running list
 
     def __enter__(self) -> "Forked":
         """The work itself."""
