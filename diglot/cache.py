@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
 from .fileio import read_bytes, write_all
-from .parallel import load_quickly
+from .parallel import load_quickly, start_forked
 
 try:
     import fcntl
@@ -34,6 +34,8 @@ CHECKSUM_SIZE = 32  # ...and closes with their sha256
 # appends what it changed instead of writing the whole table (17 MB of articles for one edit).
 COMPACT_RATIO = 1.5
 MAGIC = b"diglot-cache\n"
+# Saving fewer tables than this is not worth a fork.
+SAVE_FORK_MIN_TABLES = 2
 # Libraries whose output ends up in site/: a new version may change a byte.
 LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
 MISSING = object()
@@ -163,9 +165,19 @@ class Table:
             return self.put(key, function(*args)) if value is MISSING else value
         return memoized
 
+    def live_keys(self) -> set[str]:
+        """The keys of every entry held, pickled or not."""
+        return self.blobs.keys() | self.values.keys()
+
+    def saved(self, file: FileStat | None) -> None:
+        """Note that the table's file now holds every entry (save_table returned file), or
+        nothing sure when file is None (it is written anew next time)."""
+        self.file = file
+        self.on_disk = self.live_keys() if file else set()
+
     def keep_used(self) -> bool:
         """Forget the entries this build did not use; True when the file on disk is out of date."""
-        stale = self.changed or len(self.used) != len(self.blobs.keys() | self.values.keys())
+        stale = self.changed or len(self.used) != len(self.live_keys())
         self.blobs = {key: blob for key, blob in self.blobs.items() if key in self.used}
         self.values = {key: value for key, value in self.values.items() if key in self.used}
         return stale
@@ -265,21 +277,49 @@ class BuildCache:
     def commit(self) -> None:
         """After a successful build: keep only what it used, in memory and (unless saves are
         deferred) on disk."""
-        for name, table in self.tables.items():
-            if table.keep_used():
-                self.unsaved.add(name)
+        with self.committing():
+            pass
+
+    @contextmanager
+    def committing(self, *last: str) -> Iterator[None]:
+        """commit() around the block that ends a build (writing the site): the tables it changes,
+        named `last`, are committed after it, and all the others before it, their files written
+        on forked workers while it runs (after a cold build they are tens of megabytes to pickle,
+        checksum and write, which would otherwise follow the site's writing on one core)."""
+        self.keep_used(name for name in self.tables if name not in last)
+        early = sorted(self.unsaved) if self.directory and not self.defer_saves else []
+        with start_forked(self.write_table_file, early, SAVE_FORK_MIN_TABLES) as saving:
+            try:
+                yield
+            finally:
+                saving.wait()  # even if the block failed: stopped mid-write, a worker would leave a part
+            self.keep_used(name for name in last if name in self.tables)
+            for name, file in zip(early, saving.results()):
+                self.tables[name].saved(file)
+        self.unsaved.difference_update(early)
         if not self.defer_saves:
             self.save()
 
+    def keep_used(self, names: Iterable[str]) -> None:
+        """Forget what this build did not use in these tables; note those whose file is out of date."""
+        for name in list(names):
+            if self.tables[name].keep_used():
+                self.unsaved.add(name)
+
     def save(self) -> None:
-        """Write the tables that changed since the last save (and drop their files of older formats)."""
-        for name in sorted(self.unsaved):
-            if self.directory:
-                save_table(self.path(name), self.version, self.tables[name])
-                for old in self.directory.glob(f"{name}.v*.pickle"):
-                    if old != self.path(name):
-                        old.unlink(missing_ok=True)
+        """Write the tables that changed since the last save."""
+        for name in sorted(self.unsaved) if self.directory else ():
+            self.tables[name].saved(self.write_table_file(name))
         self.unsaved.clear()
+
+    def write_table_file(self, name: str) -> FileStat | None:
+        """Write one table's file (save_table) and drop its files of older formats; the new file's
+        size and time, or None when it could not be written."""
+        file = save_table(self.path(name), self.version, self.tables[name])
+        for old in self.directory.glob(f"{name}.v*.pickle"):
+            if old != self.path(name):
+                old.unlink(missing_ok=True)
+        return file
 
 
 def read_table(path: Path, version: str) -> Table:
@@ -310,20 +350,19 @@ def read_table(path: Path, version: str) -> Table:
         return Table({})
 
 
-def save_table(path: Path, version: str, table: Table) -> None:
+def save_table(path: Path, version: str, table: Table) -> FileStat | None:
     """Append a segment with what changed since the file was read or written (new entries, and
     the keys of dropped ones); or write the table anew when the file is not as last seen, or
-    would be mostly stale."""
-    live = sorted(table.blobs.keys() | table.values.keys())
+    would be mostly stale. Returns the file's new size and time (for Table.saved), or None when
+    it could not be written."""
+    live = sorted(table.live_keys())
     new = [(key, table.blob(key)) for key in live if key not in table.on_disk]
     dropped = [(key, None) for key in sorted(table.on_disk.difference(live))]
     live_bytes = sum(len(table.blob(key)) for key in live)
     if table.file and file_stat(path) == table.file and \
             table.file[0] + sum(len(blob) for _, blob in new) <= COMPACT_RATIO * live_bytes:
-        table.file = append_segment(path, new + dropped)
-    else:
-        table.file = write_table(path, version, ((key, table.blob(key)) for key in live))
-    table.on_disk = set(live) if table.file else set()
+        return append_segment(path, new + dropped)
+    return write_table(path, version, ((key, table.blob(key)) for key in live))
 
 
 def file_stat(path: Path) -> FileStat | None:
@@ -370,8 +409,10 @@ def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) 
             out.write(checked.length.to_bytes(SEGMENT_LENGTH, "little"))
         os.replace(temp, path)
         return file_stat(path)
-    except OSError:
+    except BaseException as exc:  # Ctrl-C included: no part of a file is left behind
         temp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         return None
 
 

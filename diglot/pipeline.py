@@ -183,6 +183,14 @@ def load_steps():
     return steps
 
 
+def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> None:
+    """Keep what a rebuild with no change replays: this summary, without this build's news."""
+    news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
+    cache.table("builds").put(key, replace(
+        summary, rendered=0, report=Report(list(summary.report.warnings),
+                                           [n for n in summary.report.notes if n not in news])))
+
+
 def run_build(options: Options, cache: BuildCache, progress: Progress, replay: bool = True) -> Summary:
     """build(), once it holds the cache: replay the last build (if replay), or run every step."""
     cache.begin()
@@ -222,21 +230,16 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
                 if options.strict and summary.report.warnings:
                     raise DiglotError(*summary.report.warnings)
                 progress.stage("write")
-                if options.write:
-                    write_step(files, options, cache, trees)
+                # The cache is saved while the site is written, but for what writing it changes.
+                with cache.committing("output", "builds"):
+                    if options.write:
+                        write_step(files, options, cache, trees)
+                    summary.articles, summary.files = len(site.articles), len(files)
+                    remember_summary(summary, key, news, cache)
             except BaseException:
                 if fresh:
                     shutil.rmtree(fresh, ignore_errors=True)
                 raise
-        summary.articles, summary.files = len(site.articles), len(files)
-        files.clear()  # the pages are on disk now: free their bytes before the cache is saved
-        # What a rebuild with no change replays: the same summary, without this build's news
-        # (a set: an import notes every file it writes, and a list made this quadratic).
-        news = set(news)
-        cache.table("builds").put(key, replace(
-            summary, rendered=0, report=Report(list(summary.report.warnings),
-                                               [n for n in summary.report.notes if n not in news])))
-        cache.commit()
     finally:
         progress.close()
     return summary

@@ -346,6 +346,46 @@ def test_a_build_appends_what_it_changed_instead_of_writing_the_table_again(tmp_
     assert table.get("new") == "y" * 1000 and table.get("key0") is MISSING
 
 
+def test_tables_saved_on_workers_are_appended_to_by_the_same_process_next_time(tmp_path):
+    cache = BuildCache(tmp_path, version="v")
+    for name in "abc":  # several tables: they are written on forked workers
+        for n in range(100):
+            cache.table(name).put(f"key{n}", name * 1000)
+    cache.commit()
+    before = {name: cache.path(name).read_bytes() for name in "abc"}
+    cache.begin()  # the dev server's way: the same cache, build after build
+    for name in "abc":
+        for n in range(100):
+            cache.table(name).keep(f"key{n}")
+        cache.table(name).put("new", "y")
+    cache.commit()
+    for name in "abc":  # this process knew what the workers wrote: it appended one entry
+        after = cache.path(name).read_bytes()
+        assert after.startswith(before[name]) and len(after) - len(before[name]) < 200
+        assert BuildCache(tmp_path, version="v").table(name).get("new") == "y"
+
+
+def test_committing_saves_the_other_tables_while_the_block_runs_and_the_named_ones_after(tmp_path):
+    cache = BuildCache(tmp_path, version="v")
+    for name in ("articles", "pages", "output"):
+        cache.table(name).put("old", name)
+    with cache.committing("output"):
+        cache.table("output").put("written", "by the block")
+    table = BuildCache(tmp_path, version="v").table
+    assert table("articles").get("old") == "articles" and table("pages").get("old") == "pages"
+    assert table("output").get("written") == "by the block"
+    cache.begin()
+    cache.table("pages").put("new", 1)
+    cache.table("output").put("new", 1)
+    with pytest.raises(OSError), cache.committing("output"):
+        raise OSError("the site could not be written")
+    table = BuildCache(tmp_path, version="v").table
+    assert table("output").get("new") is MISSING  # not saved: the build failed
+    assert table("pages").get("new") == 1  # final before the block: written whole even so
+    assert table("output").get("written") == "by the block"  # the last good save is intact
+    assert not [path.name for path in tmp_path.iterdir() if ".tmp-" in path.name]
+
+
 def test_a_table_file_that_would_be_mostly_stale_is_written_anew(tmp_path):
     for n in range(10):  # every build replaces the one entry: each append would be all stale
         cache = BuildCache(tmp_path, version="v")
