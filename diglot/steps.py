@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -30,8 +31,24 @@ FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are alread
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     """Parse every content file (memoized by its name and bytes)."""
     hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
-    return load_documents(content, parse=cache.table("documents").memoize(
-        parse_file, lambda data, path: digest(path, hashes[path])))
+    table = cache.table("documents")
+
+    def parse(data: bytes, path: str) -> Document:
+        """The document of a content file, from the cache when its bytes were parsed before.
+
+        The cache keeps each document without its body, and the body's length: the body ends
+        the file, whose bytes are at hand, so keeping it too would only double the table."""
+        key = digest(path, hashes[path])
+        kept = table.get(key)
+        if kept is MISSING:
+            document = parse_file(data, path)
+            table.put(key, (replace(document, body=""), len(document.body)))
+            return document
+        bodiless, length = kept
+        text = data.decode("utf-8")
+        return replace(bodiless, body=text[len(text) - length:])
+
+    return load_documents(content, parse=parse)
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:

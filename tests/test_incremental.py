@@ -202,6 +202,16 @@ def test_the_page_cache_keeps_digests_not_pages(corpus_project):
     assert cache.path("pages").stat().st_size < site_bytes / 20
 
 
+def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpus_project):
+    cache = BuildCache(corpus_project / ".cache")
+    files = read_content(corpus_project / "content")
+    assert steps.load_step(files, cache) == [content.parse_file(data, f"content/{name}") for name, data in files.items()]
+    kept = [cache.table("documents").get(key) for key in list(cache.table("documents").blobs)]
+    assert len(kept) == len(files) and all(bodiless.body == "" for bodiless, _ in kept)
+    # the bodies are in content/ already: the table is far smaller than the files
+    assert cache.path("documents").stat().st_size < sum(map(len, files.values())) / 2
+
+
 def test_a_saved_table_keeps_only_what_the_last_build_used_and_reads_back_the_same(tmp_path):
     cache = BuildCache(tmp_path, version="v")
     table = cache.table("t")
