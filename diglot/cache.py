@@ -157,14 +157,6 @@ class Table:
         self.used.add(key)
         self.changed = True
 
-    def memoize(self, function: Callable, key_of: Callable[..., str]) -> Callable:
-        """function, answered from this table when key_of(arguments) was seen before."""
-        def memoized(*args):
-            key = key_of(*args)
-            value = self.get(key)
-            return self.put(key, function(*args)) if value is MISSING else value
-        return memoized
-
     def live_keys(self) -> set[str]:
         """The keys of every entry held, pickled or not."""
         return self.blobs.keys() | self.values.keys()

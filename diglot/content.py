@@ -97,8 +97,8 @@ def load_documents(content: Path | dict[str, bytes], label: str = "content", par
     """Parse every content file (a folder, or read_content's files); collect every file's problems
     before raising.
 
-    parse(data, path) is a parameter so a build cache can memoize it (by the file's bytes, so a
-    file it knows is not even decoded)."""
+    parse(data, path) is a parameter so a build cache can answer it for files it parsed before
+    (steps.load_step)."""
     files = read_content(content) if isinstance(content, Path) else content
     documents, problems = [], []
     for name, data in files.items():
