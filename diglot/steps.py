@@ -29,26 +29,43 @@ FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
-    """Parse every content file (memoized by its name and bytes)."""
+    """Parse every content file; a file whose bytes were parsed before comes from the cache."""
     hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
     table = cache.table("documents")
+    # The documents of this process' last build (the dev server's), by file and sha256, with their
+    # table keys: taken as they are, where reading them back from the table costs tens of ms.
+    last, now = cache.keep("documents", "", dict), {}
 
     def parse(data: bytes, path: str) -> Document:
-        """The document of a content file, from the cache when its bytes were parsed before.
+        """The document of one content file (noted as used in the table)."""
+        seen = (path, hashes[path])
+        key, document = last.get(seen) or (digest(*seen), None)
+        if document is None:
+            document = cached_document(table, key, data, path)
+        else:
+            table.keep(key)
+        now[seen] = key, document
+        return document
 
-        The cache keeps each document without its body, and the body's length: the body ends
-        the file, whose bytes are at hand, so keeping it too would only double the table."""
-        key = digest(path, hashes[path])
-        kept = table.get(key)
-        if kept is MISSING:
-            document = parse_file(data, path)
-            table.put(key, (replace(document, body=""), len(document.body)))
-            return document
-        bodiless, length = kept
-        text = data.decode("utf-8")
-        return replace(bodiless, body=text[len(text) - length:])
+    documents = load_documents(content, parse=parse)
+    last.clear()
+    last.update(now)  # this build's only: the memory of a long session does not grow with its edits
+    return documents
 
-    return load_documents(content, parse=parse)
+
+def cached_document(table: Table, key: str, data: bytes, path: str) -> Document:
+    """A content file's document from the table (key: its name and sha256), or parsed and put there.
+
+    The table keeps each document without its body, and the body's length: the body ends the
+    file, whose bytes are at hand, so keeping it too would make the table a second content/."""
+    kept = table.get(key)
+    if kept is MISSING:
+        document = parse_file(data, path)
+        table.put(key, (replace(document, body=""), len(document.body)))
+        return document
+    bodiless, length = kept
+    text = data.decode("utf-8")
+    return replace(bodiless, body=text[len(text) - length:])
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:

@@ -212,6 +212,18 @@ def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpu
     assert cache.path("documents").stat().st_size < sum(map(len, files.values())) / 2
 
 
+def test_a_dev_server_takes_its_last_documents_as_they_are_and_keeps_them_in_the_table(corpus_project):
+    cache = open_cache(Options(project=corpus_project).resolved(), defer_saves=True)
+    files = read_content(corpus_project / "content")
+    first = steps.load_step(files, cache)
+    cache.commit()
+    cache.begin()  # the next rebuild of the same server
+    assert all(again is document for again, document in zip(steps.load_step(files, cache), first))
+    cache.commit()
+    cache.save()
+    assert len(BuildCache(corpus_project / ".cache").table("documents").blobs) == len(files)
+
+
 def test_a_saved_table_keeps_only_what_the_last_build_used_and_reads_back_the_same(tmp_path):
     cache = BuildCache(tmp_path, version="v")
     table = cache.table("t")
