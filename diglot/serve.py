@@ -97,6 +97,10 @@ class SiteHandler(web.RequestHandler):
         """Like GET, without the body."""
         self.send(head=True)
 
+    def mark_build(self) -> None:
+        """Tell the page (in a cookie its live-reload socket sends back) which build it shows."""
+        self.set_cookie(self.state.build_cookie, str(self.state.builds), path="/", samesite="Strict")
+
     def send(self, head: bool) -> None:
         """Answer one request: 403 refused, 404 missing, 301 to a folder's '/', else the file."""
         raw = self.request.uri or ""
@@ -115,12 +119,14 @@ class SiteHandler(web.RequestHandler):
         if not path.is_file():
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.mark_build()
             self.finish(b"" if head else error_page(self.state.error))
             return
         body = path.read_bytes()
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
             body = decorate_html(body, self.state.error)
+            self.mark_build()
         self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
         self.set_header("Cache-Control", "no-store")  # every reload must show the new build
         self.finish(b"" if head else body)
@@ -190,6 +196,13 @@ class DevState:
     replayed: bool = False  # the last build replayed the one before (it loaded no library)
     watcher: Watcher | None = None  # inotify, when it watches every watched folder
     next_scan: object = None  # the event loop's handle of the scheduled scan
+    builds: int = 0  # rebuilds so far: every page sent carries the count (build_cookie) in a cookie
+    port: int = 0
+
+    @property
+    def build_cookie(self) -> str:
+        """The cookie that tells which build a page was sent after (one per port: cookies ignore ports)."""
+        return f"diglot-build-{self.port}"
 
     def rebuild(self) -> None:
         """Build once; remember (and print) an error instead of stopping."""
@@ -217,6 +230,7 @@ class DevState:
         # self.seen stays what the build starts from: a save made while it runs is seen by the next
         # scan and built then (files the import writes cost one more, replayed, build).
         self.rebuild()
+        self.builds += 1
         reload_pages()
         self.watch_new_folders()
         return True
@@ -276,14 +290,34 @@ def start_watching(state: DevState, loop: ioloop.IOLoop) -> None:
     keep_scanning(state, loop)
 
 
+RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+
+
 def reload_pages() -> None:
     """Tell every open page (livereload.js over its websocket) to reload."""
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
     for waiter in list(LiveReloadHandler.waiters):
         try:
-            waiter.write_message(message)
+            waiter.write_message(RELOAD)
         except Exception:  # a closed tab: forget it
             LiveReloadHandler.waiters.discard(waiter)
+
+
+class ReloadHandler(LiveReloadHandler):
+    """livereload's socket, which also reloads at once a page sent before the last rebuild: a page
+    whose socket was not open yet when that rebuild told the open pages to reload (a save made
+    right after a reload, before livereload.js connected) would otherwise show the old text."""
+
+    def initialize(self, state: "DevState") -> None:
+        """Keep the server's state (how many rebuilds there were)."""
+        self.state = state
+
+    def on_message(self, message) -> None:
+        """livereload's handshake; once the page is listening, reload it if a rebuild outdated it."""
+        listening = self in LiveReloadHandler.waiters
+        super().on_message(message)
+        shown = self.get_cookie(self.state.build_cookie)  # None from a page this server did not send
+        if not listening and self in LiveReloadHandler.waiters and shown not in (None, str(self.state.builds)):
+            self.write_message(RELOAD)
 
 
 class DevScriptHandler(web.RequestHandler):
@@ -299,7 +333,7 @@ class DevScriptHandler(web.RequestHandler):
 def make_app(state: DevState) -> web.Application:
     """The routes: livereload's websocket and script, the dev script, then site/."""
     return web.Application([
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", ReloadHandler, {"state": state}),
         (r"/livereload\.js", LiveReloadJSHandler),
         (DEV_SCRIPT_PATH.replace(".", r"\."), DevScriptHandler),
         (r".*", SiteHandler, {"state": state}),
@@ -309,7 +343,7 @@ def make_app(state: DevState) -> web.Application:
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve site/ and rebuild on every change until interrupted; returns the exit code."""
     options = options.resolved()
-    state = DevState(options, open_cache(options, defer_saves=True), options.output)
+    state = DevState(options, open_cache(options, defer_saves=True), options.output, port=port)
     state.rebuild()
     state.warm_up()  # before serving: a page open meanwhile would wait, and could miss a reload
     state.seen = snapshot(watched_paths(options))

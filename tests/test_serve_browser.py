@@ -62,3 +62,27 @@ def test_edit_reloads_page_and_error_banner_comes_and_goes(browser, served):
     assert page.locator("#diglot-build-error").count() == 0
     assert not violations, violations
     page.close()
+
+
+def test_a_page_whose_reload_socket_opens_after_a_rebuild_reloads_at_once(browser, served):
+    project, base = served
+    page = browser.new_page()
+    held = []  # livereload.js, kept waiting: the page cannot listen for reloads yet
+    page.route("**/livereload.js*", lambda route: held.append(route))
+    content = sorted((project / "content").glob("*.en.md"))[0]
+    slug = content.name.split(".")[0]
+    page.goto(f"{base}en/{slug}/", wait_until="domcontentloaded")
+    deadline = time.monotonic() + 20
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for livereload.js"
+    content.write_text(content.read_text(encoding="utf-8").rstrip("\n") + " Saved before the page listened.\n",
+                       encoding="utf-8")
+    built = project / "site" / "en" / slug / "index.html"
+    while "Saved before the page listened." not in built.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the server did not rebuild"
+        time.sleep(0.05)
+    time.sleep(0.3)  # the server has told the pages that listen (none) to reload
+    held[0].continue_()
+    wait_for_text(page, "Saved before the page listened.")
+    page.close()
