@@ -242,10 +242,11 @@ class BuildCache:
         used: dict = {}
         values = []
         for item in items:
-            key = identity(item)
-            if key not in used:
-                used[key] = known[key] if key in known else make(item)
-            values.append(used[key])
+            key = identity(item)  # often a tuple, which hashes anew at each lookup: as few as can be
+            value = used.get(key, MISSING)
+            if value is MISSING:
+                value = used[key] = known[key] if key in known else make(item)
+            values.append(value)
         known.clear()
         known.update(used)
         return values

@@ -270,10 +270,11 @@ def section_url(section: Section, lang: str) -> str:
     return f"{lang}/section/{section.slug}/"
 
 
-def article_page(version: Version, article: Article, suffix: str = "") -> Page:
-    """The page of one language version (suffix 'parallel/' for the side-by-side view)."""
-    alternates = tuple((v.lang, v.url + suffix) for v in sorted(article.versions.values(), key=lambda v: v.lang))
-    return Page(version.url + suffix + "index.html", version.lang, alternates)
+def article_pages(article: Article, suffix: str = "") -> dict[str, Page]:
+    """The page of each language version, in the versions' order (suffix 'parallel/' for the
+    side-by-side views), each listing them all as alternates."""
+    alternates = tuple((lang, article.versions[lang].url + suffix) for lang in sorted(article.versions))
+    return {lang: Page(f"{version.url}{suffix}index.html", lang, alternates) for lang, version in article.versions.items()}
 
 
 def language_pages(path: str, config: Config) -> dict[str, Page]:
@@ -323,10 +324,10 @@ def sections_menu(site: Site) -> tuple[str, ...]:
 def article_jobs(site: Site) -> list[PageJob]:
     """One page per language version of every article, linking its section."""
     section_of = sections_by_article(site)
-    return [PageJob("article.html", article_page(version, article),
-                    {"article": article, "version": version, "section": section_of.get(article.key)},
+    return [PageJob("article.html", page,
+                    {"article": article, "version": article.versions[lang], "section": section_of.get(article.key)},
                     (article.fingerprint,))
-            for article in site.articles for version in article.versions.values()]
+            for article in site.articles for lang, page in article_pages(article).items()]
 
 
 def sections_by_article(site: Site) -> dict[str, Section]:
@@ -338,14 +339,14 @@ def parallel_jobs(site: Site) -> list[PageJob]:
     """A side-by-side view per language of every translated article, the reader's language first."""
     jobs, section_of = [], sections_by_article(site)
     for article in site.articles:
-        for version in article.versions.values():
-            other = article.other(version.lang)
-            if other:
-                context = {"article": article, "version": version, "other": other,
-                           "section": section_of.get(article.key),
-                           "rows": Deferred(parallel_rows, article, version.lang, other.lang)}
-                jobs.append(PageJob("parallel.html", article_page(version, article, "parallel/"), context,
-                                    (article.fingerprint,)))
+        if len(article.versions) < 2:
+            continue  # nothing to show beside it
+        for lang, page in article_pages(article, "parallel/").items():
+            version, other = article.versions[lang], article.other(lang)
+            context = {"article": article, "version": version, "other": other,
+                       "section": section_of.get(article.key),
+                       "rows": Deferred(parallel_rows, article, lang, other.lang)}
+            jobs.append(PageJob("parallel.html", page, context, (article.fingerprint,)))
     return jobs
 
 
