@@ -28,6 +28,7 @@ from .text import format_date
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 
+
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     """Parse every content file; a file whose bytes were parsed before comes from the cache."""
     hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
