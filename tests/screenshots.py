@@ -18,7 +18,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 SLUG = "chinas-state-security-authorities-warn-overseas-personnel-of"
 WIDTHS = {"phone": (360, 740), "desktop": (1280, 900)}
-PAGES = {"home-listing": "{lang}/", "article": "{lang}/" + SLUG + "/", "parallel": "{lang}/" + SLUG + "/parallel/",
+PAGES = {"home-listing": "{lang}/", "article": "{lang}/" + SLUG + "/", "parallel": "{lang}/" + SLUG + "/parallel.html",
          "section": "{lang}/section/china-society/"}
 
 

@@ -8,7 +8,7 @@ from test_reading_browser import base  # noqa: F401 (fixture: the served site)
 from test_render import ONLY, SLUG
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "en/", "fr/", f"en/{SLUG}/", f"fr/{SLUG}/", f"en/{SLUG}/parallel/", f"fr/{SLUG}/parallel/",
+PAGES = ["", "en/", "fr/", f"en/{SLUG}/", f"fr/{SLUG}/", f"en/{SLUG}/parallel.html", f"fr/{SLUG}/parallel.html",
          "en/section/china-society/", "fr/section/world-europe/", f"en/{ONLY}/", "404.html"]
 
 

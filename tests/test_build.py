@@ -101,6 +101,20 @@ def test_no_third_party_requests(built_site):
             assert not url.startswith(("http:", "https:", "//")) or url.startswith("https://example.org/"), (path, url)
 
 
+def test_every_relative_link_leads_to_a_page_of_the_site(built_site):
+    site, followed = built_site / "site", 0
+    for path in site.rglob("*.html"):
+        if path.name == "404.html":
+            continue  # served at any URL, so its links start from the base path instead
+        for url in re.findall(r'\b(?:src|href)="([^"#?]+)', path.read_text(encoding="utf-8")):
+            if url.startswith(("http:", "https:", "//", "data:", "mailto:")):
+                continue
+            target = (path.parent / url).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), (path.relative_to(site), url)
+            followed += 1
+    assert followed > 100
+
+
 def test_summary_lists_pairing_with_score(project):
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project)],
                             capture_output=True, text=True, check=True)

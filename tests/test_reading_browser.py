@@ -73,17 +73,17 @@ def test_parallel_view_keeps_the_place_both_ways(base, open_page):
     page = open_page(f"{base}en/{SLUG}/")
     scroll_to_segment(page, 5)
     follow(page, "a.view-link")
-    assert page.url == f"{base}en/{SLUG}/parallel/#s5" and 0 <= segment_top(page, 5) < 24
+    assert page.url == f"{base}en/{SLUG}/parallel.html#s5" and 0 <= segment_top(page, 5) < 24
     scroll_to_segment(page, 6)
     follow(page, "a.toggle")
-    assert page.url == f"{base}fr/{SLUG}/parallel/#s6" and 0 <= segment_top(page, 6) < 24
+    assert page.url == f"{base}fr/{SLUG}/parallel.html#s6" and 0 <= segment_top(page, 6) < 24
     scroll_to_segment(page, 3)  # the last rows cannot reach the top of a tall window: go back up
     follow(page, "a.view-link")
     assert page.url == f"{base}fr/{SLUG}/#s3" and 0 <= segment_top(page, 3) < 24
 
 
 def test_parallel_segments_sit_level_on_desktop_and_interleave_on_a_phone(base, open_page):
-    url = f"{base}fr/{SLUG}/parallel/"
+    url = f"{base}fr/{SLUG}/parallel.html"
     rows = """[...document.querySelectorAll('.pair')].map(p => {
         const [a, b] = [p.querySelector('.mine'), p.querySelector('.theirs')].map(h => h.getBoundingClientRect());
         return [a.top, a.bottom, a.left, b.top, b.left];
@@ -128,7 +128,7 @@ def test_click_through_a_site_deployed_under_a_sub_path(base, open_page):
     follow(page, "a.toggle")
     assert page.url == f"{base}fr/{SLUG}/" and page.locator("html").get_attribute("lang") == "fr"
     follow(page, "a.view-link")
-    assert page.url == f"{base}fr/{SLUG}/parallel/"
+    assert page.url == f"{base}fr/{SLUG}/parallel.html"
     assert page.locator(".pair").count() == 8
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgba(0, 0, 0, 0)"  # CSS loaded
     page.focus(".search-input")  # search from two levels down the sub-path: scripts and index load from /news/
@@ -168,7 +168,7 @@ def test_body_text_runs_60_to_75_characters_a_line(base, open_page, lang):
     assert 60 <= per_line <= 75, per_line
 
 
-@pytest.mark.parametrize("path", ["en/", f"fr/{SLUG}/", f"en/{SLUG}/parallel/", f"fr/{SLUG}/parallel/"])
+@pytest.mark.parametrize("path", ["en/", f"fr/{SLUG}/", f"en/{SLUG}/parallel.html", f"fr/{SLUG}/parallel.html"])
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 640, "height": 400}], ids=["phone-360", "zoom-200"])
 def test_no_horizontal_scroll_on_a_phone_or_at_200_percent(base, open_page, path, viewport):
     page = open_page(f"{base}{path}", viewport)
@@ -189,7 +189,7 @@ def test_print_shows_the_article_alone_and_the_parallel_view_in_two_columns(base
     for selector in (".site-header", ".site-footer", ".language-toggle", ".peek-button", ".skip-link"):
         assert page.evaluate(f"({hidden})('{selector}')"), selector
     assert page.locator("#s5").is_visible()
-    parallel = open_page(f"{base}fr/{SLUG}/parallel/", {"width": 640, "height": 900})
+    parallel = open_page(f"{base}fr/{SLUG}/parallel.html", {"width": 640, "height": 900})
     parallel.emulate_media(media="print")
     mine, theirs = (parallel.locator(f"#s3 .{side}").bounding_box() for side in ("mine", "theirs"))
     assert abs(mine["y"] - theirs["y"]) < 1 and mine["x"] < theirs["x"]

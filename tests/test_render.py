@@ -137,7 +137,7 @@ def test_english_only_article_is_listed_in_both_languages_with_a_badge(site):
     assert "1er juin 2024" in item[0].text
     en = read_page(site / "en" / "index.html")
     assert not en.find("span", **{"class": "badge"}) and "June 1, 2024" in en.find("li")[0].text
-    assert not (site / "fr" / ONLY).exists() and not (site / "en" / ONLY / "parallel").exists()
+    assert not (site / "fr" / ONLY).exists() and not (site / "en" / ONLY / "parallel.html").exists()
 
 
 def test_missing_translation_toggle_is_disabled_and_says_why(site):
@@ -146,7 +146,7 @@ def test_missing_translation_toggle_is_disabled_and_says_why(site):
     assert toggle.attrs["aria-disabled"] == "true" and "href" not in toggle.attrs
     note = page.one("span", id=toggle.attrs["aria-describedby"])
     assert note.text == "This article has no French translation yet."
-    assert not page.find("a", href="parallel/")
+    assert not page.find("a", href="parallel.html")
 
 
 def test_section_pages_translate_known_names_and_keep_others(site):
@@ -167,7 +167,7 @@ def test_article_links_its_section(site, lang, label):
 
 @pytest.mark.parametrize("lang,other", [("en", "fr"), ("fr", "en")])
 def test_parallel_view_pairs_every_segment_reader_language_first(site, lang, other):
-    page = read_page(site / lang / SLUG / "parallel" / "index.html")
+    page = read_page(site / lang / SLUG / "parallel.html")
     rows = page.find("div", **{"class": "pair"})
     assert [(r.attrs["data-seg"], r.attrs["id"]) for r in rows] == [(str(n), f"s{n}") for n in range(1, 9)]
     mine = page.find("div", **{"class": "half mine"})
@@ -181,11 +181,11 @@ def test_parallel_view_pairs_every_segment_reader_language_first(site, lang, oth
 @pytest.mark.parametrize("lang,other", [("en", "fr"), ("fr", "en")])
 def test_toggle_and_parallel_view_link_each_other_keeping_place(site, lang, other):
     article = read_page(site / lang / SLUG / "index.html")
-    assert article.one("a", href="parallel/").attrs.get("data-keep-place") == ""
-    parallel = read_page(site / lang / SLUG / "parallel" / "index.html")
-    assert parallel.one("a", href="../").attrs.get("data-keep-place") == ""
+    assert article.one("a", href="parallel.html").attrs.get("data-keep-place") == ""
+    parallel = read_page(site / lang / SLUG / "parallel.html")
+    assert parallel.one("a", href="./").attrs.get("data-keep-place") == ""
     swap = parallel.one("a", **{"class": "toggle"})
-    assert swap.attrs["href"] == f"../../../{other}/{SLUG}/parallel/" and "data-keep-place" in swap.attrs
+    assert swap.attrs["href"] == f"../../{other}/{SLUG}/parallel.html" and "data-keep-place" in swap.attrs
 
 
 @pytest.mark.parametrize("lang,locale,alternate", [("en", "en_US", "fr_FR"), ("fr", "fr_FR", "en_US")])
@@ -234,7 +234,7 @@ def changed_pages(before: dict, after: dict) -> set[str]:
     return {path for path, (key, _) in after.items() if before.get(path, (None,))[0] != key}
 
 
-FULL = {f"{lang}/{SLUG}/{view}index.html" for lang in ("en", "fr") for view in ("", "parallel/")} \
+FULL = {f"{lang}/{SLUG}/{view}" for lang in ("en", "fr") for view in ("index.html", "parallel.html")} \
     | {"en/feed.xml", "fr/feed.xml"}  # the pages that show the article's whole text
 
 

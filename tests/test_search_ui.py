@@ -94,7 +94,7 @@ def test_english_page_finds_the_seed_article(reader, query):
 
 
 @pytest.mark.parametrize("path", ["site/index.html", "site/en/", "site/en/section/china-society/",
-                                  ARTICLE["en"], ARTICLE["en"] + "parallel/"])
+                                  ARTICLE["en"], ARTICLE["en"] + "parallel.html"])
 def test_search_works_from_every_page_depth(reader, path):
     reader.open(path)
     reader.search("spy")
