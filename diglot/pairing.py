@@ -386,13 +386,17 @@ def describe_single(
             f"({why}; {describe_cues(found)})")
 
 
-def best_rejected(scored: Iterable[_Match], english, french) -> dict[str, tuple[_Match, Draft]]:
-    """Return, per seed, its highest-scoring counterpart among all candidates."""
-    best: dict[str, tuple[_Match, Draft]] = {}
-    for found in sorted(scored, key=by_score(english, french)):
-        best.setdefault(english[found.en].seed, (found, french[found.fr]))
-        best.setdefault(french[found.fr].seed, (found, english[found.en]))
-    return best
+def best_rejected(scored: Iterable[_Match], english, french, singles) -> dict[str, tuple[_Match, Draft]]:
+    """Return, per single draft's seed, its highest-scoring counterpart among all candidates
+    (first by_score order, as choose_pairs would take it)."""
+    # One pass, not a sort: the candidates are many (14,000 at 1,000 pairs), the singles few.
+    wanted, rank, best = {draft.seed for draft in singles}, by_score(english, french), {}
+    for found in scored:
+        en, fr = english[found.en], french[found.fr]
+        for seed, other in ((en.seed, fr), (fr.seed, en)):
+            if seed in wanted and (seed not in best or rank(found) < best[seed][0]):
+                best[seed] = (rank(found), found, other)
+    return {seed: (found, other) for seed, (_, found, other) in best.items()}
 
 
 def unpaired(count: int, chosen: Iterable[int]) -> list[int]:
@@ -421,7 +425,7 @@ def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
     pairs = tuple(Pair(english[m.en], french[m.fr], m.score) for m in chosen)
     paired = {p.original.seed for p in pairs} | {p.translation.seed for p in pairs}
     singles = tuple(d for d in ordered if d.seed not in paired)
-    best = best_rejected(first + second, english, french)
+    best = best_rejected(first + second, english, french, singles)
     decisions = [
         f"paired {describe(english[m.en])} ↔ {describe(french[m.fr])}  "
         f"score {m.score:.2f}  {describe_cues(m)}"
