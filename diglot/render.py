@@ -103,16 +103,19 @@ def typeset_strings(value, lang: str):
     return typeset(value, lang) if isinstance(value, str) else value
 
 
-def make_environment(layouts: Path, config: Config, compiled: Path | None = None, stamp: str = "") -> Environment:
+def make_environment(layouts: Path, config: Config, compiled: Path | None = None, stamp: str = "",
+                     precompiled: Path | None = None) -> Environment:
     """A Jinja2 environment with autoescape on and diglot's filters.
 
     compiled: a folder where compiled templates are kept between builds (stamp: the code version,
-    since a compiled template also holds what diglot's extensions made of it)."""
+    since a compiled template also holds what diglot's extensions made of it); precompiled: a
+    folder of templates compiled ahead, read when compiled has none (see CompiledTemplates)."""
     # auto_reload off: layouts are part of the build's key, so an environment never outlives
     # them, and checking each template's file time on every include cost a third of the rendering.
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=select_autoescape(["html", "xml"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      auto_reload=False, extensions=[SharedPartials], bytecode_cache=CompiledTemplates(compiled, stamp) if compiled else None)
+                      auto_reload=False, extensions=[SharedPartials],
+                      bytecode_cache=CompiledTemplates(compiled, stamp, precompiled) if compiled or precompiled else None)
     # Pure filters remembered: a title, date or section is written several times per page and on
     # both views of both versions of an article.
     env.filters.update(typeset=memoize_typed(typeset), date=format_date, isodate=memoize_typed(iso_date),
@@ -126,10 +129,16 @@ def make_environment(layouts: Path, config: Config, compiled: Path | None = None
 
 class CompiledTemplates(BytecodeCache):
     """Compiled templates kept in a folder between builds, each file checked by its sha256 (a
-    damaged file costs a compile, never a wrong page), for one code version only."""
+    damaged file costs a compile, never a wrong page), for one code version only.
 
-    def __init__(self, folder: Path, stamp: str):
-        self.folder, self.prefix = folder, f"{stamp[:16]}-"
+    precompiled: a folder only read, when folder has no intact file: diglot's own layouts as
+    `make setup` compiled them (compile_layouts), so that a project's first build need not (a
+    tenth of a second). A template's file is named by its path, so no other layouts match there."""
+
+    def __init__(self, folder: Path | None, stamp: str, precompiled: Path | None = None):
+        self.folder, self.prefix, self.precompiled = folder, f"{stamp[:16]}-", precompiled
+        if folder is None:
+            return
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.jinja"):  # compiled by another version of diglot
             if not stale.name.startswith(self.prefix):
@@ -137,26 +146,40 @@ class CompiledTemplates(BytecodeCache):
         for temp in folder.glob(".*.jinja.*"):  # left by a killed build (builds hold the cache's lock)
             temp.unlink(missing_ok=True)
 
-    def path(self, bucket: Bucket) -> Path:
-        """The file of one template's compiled code."""
-        return self.folder / f"{self.prefix}{bucket.key}.jinja"
+    def path(self, folder: Path, bucket: Bucket) -> Path:
+        """The file of one template's compiled code in folder."""
+        return folder / f"{self.prefix}{bucket.key}.jinja"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        """Fill bucket from its file when the file is intact."""
-        try:
-            data = read_bytes(self.path(bucket))
-        except OSError:
-            return
-        if hashlib.sha256(data[32:]).digest() == data[:32]:
-            bucket.bytecode_from_string(data[32:])
+        """Fill bucket from the first intact file for it: the folder's, else the precompiled one."""
+        for folder in filter(None, (self.folder, self.precompiled)):
+            try:
+                data = read_bytes(self.path(folder, bucket))
+            except OSError:
+                continue
+            if hashlib.sha256(data[32:]).digest() == data[:32]:
+                bucket.bytecode_from_string(data[32:])
+                return
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Write bucket's code to its file (temp file, then rename: never a half-written file)."""
+        if self.folder is None:
+            return
         payload = bucket.bytecode_to_string()
         try:
-            replace_bytes(self.path(bucket), hashlib.sha256(payload).digest() + payload)
+            replace_bytes(self.path(self.folder, bucket), hashlib.sha256(payload).digest() + payload)
         except OSError:
             pass  # not kept: compiled again next time
+
+
+def compile_layouts(layouts: Path, config: Config, folder: Path, stamp: str) -> list[str]:
+    """Compile every template of layouts into folder; their names. (`make setup` compiles diglot's
+    own for every project using them, as Python compiles its modules once.)"""
+    env = make_environment(layouts, config, folder, stamp)
+    names = env.list_templates(filter_func=lambda name: not name.startswith(("assets/", "strings/")))
+    for name in names:
+        env.get_template(name)
+    return names
 
 
 def memoize_typed(function):

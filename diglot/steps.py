@@ -19,11 +19,14 @@ from .errors import Report
 from .output import Known, Placed, place_file
 from .parallel import map_forked, start_forked
 from .pipeline import content_hashes
-from .render import make_environment, plan_pages, render_page
+from .render import compile_layouts, make_environment, plan_pages, render_page
 from .search import SearchDoc, assemble_search_files, document_terms, format_ref
 from .site import Article, Site, Version, assemble_site, group_documents, make_article
 from .text import format_date
 
+# diglot's own layouts as `make setup` compiles them (precompile_layouts), beside its bytecode:
+# builds only read them there, and compile into their cache what they do not find.
+PRECOMPILED = Path(__file__).resolve().parent / "__pycache__" / "layouts"
 # Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
@@ -119,7 +122,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # partials serve every build of the dev server.
     compiled = cache.directory / "templates" if cache.directory else None
     env = cache.keep("environment", digest(salt, layouts.resolve()),
-                     lambda: make_environment(layouts, config, compiled, cache.version))
+                     lambda: make_environment(layouts, config, compiled, cache.version, PRECOMPILED))
     jobs = plan_pages(site, config)
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
@@ -144,6 +147,14 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
         files[job.page.path] = page
         table.put(key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
+
+
+def precompile_layouts() -> list[str]:
+    """Compile diglot's own layouts into PRECOMPILED (`make setup` runs it); their names."""
+    from .cache import code_version
+    from .config import validate_config
+    from .pipeline import REPO
+    return compile_layouts(REPO / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
 
 
 def render_known(env, job, place: Path | None) -> Known | Placed:

@@ -114,6 +114,23 @@ def test_a_corrupt_or_foreign_cache_never_changes_the_site(corpus_project, tmp_p
     assert tree(corpus_project / "site") == clean_build_of(corpus_project, tmp_path / "clean")
 
 
+def test_diglots_own_layouts_are_compiled_once_for_every_project(tmp_path, monkeypatch):
+    monkeypatch.setattr(steps, "PRECOMPILED", tmp_path / "precompiled")
+    assert {"article.html", "parallel.html", "partials/site-header.html"} <= set(steps.precompile_layouts())
+    compiled_in = lambda project: sorted((project / ".cache" / "templates").glob("*.jinja"))  # noqa: E731
+    first = make_project(tmp_path / "first")
+    build(Options(project=first))
+    assert compiled_in(first) == []  # every template came precompiled
+    # A damaged precompiled file is compiled again (into the project's cache), never read.
+    for path in sorted((tmp_path / "precompiled").glob("*.jinja")):
+        data = path.read_bytes()
+        path.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    second = make_project(tmp_path / "second")
+    build(Options(project=second))
+    assert len(compiled_in(second)) >= 10
+    assert tree(first / "site") == tree(second / "site") == clean_build_of(first, tmp_path / "clean")
+
+
 def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_project):
     table = BuildCache(corpus_project / ".cache").table("articles")
     articles = [table.get(key)[0] for key in sorted(table.blobs)]
