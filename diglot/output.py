@@ -173,6 +173,12 @@ def bytes_of(data: bytes | Known) -> bytes | None:
     return data.data if isinstance(data, Known) else data
 
 
+def made_file(place: Path | None, rel: str, data: bytes) -> Known | Placed:
+    """A file just made, with its sha256 (computed by the worker that made it): written into the
+    fresh tree place, if given; else with its bytes, for the write step."""
+    return place_file(place, rel, data) if place else Known(hashlib.sha256(data).hexdigest(), data)
+
+
 def place_file(root: Path, rel: str, data: bytes) -> Placed:
     """Write a file into a fresh tree (nothing stands in its way there), making its folders."""
     target = os.path.join(root, check_path(rel))
@@ -212,22 +218,29 @@ class Trees:
         """True when the live or shadow tree holds this file with this sha256, so it need not be made."""
         return self.live_known.get(rel) == digest or self.shadow_known.get(rel) == digest
 
-    def start_fresh_tree(self) -> Path | None:
-        """When there is no shadow tree to update, the fresh tree that files may be placed into
-        as they are made (the first one placed makes it); else None. Whoever starts one removes
-        it if the build fails."""
-        if self.has_shadow:
-            return None
-        tree = fresh_tree(self.out_dir)
-        shutil.rmtree(tree, ignore_errors=True)  # left by a killed build whose pid this one reuses
-        return tree  # made by the first file placed in it: a build that places none leaves no folder
+
+def start_fresh_tree(out_dir: Path, shadow: Path) -> Path | None:
+    """When there is no shadow tree to update, the fresh tree that files may be placed into as
+    they are made (the first one placed makes it); else None. Whoever starts one removes it if
+    the build fails."""
+    out_dir, shadow = out_dir.resolve(), shadow.resolve()
+    if has_shadow_tree(out_dir, shadow):
+        return None
+    tree = fresh_tree(out_dir)
+    shutil.rmtree(tree, ignore_errors=True)  # left by a killed build whose pid this one reuses
+    return tree  # made by the first file placed in it: a build that places none leaves no folder
+
+
+def has_shadow_tree(out_dir: Path, shadow: Path) -> bool:
+    """True when a shadow tree exists where it can be exchanged with out_dir (both resolved)."""
+    return shadow.is_dir() and same_filesystem(shadow, out_dir.parent)
 
 
 def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
     """Scan the live and shadow trees and tell which of their files the records still vouch for."""
     out_dir, shadow = out_dir.resolve(), shadow.resolve()
     live, live_folders = look_at_tree(out_dir, records.get("live", {}), records.get("live folders", {}))
-    has_shadow = shadow.is_dir() and same_filesystem(shadow, out_dir.parent)
+    has_shadow = has_shadow_tree(out_dir, shadow)
     found, shadow_folders = look_at_tree(shadow, records.get("shadow", {}), records.get("shadow folders", {})) \
         if has_shadow else ({}, {})
     return Trees(out_dir, shadow, records, live, known_digests(live, records.get("live", {})),
@@ -248,7 +261,7 @@ def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: P
 
     records: what this returned last time ({"live": Record, "shadow": Record}); returns the new one.
     trees: look_at_trees' view, when the caller already took it. A Known file without bytes is
-    taken from whichever tree holds it; a Placed one is in the fresh tree (trees.start_fresh_tree)
+    taken from whichever tree holds it; a Placed one is in the fresh tree (start_fresh_tree)
     already. On any failure the previous out_dir is untouched."""
     for rel in files:
         check_path(rel)

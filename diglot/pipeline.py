@@ -17,7 +17,7 @@ from .cache import MISSING, BuildCache, digest, tree_digest
 from .config import Config, load_config
 from .content import read_content
 from .errors import DiglotError, Problem, Report
-from .output import Known, Trees, bytes_of, holds_record, look_at_trees, sync_site, write_site
+from .output import Known, Trees, bytes_of, holds_record, look_at_trees, start_fresh_tree, sync_site, write_site
 from .progress import Progress
 
 REPO = Path(__file__).resolve().parent.parent
@@ -100,6 +100,14 @@ def look_at_output(options: Options, cache: BuildCache) -> Trees | None:
         return None
     records = cache.table("output").get(output_key(options, cache))
     return look_at_trees(options.output, cache.directory / "site", {} if records is MISSING else records)
+
+
+def fresh_output_tree(options: Options, cache: BuildCache) -> Path | None:
+    """The fresh tree this build's workers write pages and search files into (start_fresh_tree),
+    or None: this build writes no double-buffered output, or updates the shadow tree instead."""
+    if not (options.write and cache.directory):
+        return None
+    return start_fresh_tree(options.output, cache.directory / "site")
 
 
 def write_step(files: dict[str, bytes | Known], options: Options, cache: BuildCache, trees: Trees | None) -> None:
@@ -215,31 +223,30 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             documents = steps.load_step(content, cache)
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
-        with steps.searching(site, config, cache) as search_files:  # indexes build while the pages are planned
-            trees = look_at_output(options, cache)
-            fresh = trees.start_fresh_tree() if trees else None  # pages go there as they are rendered
-            try:
+        fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
+        try:
+            with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned
+                trees = look_at_output(options, cache)
+                holds = trees.holds if trees else lambda rel, digest: not options.write
                 progress.stage("pages")
-                files, summary.rendered = steps.pages_step(
-                    site, config, options.layouts, cache,
-                    trees.holds if trees else lambda rel, digest: not options.write, fresh)
+                files, summary.rendered = steps.pages_step(site, config, options.layouts, cache, holds, fresh)
                 summary.pages = len(files)
                 progress.stage("search")
-                files.update(search_files())
-                files.update(collect_assets(options.layouts))
-                if options.strict and summary.report.warnings:
-                    raise DiglotError(*summary.report.warnings)
-                progress.stage("write")
-                # The cache is saved while the site is written, but for what writing it changes.
-                with cache.committing("output", "builds"):
-                    if options.write:
-                        write_step(files, options, cache, trees)
-                    summary.articles, summary.files = len(site.articles), len(files)
-                    remember_summary(summary, key, news, cache)
-            except BaseException:
-                if fresh:
-                    shutil.rmtree(fresh, ignore_errors=True)
-                raise
+                files.update(search_files(holds))
+            files.update(collect_assets(options.layouts))
+            if options.strict and summary.report.warnings:
+                raise DiglotError(*summary.report.warnings)
+            progress.stage("write")
+            # The cache is saved while the site is written, but for what writing it changes.
+            with cache.committing("output", "builds"):
+                if options.write:
+                    write_step(files, options, cache, trees)
+                summary.articles, summary.files = len(site.articles), len(files)
+                remember_summary(summary, key, news, cache)
+        except BaseException:
+            if fresh:  # after the workers are stopped (leaving the searching block): none still writes there
+                shutil.rmtree(fresh, ignore_errors=True)
+            raise
     finally:
         progress.close()
     return summary

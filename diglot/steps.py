@@ -6,7 +6,6 @@ rebuild with nothing changed never loads Jinja2, Babel or lunr.
 """
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
 from .config import Config
 from .content import Document, load_documents, parse_file
 from .errors import Report
-from .output import Known, Placed, place_file
+from .output import Known, Placed, made_file
 from .parallel import map_forked, start_forked
 from .pipeline import content_hashes
 from .render import compile_layouts, make_environment, plan_pages, render_page
@@ -142,7 +141,8 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # Then the pages of one article side by side (the same inputs: its fingerprint), so one
     # worker unpickles its bodies and typesets its titles for all four of them.
     missing.sort(key=lambda item: (-len(item[1].inputs), item[1].inputs))
-    rendered = map_forked(lambda item: render_known(env, item[1], place), missing, FORK_MIN_PAGES)
+    rendered = map_forked(lambda item: made_file(place, item[1].page.path, render_page(env, item[1])), missing,
+                          FORK_MIN_PAGES)
     for (key, job), page in zip(missing, rendered):
         files[job.page.path] = page
         table.put(key, page.digest)
@@ -157,21 +157,15 @@ def precompile_layouts() -> list[str]:
     return compile_layouts(REPO / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
 
 
-def render_known(env, job, place: Path | None) -> Known | Placed:
-    """Render a page, with its sha256 (computed in the worker that rendered it); written into
-    the fresh tree place, if given."""
-    data = render_page(env, job)
-    return place_file(place, job.page.path, data) if place else Known(hashlib.sha256(data).hexdigest(), data)
-
-
 @contextmanager
-def searching(site: Site, config: Config, cache: BuildCache):
+def searching(site: Site, config: Config, cache: BuildCache, place: Path | None = None):
     """Make every language's search files on forked workers while the block runs (the pages are
     planned meanwhile; their workers start as these end); yields the function that waits
-    for them and returns them.
+    for them and returns them (given what the output trees hold: see finish).
 
     A language is reassembled only when its documents changed, from terms cached per document,
-    so an edit re-reads one document, not all of them."""
+    so an edit re-reads one document, not all of them. place: as pages_step's (the workers
+    write the files there, and no index travels back); the table keeps the files' digests."""
     files, terms = cache.table("search"), cache.table("search-terms")
     indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
     term_keys = {lang: [terms_key(article.versions[lang]) for article in articles] for lang, articles in indexed.items()}
@@ -181,8 +175,8 @@ def searching(site: Site, config: Config, cache: BuildCache):
     keys = {lang: digest(lang, *term_keys[lang]) for lang in indexed}
     missing = [lang for lang in indexed if files.get(keys[lang]) is MISSING]
 
-    def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        """One language's files, and the terms of its documents that were not cached (pickled)."""
+    def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, Known | Placed]]:
+        """The terms of one language's documents that were not cached (pickled), and its files."""
         cached = [terms.get(key) for key in term_keys[lang]]
         # Only a document whose terms are not cached is made: bodies joined, dates written.
         found = {key: document_terms(lang, search_doc(article, lang, number))
@@ -190,16 +184,25 @@ def searching(site: Site, config: Config, cache: BuildCache):
                  if known is MISSING}
         every = [found[key] if known is MISSING else known for key, known in zip(term_keys[lang], cached)]
         refs = [format_ref(number) for number in range(len(every))]
-        return {key: pickled(value) for key, value in found.items()}, assemble_search_files(lang, refs, every)
+        built = assemble_search_files(lang, refs, every)
+        return {key: pickled(value) for key, value in found.items()}, \
+            {path: made_file(place, path, data) for path, data in built.items()}
 
     with start_forked(assemble, missing, min_items=1) as work:
-        def finish() -> dict[str, bytes]:
-            """Wait for the workers; every language's files."""
+        def finish(holds: Callable[[str, str], bool]) -> dict[str, Known | Placed]:
+            """Wait for the workers; every language's files. A language not reassembled is
+            assembled here after all if the output trees no longer hold its files (holds)."""
+            made = {}
             for lang, (found, built) in zip(missing, work.results()):
                 for key, blob in found.items():
                     terms.put_blob(key, blob)
-                files.put(keys[lang], built)
-            return {path: data for lang in indexed for path, data in files.get(keys[lang]).items()}
+                files.put(keys[lang], {path: file.digest for path, file in built.items()})
+                made[lang] = built
+            for lang in indexed.keys() - made.keys():
+                digests = files.get(keys[lang])
+                made[lang] = {path: Known(digest) for path, digest in digests.items()} \
+                    if all(holds(path, digest) for path, digest in digests.items()) else assemble(lang)[1]
+            return {path: file for lang in indexed for path, file in made[lang].items()}
 
         yield finish
 

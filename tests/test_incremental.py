@@ -209,11 +209,12 @@ def test_pages_the_cache_knows_but_no_tree_holds_are_rendered_again(corpus_proje
         assert summary.rendered == summary.pages
 
 
-def test_the_page_cache_keeps_digests_not_pages(corpus_project):
+def test_the_page_and_search_caches_keep_digests_not_files(corpus_project):
     cache = BuildCache(corpus_project / ".cache")
-    pages = cache.table("pages")
+    pages, search = cache.table("pages"), cache.table("search")
     values = [pages.get(key) for key in list(pages.blobs)]
-    assert values and all(isinstance(value, str) and len(value) == 64 for value in values)
+    values += [digest for key in list(search.blobs) for digest in search.get(key).values()]
+    assert len(search.blobs) == 2 and all(isinstance(value, str) and len(value) == 64 for value in values)
     # the whole table is far smaller than the site it describes
     site_bytes = sum(len(data) for data in tree(corpus_project / "site").values())
     assert cache.path("pages").stat().st_size < site_bytes / 20
