@@ -101,6 +101,9 @@ def measure_once(tool: Tool, phase: str, number: int) -> None:
         (tool.clean_outputs or tool.clean)()
     elif phase == "edit":
         append_sentence(tool.edit_target(), number)
+    # Earlier runs' writes (80 MB a diglot build, cache included) would otherwise be flushed to
+    # disk by the kernel's threads during this run, on the same two cores: each run starts clean.
+    os.sync()
     result = run_measured(tool.command, REPO)
     if result.code != 0:
         last = result.error.splitlines()[-1] if result.error else "no message"
