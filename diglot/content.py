@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import AnyStr
 
 from .config import LANGUAGES
 from .errors import DiglotError, Problem, Report
-from .fileio import read_bytes, replace_bytes
+from .fileio import read_bytes, replace_bytes, write_bytes
 from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
 from .slugs import SLUG_PATTERN, claim_slug, slugify
 
@@ -220,13 +221,24 @@ def draft_body(draft) -> str:
 
 
 def write_content(content_dir: Path, texts: dict[str, str]) -> None:
-    """Write content files by name (the folder made if need be), each whole or not at all: an
-    import cut short leaves files it can import again, never a part of one (which would pass for
-    a hand edit)."""
-    if texts:
-        content_dir.mkdir(parents=True, exist_ok=True)
-        for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
-            stale.unlink(missing_ok=True)
+    """Write content files by name, each whole or not at all: an import cut short leaves files it
+    can import again, never a part of one (which would pass for a hand edit).
+
+    A first import (no folder yet) writes the whole folder beside it, then renames it in: one
+    rename instead of one per file, and no half-imported folder is ever seen."""
+    if not texts:
+        return
+    for stale in content_dir.parent.glob(f".{content_dir.name}.tmp-*"):  # a killed first import's
+        shutil.rmtree(stale, ignore_errors=True)
+    if not content_dir.exists():
+        fresh = content_dir.with_name(f".{content_dir.name}.tmp-{os.getpid()}")
+        fresh.mkdir(parents=True)
+        for name, text in texts.items():
+            write_bytes(fresh / name, text.encode("utf-8"))
+        os.rename(fresh, content_dir)
+        return
+    for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
+        stale.unlink(missing_ok=True)
     for name, text in texts.items():
         replace_bytes(content_dir / name, text.encode("utf-8"))
 

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from conftest import EN_SEED, FR_SEED, REPO, make_project
+from diglot import content, fileio
 from diglot.pipeline import Options, build
 from pages import read_page
 
@@ -113,6 +114,28 @@ def test_every_relative_link_leads_to_a_page_of_the_site(built_site):
             assert target.is_file() or (target / "index.html").is_file(), (path.relative_to(site), url)
             followed += 1
     assert followed > 100
+
+
+def test_a_first_import_cut_short_leaves_no_content_folder_and_the_next_one_completes(tmp_path, monkeypatch):
+    folder, texts = tmp_path / "content", {f"a{n}.en.md": f"---\ntitle: A{n}\n---\nText {n}.\n" for n in range(5)}
+    written, write_bytes = [], fileio.write_bytes
+
+    def fail_on_the_third(path, data):
+        """Write as usual, but fail on the third file, as a full disk would."""
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        return write_bytes(path, data)
+
+    for module in (content, fileio):
+        monkeypatch.setattr(module, "write_bytes", fail_on_the_third, raising=False)
+    with pytest.raises(OSError):
+        content.write_content(folder, texts)
+    assert not folder.exists()  # never a folder holding two of five files
+    monkeypatch.undo()
+    content.write_content(folder, texts)
+    assert {p.name: p.read_text() for p in folder.iterdir()} == texts
+    assert [p.name for p in tmp_path.iterdir()] == ["content"]  # the cut-short one's leftovers are gone
 
 
 def test_summary_lists_pairing_with_score(project):
