@@ -28,6 +28,13 @@ LUNR_FILES = {
 }
 
 
+# A build makes millions of objects that live until it ends, and few cycles: with Python's
+# default thresholds (700, 10, 10) the cycle collector ran 470 times in a cold build of 1,000
+# pairs, three of them through everything (0.17 s in all, measured serially); collecting young
+# objects every 50,000 instead of every 700 leaves a handful of runs (0.05 s).
+BUILD_GC_THRESHOLD = (50_000, 20, 20)
+
+
 @dataclass(frozen=True)
 class Options:
     """Where things are and how to build; paths default to the project folder's."""
@@ -175,10 +182,13 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
     started = time.perf_counter()
     options = options.resolved()
     cache = cache or open_cache(options)
+    threshold = gc.get_threshold()
     with cache.locked():
         try:
+            gc.set_threshold(*BUILD_GC_THRESHOLD)  # its workers inherit it
             summary = run_build(options, cache, progress or Progress(enabled=False), replay)
         finally:
+            gc.set_threshold(*threshold)
             gc.unfreeze()  # what forking froze (parallel.start_forked) is the dev server's to collect again
     summary.seconds = time.perf_counter() - started
     return summary
