@@ -117,7 +117,10 @@ def test_a_corrupt_or_foreign_cache_never_changes_the_site(corpus_project, tmp_p
 def test_diglots_own_layouts_are_compiled_once_for_every_project(tmp_path, monkeypatch):
     monkeypatch.setattr(steps, "PRECOMPILED", tmp_path / "precompiled")
     assert {"article.html", "parallel.html", "partials/site-header.html"} <= set(steps.precompile_layouts())
-    compiled_in = lambda project: sorted((project / ".cache" / "templates").glob("*.jinja"))  # noqa: E731
+    def compiled_in(project: Path) -> list[Path]:
+        """The templates a project's build compiled into its cache."""
+        return sorted((project / ".cache" / "templates").glob("*.jinja"))
+
     first = make_project(tmp_path / "first")
     build(Options(project=first))
     assert compiled_in(first) == []  # every template came precompiled
