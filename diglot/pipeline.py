@@ -100,10 +100,15 @@ def collect_assets(layouts: Path) -> dict[str, bytes]:
     return files
 
 
+def double_buffered(options: Options, cache: BuildCache) -> bool:
+    """True when this build writes site/ through the shadow tree in its cache (records kept)."""
+    return bool(options.write and cache.directory)
+
+
 def look_at_output(options: Options, cache: BuildCache) -> Trees | None:
     """What site/ and the shadow tree in the cache hold now, by the last build's records; None
     when this build writes no double-buffered output."""
-    if not (options.write and cache.directory):
+    if not double_buffered(options, cache):
         return None
     records = cache.table("output").get(output_key(options, cache))
     return look_at_trees(options.output, cache.directory / "site", {} if records is MISSING else records)
@@ -112,7 +117,7 @@ def look_at_output(options: Options, cache: BuildCache) -> Trees | None:
 def fresh_output_tree(options: Options, cache: BuildCache) -> Path | None:
     """The fresh tree this build's workers write pages and search files into (start_fresh_tree),
     or None: this build writes no double-buffered output, or updates the shadow tree instead."""
-    if not (options.write and cache.directory):
+    if not double_buffered(options, cache):
         return None
     return start_fresh_tree(options.output, cache.directory / "site")
 
@@ -161,7 +166,7 @@ def content_hashes(content: dict[str, bytes], cache: BuildCache) -> dict[str, st
 def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary | None:
     """The last build's summary when nothing it read has changed since (key: inputs_key) and site/
     is still exactly what it wrote (by size, time and inode of every file); else None."""
-    if not (options.write and cache.directory):
+    if not double_buffered(options, cache):
         return None
     last = cache.table("builds").get(key)
     records = cache.table("output").get(output_key(options, cache))
