@@ -98,11 +98,11 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     if not (project / "site.yaml").exists() or not (project / "content").is_dir():
         return None
     from diglot.config import load_config
-    from diglot.content import load_documents
+    from diglot.content.documents import load_documents
     from diglot.errors import Report
-    from diglot.steps import indexed_articles, search_doc
-    from diglot.search import assemble_search_files, document_terms
-    from diglot.site import build_site
+    from diglot.build.steps import indexed_articles, search_doc
+    from diglot.search.index import assemble_search_files, document_terms
+    from diglot.model.site import build_site
 
     config = load_config(project / "site.yaml", {})
     site = build_site(config, load_documents(project / "content"), Report())

@@ -7,9 +7,9 @@ import signal
 import sys
 from dataclasses import replace
 
-from .errors import DiglotError
-from .pipeline import Options, Summary, build
-from .progress import Progress
+from diglot.errors import DiglotError
+from diglot.build.pipeline import Options, Summary, build
+from diglot.build.progress import Progress
 
 
 def options_from(args) -> Options:
@@ -71,7 +71,7 @@ def run(args) -> int:
     """Dispatch build, serve or check; return the process exit code."""
     options = options_from(args)
     if args.command == "serve":
-        from .serve import serve
+        from diglot.serve.server import serve
         return serve(options, host=args.host, port=args.port)
     if args.command == "check":
         options = replace(options, write=False)

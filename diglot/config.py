@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import DiglotError, Problem
+from diglot.errors import DiglotError, Problem
 
 LANGUAGES = ("en", "fr")
 

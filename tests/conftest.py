@@ -34,7 +34,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real seeds built once into a temp project; returns the project folder."""
-    from diglot.pipeline import Options, build
+    from diglot.build.pipeline import Options, build
     root = make_project(tmp_path_factory.mktemp("built") / "project")
     build(Options(project=root))
     return root

@@ -54,7 +54,7 @@ def serve_site(folder: Path, prefix: str = "/news/"):
 def build_demo_site(root: Path, seeds: dict[str, bytes] | None = None, base_url: str = "https://example.org/news/") -> Path:
     """Build the repo's seeds (or the given ones) into a project under root; return its site/ folder."""
     from conftest import make_project
-    from diglot.pipeline import Options, build
+    from diglot.build.pipeline import Options, build
     project = make_project(root / "project", seeds, base_url=base_url)
     (project / "site.yaml").write_text((project / "site.yaml").read_text(encoding="utf-8") + (
         "sections:\n  CHINA / SOCIETY: {en: China / Society, fr: Chine / Société}\n"), encoding="utf-8")

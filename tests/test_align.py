@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.align import (BEAD_PRIORS, FEATURE_WEIGHT, LENGTH_RATIO, align_paragraphs, dice,
+from diglot.model.align import (BEAD_PRIORS, FEATURE_WEIGHT, LENGTH_RATIO, align_paragraphs, dice,
                           format_alignment, length_cost, parse_alignment, segments_from_beads)
-from diglot.features import extract_features
+from diglot.seeds.features import extract_features
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SENTENCE_BREAK = re.compile(r"(?<=[.!?\"»])\s+(?=[A-Z«\"])")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EN_SEED, FR_SEED, REPO, SEEDS, make_project
-from diglot import content
+from diglot.content import documents as content
 from diglot.errors import DiglotError
-from diglot.pipeline import Options, build
+from diglot.build.pipeline import Options, build
 
 REAL = {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
 LONG_PARAGRAPH = ("The committee met on Tuesday in Geneva to discuss 42 proposals about water, "

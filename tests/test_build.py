@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from conftest import EN_SEED, FR_SEED, REPO, make_project
-from diglot import content, fileio
-from diglot.pipeline import Options, build
+from diglot.content import documents as content
+from diglot.build import fileio
+from diglot.build.pipeline import Options, build
 from pages import read_page
 
 SLUG = "chinas-state-security-authorities-warn-overseas-personnel-of"

@@ -92,7 +92,7 @@ def test_not_found_page_is_bilingual(site):
 def test_feed_holds_the_newest_articles_only():
     from types import SimpleNamespace
 
-    from diglot.feeds import FEED_SIZE, feed_entries
+    from diglot.render.feeds import FEED_SIZE, feed_entries
     articles = [SimpleNamespace(n=i, version=lambda lang, i=i: f"v{i}-{lang}") for i in range(FEED_SIZE + 10)]
     entries = feed_entries(SimpleNamespace(articles=articles), "fr")
     assert [e.article.n for e in entries] == list(range(FEED_SIZE))  # the site lists newest first

@@ -6,9 +6,9 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from diglot.content import parse_document
+from diglot.content.documents import parse_document
 from diglot.errors import DiglotError
-from diglot.frontmatter import (IMPORT_HASH_KEY, KEYS, SAFE_LOADER, dump_meta, format_meta, format_scalar,
+from diglot.content.frontmatter import (IMPORT_HASH_KEY, KEYS, SAFE_LOADER, dump_meta, format_meta, format_scalar,
                                 is_bare_key, is_unedited, join_front_matter, load_meta, read_meta,
                                 split_front_matter)
 

@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from diglot import content, importing, parallel, steps
-from diglot.cache import MISSING, BuildCache
+from diglot.content import documents as content
+from diglot.build import import_step as importing
+from diglot.build import parallel
+from diglot.build import steps
+from diglot.build.cache import MISSING, BuildCache
 from diglot.config import load_config
-from diglot.content import read_content
+from diglot.content.documents import read_content
 from diglot.errors import Report
-from diglot.pipeline import Options, build, open_cache
+from diglot.build.pipeline import Options, build, open_cache
 
 
 def corpus_seeds(count: int, folder: Path, seed: int = 3) -> dict[str, bytes]:
@@ -264,7 +267,7 @@ def test_a_saved_table_keeps_only_what_the_last_build_used_and_reads_back_the_sa
 def test_the_cache_stamp_names_the_installed_library_versions():
     from importlib import metadata
 
-    from diglot.cache import LIBRARIES, library_versions
+    from diglot.build.cache import LIBRARIES, library_versions
     assert library_versions() == [f"{name}=={metadata.version(name)}" for name in LIBRARIES]
 
 
@@ -278,7 +281,7 @@ def test_a_dev_server_cache_is_written_when_saved_not_on_every_build(tmp_path):
 
 
 def test_a_dev_server_unpickles_the_cached_search_terms_while_idle_not_in_every_edits_worker(corpus_project):
-    from diglot.serve import SAVE_AFTER_S, DevState
+    from diglot.serve.server import SAVE_AFTER_S, DevState
 
     options = Options(project=corpus_project).resolved()
     state = DevState(options, open_cache(options, defer_saves=True), options.output)
@@ -292,8 +295,8 @@ def test_a_dev_server_unpickles_the_cached_search_terms_while_idle_not_in_every_
 
 
 def test_a_dev_server_loads_its_whole_cache_while_idle_so_the_first_edit_reads_none_of_it(corpus_project, monkeypatch):
-    from diglot import cache
-    from diglot.serve import DevState
+    from diglot.build import cache
+    from diglot.serve.server import DevState
 
     options = Options(project=corpus_project).resolved()
     state = DevState(options, open_cache(options, defer_saves=True), options.output)
@@ -311,7 +314,7 @@ def test_a_dev_server_loads_its_whole_cache_while_idle_so_the_first_edit_reads_n
 
 
 def test_library_versions_are_read_from_egg_info_folders_too(tmp_path, monkeypatch):
-    from diglot.cache import library_versions
+    from diglot.build.cache import library_versions
     (tmp_path / "PyYAML-5.4.1-py3.11.egg-info").mkdir()
     (tmp_path / "Markdown-3.4.1.egg-info").mkdir()
     monkeypatch.setattr(sys, "path", [str(tmp_path)] + sys.path)
@@ -455,7 +458,7 @@ def test_a_torn_append_loses_that_table_and_the_next_save_writes_it_anew(tmp_pat
 
 
 def test_a_warm_cache_reused_build_after_build_makes_what_a_clean_build_makes(corpus_project, tmp_path):
-    from diglot.pipeline import open_cache
+    from diglot.build.pipeline import open_cache
     options = Options(project=corpus_project).resolved()
     warm = open_cache(options, defer_saves=True)  # as the dev server holds it, with its in-memory keys
     build(options, warm)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.language import ENGLISH_WORDS, FRENCH_WORDS, count_votes, detect_language
+from diglot.seeds.language import ENGLISH_WORDS, FRENCH_WORDS, count_votes, detect_language
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot.output import check_path, folder_stats, look_at_trees, sync_site, write_site
+from diglot.build.output import check_path, folder_stats, look_at_trees, sync_site, write_site
 
 
 def tree(root):
@@ -103,7 +103,7 @@ def folders(root):
 
 def test_a_write_that_fails_midway_leaves_no_folder_behind_for_a_later_site(tmp_path):
     from diglot.errors import DiglotError
-    from diglot.output import Known
+    from diglot.build.output import Known
     out, shadow = tmp_path / "site", tmp_path / "cache" / "site"
     records = sync_site({"index.html": b"1"}, out, shadow, {})
     records = sync_site({"index.html": b"2"}, out, shadow, records)  # now there is a shadow tree

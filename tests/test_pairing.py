@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.features import _EN_ONLY_CAPITALS as EN_ONLY_CAPITALS
-from diglot.features import _NUMBER as NUMBER
-from diglot.features import NAME_KEY_LENGTH, extract_names, extract_numbers, fold_accents
-from diglot.pairing import Pairing, pair_drafts, score_pair
-from diglot.seeds import Draft, parse_seed, read_seed
+from diglot.seeds.features import _EN_ONLY_CAPITALS as EN_ONLY_CAPITALS
+from diglot.seeds.features import _NUMBER as NUMBER
+from diglot.seeds.features import NAME_KEY_LENGTH, extract_names, extract_numbers, fold_accents
+from diglot.seeds.pairing import Pairing, pair_drafts, score_pair
+from diglot.seeds.parse import Draft, parse_seed, read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

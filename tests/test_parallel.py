@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot import parallel
+from diglot.build import parallel
 
 pytestmark = pytest.mark.skipif(not parallel.may_fork(), reason="one core, or no fork: maps run serially")
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import REPO, SEEDS, make_project
-from diglot.pipeline import Options, build
+from diglot.build.pipeline import Options, build
 from pages import read_page
 
 SLUG = "chinas-state-security-authorities-warn-overseas-personnel-of"
@@ -209,12 +209,12 @@ def test_every_page_links_its_language_feed(site):
 
 def plan_keys(project: Path) -> dict[str, tuple[str, str]]:
     """Each planned page's cache key as pages_step computes it (less layouts and config), and its template."""
-    from diglot.cache import digest
+    from diglot.build.cache import digest
     from diglot.config import load_config
-    from diglot.content import load_documents
+    from diglot.content.documents import load_documents
     from diglot.errors import Report
-    from diglot.render import plan_pages
-    from diglot.site import build_site
+    from diglot.render.pages import plan_pages
+    from diglot.model.site import build_site
     config = load_config(project / "site.yaml")
     site = build_site(config, load_documents(project / "content"), Report())
     return {job.page.path: (digest(job.template, repr(job.page), *job.inputs), job.template)
@@ -270,7 +270,7 @@ def test_editing_a_description_rerenders_listings_of_that_language(tmp_path):
 def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_more_of_the_page(tmp_path):
     from jinja2 import UndefinedError
     from diglot.config import load_config
-    from diglot.render import Page, PageJob, make_environment, render_page
+    from diglot.render.pages import Page, PageJob, make_environment, render_page
     layouts = tmp_path / "layouts"
     shutil.copytree(REPO / "layouts", layouts)
     (layouts / "partials" / "where.html").write_text("{{ page.root }}{{ page.lang }} {{ site_title }}")
@@ -285,7 +285,7 @@ def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_mo
     assert render("where.html", "fr/a/index.html", "fr") == render("where.html", "fr/b/index.html", "fr") \
         == "../../fr Site de test"
     assert render("where.html", "en/index.html", "en") == "../en Test site"
-    assert len(env.extensions["diglot.render.SharedPartials"].rendered) == 2
+    assert len(env.extensions["diglot.render.pages.SharedPartials"].rendered) == 2
     with pytest.raises(UndefinedError, match="url"):  # a page's own value would be wrong on the next page
         render("leaky.html", "en/index.html", "en")
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lunr.index import Index
 
-from diglot.search import (
+from diglot.search.index import (
     SearchDoc,
     _js_key_order,
     assemble_search_files,
@@ -274,7 +274,7 @@ def test_assembly_refuses_terms_that_do_not_match_the_documents():
 
 
 def test_french_stems_follow_the_older_snowball_rules_that_lunr_languages_ships():
-    from diglot.stemmers import stem_french
+    from diglot.search.stemmers import stem_french
 
     # Snowball 3 stems these otherwise (bijou, franc, nier with its own RV region...); the
     # browser's lunr.fr does not, and a query must reduce to the index's term.

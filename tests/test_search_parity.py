@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lunr.index import Index
 
-from diglot.search import (
+from diglot.search.index import (
     PIPELINE_LABELS,
     SearchDoc,
     build_search_files,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SEEDS, make_project
-from diglot.pipeline import Options, build
+from diglot.build.pipeline import Options, build
 from pages import read_page
 from screenshots import serve_site
 

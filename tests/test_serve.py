@@ -153,8 +153,8 @@ def test_a_burst_of_saves_rebuilds_once_and_the_page_shows_the_last_save(server)
 
 
 def test_the_warm_cache_reaches_disk_once_the_writer_pauses(server):
-    from diglot.serve import SAVE_AFTER_S
-    from diglot.cache import FORMAT
+    from diglot.serve.server import SAVE_AFTER_S
+    from diglot.build.cache import FORMAT
     pages = server.project / ".cache" / f"pages.v{FORMAT}.pickle"
     wait_for(pages.exists, "the first build's cache to be saved", limit=SAVE_AFTER_S + 10)
     before = pages.stat().st_mtime_ns
@@ -198,8 +198,8 @@ def test_open_pages_are_told_to_reload_after_a_rebuild(server):
 
 
 def test_a_save_made_while_a_rebuild_runs_is_built_next(tmp_path, monkeypatch):
-    from diglot import serve
-    from diglot.pipeline import Options, Summary, build, open_cache
+    from diglot.serve import server as serve
+    from diglot.build.pipeline import Options, Summary, build, open_cache
     project = make_project(tmp_path / "project")
     options = Options(project=project).resolved()
     build(options)  # imports the seeds into content/

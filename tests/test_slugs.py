@@ -1,7 +1,7 @@
 """Slugs are safe, non-empty and stable for any title."""
 from hypothesis import given, strategies as st
 
-from diglot.slugs import claim_slug, is_safe_slug, slugify
+from diglot.content.slugs import claim_slug, is_safe_slug, slugify
 
 
 @given(st.text())

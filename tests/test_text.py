@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.text import Block, escape_markdown, format_date, iso_date, render_blocks
-from diglot.typography import NBSP, NNBSP, typeset
+from diglot.model.text import Block, escape_markdown, format_date, iso_date, render_blocks
+from diglot.model.typography import NBSP, NNBSP, typeset
 
 SEED_FR = (
     "Le ministère chinois de la Sécurité d'État a publié vendredi un article avertissant "

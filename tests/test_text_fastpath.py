@@ -5,9 +5,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from diglot.frontmatter import split_front_matter
-from diglot.markdown_blocks import render_markdown
-from diglot.text import _PLAIN_BODY, render_blocks
+from diglot.content.frontmatter import split_front_matter
+from diglot.model.markdown_blocks import render_markdown
+from diglot.model.text import _PLAIN_BODY, render_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT_FILES = sorted((REPO / "content").glob("*.md"))

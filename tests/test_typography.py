@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from diglot.typography import NBSP, NNBSP, typeset, typeset_tree
+from diglot.model.typography import NBSP, NNBSP, typeset, typeset_tree
 
 # Pieces that build text where the rules meet each other, URLs, times and numbers.
 FRAGMENTS = list("aZé5 0\u00a0\u202f\t\n;:!?%«»\"'.,()-/_@") + [

@@ -10,8 +10,8 @@ import pytest
 from tornado import ioloop
 
 from conftest import make_project
-from diglot import serve
-from diglot.watch import folders_under, open_watcher
+from diglot.serve import server as serve
+from diglot.serve.watch import folders_under, open_watcher
 
 watcher_or_skip = pytest.mark.skipif(open_watcher() is None, reason="no inotify here: the server polls")
 
@@ -46,7 +46,7 @@ def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path):
 
 @watcher_or_skip
 def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch):
-    from diglot.pipeline import Options, Summary, build, open_cache
+    from diglot.build.pipeline import Options, Summary, build, open_cache
     project = make_project(tmp_path / "project")
     options = Options(project=project).resolved()
     build(options)

@@ -12,12 +12,12 @@ from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.ext import Extension
 from markupsafe import Markup, escape
 
-from .config import Config
-from .feeds import atom_time, feed_entries, feed_updated, sitemap_urls
-from .fileio import read_bytes, replace_bytes
-from .site import Article, Section, Site, Version
-from .text import format_date, iso_date
-from .typography import typeset
+from diglot.config import Config
+from diglot.render.feeds import atom_time, feed_entries, feed_updated, sitemap_urls
+from diglot.build.fileio import read_bytes, replace_bytes
+from diglot.model.site import Article, Section, Site, Version
+from diglot.model.text import format_date, iso_date
+from diglot.model.typography import typeset
 
 
 @dataclass(frozen=True)

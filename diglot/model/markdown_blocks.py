@@ -12,8 +12,8 @@ from markdown import util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from diglot.text import Block, fold_layout
-from diglot.typography import typeset, typeset_tree
+from diglot.model.text import Block, fold_layout
+from diglot.model.typography import typeset, typeset_tree
 
 # Markdown deletes STX and ETX from its input, so this marker cannot come from content.
 _BLOCK_END = f"{util.STX}diglot-block-end{util.ETX}"

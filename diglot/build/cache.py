@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-from .fileio import read_bytes, write_all
-from .parallel import load_quickly, start_forked
+from diglot.build.fileio import read_bytes, write_all
+from diglot.build.parallel import load_quickly, start_forked
 
 try:
     import fcntl
@@ -90,7 +90,7 @@ def installed_version(name: str) -> str:
 
 def code_version() -> str:
     """Hash of diglot's own source, the Python version and the libraries' versions."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     return digest(tree_digest(package, "*.py"), sys.version, *library_versions())
 
 

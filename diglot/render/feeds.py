@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .site import Article, Site, Version
+from diglot.model.site import Article, Site, Version
 
 # Feed readers want what is new; a feed of every article with full content would grow without
 # bound (4.5 MB at 1,000 articles) and change on any edit anywhere.

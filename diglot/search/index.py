@@ -24,7 +24,7 @@ from lunr.pipeline import Pipeline
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
 from lunr.token_set import TokenSet
 
-from diglot.stemmers import stem_english, stem_french
+from diglot.search.stemmers import stem_english, stem_french
 
 LANGUAGES = ("en", "fr")
 TITLE_BOOST = 10

@@ -22,10 +22,10 @@ from urllib.parse import unquote
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
-from .cache import BuildCache
-from .errors import DiglotError
-from .pipeline import Options, Summary, build, open_cache
-from .watch import Watcher, folders_under, open_watcher
+from diglot.build.cache import BuildCache
+from diglot.errors import DiglotError
+from diglot.build.pipeline import Options, Summary, build, open_cache
+from diglot.serve.watch import Watcher, folders_under, open_watcher
 
 POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us
 WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)

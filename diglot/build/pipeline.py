@@ -13,14 +13,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import MISSING, BuildCache, digest, tree_digest
-from .config import Config, load_config
-from .content import read_content
-from .errors import DiglotError, Problem, Report
-from .output import Known, Trees, bytes_of, holds_record, look_at_trees, start_fresh_tree, sync_site, write_site
-from .progress import Progress
+from diglot.build.cache import MISSING, BuildCache, digest, tree_digest
+from diglot.config import Config, load_config
+from diglot.content.documents import read_content
+from diglot.errors import DiglotError, Problem, Report
+from diglot.build.output import Known, Trees, bytes_of, holds_record, look_at_trees, start_fresh_tree, sync_site, write_site
+from diglot.build.progress import Progress
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LUNR_FILES = {
     "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
     "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
@@ -202,7 +202,7 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
 def load_steps():
     """The steps after the import, and the libraries they need (Jinja2, Babel, lunr: a tenth of a
     second or more to load, which the import lets this process spend while its workers read seeds)."""
-    from . import steps
+    from diglot.build import steps
     return steps
 
 
@@ -223,7 +223,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     replayed = replay_unchanged(options, key, cache) if replay else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
-    from . import importing  # here, not at the top: it imports this module
+    from diglot.build import import_step as importing  # here, not at the top: it imports this module
 
     summary = Summary(languages=config.languages)
     try:

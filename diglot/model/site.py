@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from .align import align_paragraphs, parse_alignment
-from .config import Config
-from .content import Document
-from .errors import DiglotError, Problem, Report
-from .slugs import slugify
-from .frontmatter import hash_text
-from .text import Block, render_blocks
+from diglot.model.align import align_paragraphs, parse_alignment
+from diglot.config import Config
+from diglot.content.documents import Document
+from diglot.errors import DiglotError, Problem, Report
+from diglot.content.slugs import slugify
+from diglot.content.frontmatter import hash_text
+from diglot.model.text import Block, render_blocks
 
 
 class Blocks:

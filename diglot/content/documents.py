@@ -10,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import AnyStr
 
-from .config import LANGUAGES
-from .errors import DiglotError, Problem, Report
-from .fileio import read_bytes, replace_bytes, write_bytes
-from .frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
-from .slugs import SLUG_PATTERN, claim_slug, slugify
+from diglot.config import LANGUAGES
+from diglot.errors import DiglotError, Problem, Report
+from diglot.build.fileio import read_bytes, replace_bytes, write_bytes
+from diglot.content.frontmatter import hash_text, is_unedited, join_front_matter, parse_date, parse_front_matter
+from diglot.content.slugs import SLUG_PATTERN, claim_slug, slugify
 
 FILE_NAME = re.compile(rf"^(?P<slug>{SLUG_PATTERN})\.(?P<lang>[a-z]{{2}})\.md$")
 FRONT_MATTER_SCAN = 4000  # the seed lines are near the top: a huge file is not read to its end for them
@@ -216,7 +216,7 @@ def draft_front_matter(draft, versions, shared) -> tuple[dict, tuple[str, ...]]:
 
 def draft_body(draft) -> str:
     """The seed's paragraphs as Markdown that renders them literally."""
-    from .text import escape_markdown
+    from diglot.model.text import escape_markdown
     return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
 
 

@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from .cache import MISSING, BuildCache, digest
-from .content import decode_existing, front_matter_part, import_texts, plan_import, write_content
-from .errors import Report
-from .parallel import start_forked
-from .pipeline import Options, content_hashes
+from diglot.build.cache import MISSING, BuildCache, digest
+from diglot.content.documents import decode_existing, front_matter_part, import_texts, plan_import, write_content
+from diglot.errors import Report
+from diglot.build.parallel import start_forked
+from diglot.build.pipeline import Options, content_hashes
 
 # Below this many seeds they are read serially: forking a pool costs more than it saves.
 FORK_MIN_SEEDS = 64
@@ -73,7 +73,7 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
     files to write: new ones, or stale ones.
 
     Returns (pairing decisions, what a replay repeats), the notes of files to write and their texts."""
-    from .pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
+    from diglot.seeds.pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
 
     found, written = Report(), Report()
     paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
@@ -102,9 +102,9 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
 def try_read_seed(path: Path):
     """The seed's Draft with what pairing and the import make of it (its profile and Markdown
     body: made here, on every core), or the reason it holds no article."""
-    from .content import draft_body
-    from .pairing import profile_draft
-    from .seeds import SeedError, read_seed
+    from diglot.content.documents import draft_body
+    from diglot.seeds.pairing import profile_draft
+    from diglot.seeds.parse import SeedError, read_seed
 
     try:
         draft = read_seed(path)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import get_date_format
 
-from diglot.typography import typeset
+from diglot.model.typography import typeset
 
 __all__ = ["Block", "render_blocks", "escape_markdown", "format_date", "iso_date", "typeset"]
 
@@ -68,7 +68,7 @@ def render_blocks(markdown_text: str, lang: str) -> list[Block]:
     if _PLAIN_BODY.fullmatch(markdown_text):
         # Most bodies are plain paragraphs; Markdown would only wrap and typeset them, slowly.
         return [_plain_block(line, lang) for line in markdown_text.split("\n") if line]
-    from .markdown_blocks import render_markdown  # loaded only for a body that needs it: 12–16 ms of a build
+    from diglot.model.markdown_blocks import render_markdown  # loaded only for a body that needs it: 12–16 ms of a build
     return render_markdown(markdown_text, lang)
 
 

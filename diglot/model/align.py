@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from diglot.features import extract_features
+from diglot.seeds.features import extract_features
 
 Segment = tuple[tuple[int, ...], tuple[int, ...]]
 

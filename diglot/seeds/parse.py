@@ -36,8 +36,8 @@ from pathlib import Path
 
 from babel.dates import get_day_names, get_month_names
 
-from diglot.fileio import read_bytes
-from diglot.language import detect_language
+from diglot.build.fileio import read_bytes
+from diglot.seeds.language import detect_language
 
 
 # Language is settled long before this: the first 1,000 characters (~150 words, ~50 cues) gave

@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import DiglotError, Problem
-from .fileio import write_bytes
+from diglot.errors import DiglotError, Problem
+from diglot.build.fileio import write_bytes
 
 Stat = tuple[int, int, int]  # size, mtime_ns, inode
 Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of its bytes)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Iterable, Mapping, Sequence
 
-from diglot.features import extract_features
-from diglot.parallel import map_forked
+from diglot.seeds.features import extract_features
+from diglot.build.parallel import map_forked
 
 # A score below this is chance overlap (a shared year, "China", a place).
 # Measured on tests/test_pairing.py's synthetic corpus (60 pairs + 40 one-sided

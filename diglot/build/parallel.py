@@ -22,7 +22,7 @@ import signal
 from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
-from .fileio import write_all
+from diglot.build.fileio import write_all
 
 SERIAL_ENV = "DIGLOT_SERIAL"  # set to 1 to force every map to run in this process
 # Workers take chunks of the items from a shared queue as they get free, so a costly stretch (a

@@ -11,21 +11,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
-from .config import Config
-from .content import Document, load_documents, parse_file
-from .errors import Report
-from .output import Known, Placed, made_file
-from .parallel import map_forked, start_forked
-from .pipeline import content_hashes
-from .render import compile_layouts, make_environment, plan_pages, render_page
-from .search import SearchDoc, assemble_search_files, document_terms, format_ref
-from .site import Article, Site, Version, assemble_site, group_documents, make_article
-from .text import format_date
+from diglot.build.cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
+from diglot.config import Config
+from diglot.content.documents import Document, load_documents, parse_file
+from diglot.errors import Report
+from diglot.build.output import Known, Placed, made_file
+from diglot.build.parallel import map_forked, start_forked
+from diglot.build.pipeline import content_hashes
+from diglot.render.pages import compile_layouts, make_environment, plan_pages, render_page
+from diglot.search.index import SearchDoc, assemble_search_files, document_terms, format_ref
+from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
+from diglot.model.text import format_date
 
 # diglot's own layouts as `make setup` compiles them (precompile_layouts), beside its bytecode:
 # builds only read them there, and compile into their cache what they do not find.
-PRECOMPILED = Path(__file__).resolve().parent / "__pycache__" / "layouts"
+PRECOMPILED = Path(__file__).resolve().parents[1] / "__pycache__" / "layouts"
 # Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
@@ -151,9 +151,9 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
 
 def precompile_layouts() -> list[str]:
     """Compile diglot's own layouts into PRECOMPILED (`make setup` runs it); their names."""
-    from .cache import code_version
-    from .config import validate_config
-    from .pipeline import REPO
+    from diglot.build.cache import code_version
+    from diglot.config import validate_config
+    from diglot.build.pipeline import REPO
     return compile_layouts(REPO / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
 
 

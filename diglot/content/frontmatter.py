@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import yaml
 
-from .errors import DiglotError, Problem
+from diglot.errors import DiglotError, Problem
 
 # key -> (accepted Python types, what to write instead)
 KEYS = {
