@@ -37,7 +37,7 @@ setup: $(VENV)/.installed node_modules/.installed diglot/__pycache__/.compiled
 # Its own layouts too: a project that uses them then never compiles them (~0.1 s of a first build).
 diglot/__pycache__/.compiled: $(wildcard diglot/*.py diglot/*/*.py layouts/*.* layouts/partials/*) $(VENV)/.installed
 	$(PY) -m compileall -q diglot
-	$(PY) -c "from diglot.build.steps import precompile_layouts; precompile_layouts()"
+	$(PY) -c "from diglot.build.templates import precompile_layouts; precompile_layouts()"
 	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

@@ -98,6 +98,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     if not (project / "site.yaml").exists() or not (project / "content").is_dir():
         return None
     from diglot.config import load_config
+    from diglot.build.content_files import read_content
     from diglot.content.documents import load_documents
     from diglot.errors import Report
     from diglot.build.steps import indexed_articles, search_doc
@@ -105,7 +106,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     from diglot.model.site import build_site
 
     config = load_config(project / "site.yaml", {})
-    site = build_site(config, load_documents(project / "content"), Report())
+    site = build_site(config, load_documents(read_content(project / "content")), Report())
     seconds = {}
     for lang in config.languages:
         docs = [search_doc(article, lang, number) for number, article in enumerate(indexed_articles(site, lang))]

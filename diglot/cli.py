@@ -7,9 +7,9 @@ import signal
 import sys
 from dataclasses import replace
 
-from diglot.errors import DiglotError
 from diglot.build.pipeline import Options, Summary, build
 from diglot.build.progress import Progress
+from diglot.errors import DiglotError
 
 
 def options_from(args) -> Options:

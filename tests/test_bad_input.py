@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EN_SEED, FR_SEED, REPO, SEEDS, make_project
-from diglot.content import documents as content
+from diglot.build import content_files
 from diglot.errors import DiglotError
 from diglot.build.pipeline import Options, build
 
@@ -141,8 +141,8 @@ def test_a_build_that_fails_after_importing_keeps_the_imported_content_files(tmp
     project = make_project(tmp_path / "p")
     (project / "content").mkdir()
     (project / "content" / "bad.en.md").write_text("---\ntitle: [Fine\n---\nBody.\n", encoding="utf-8")
-    replace_bytes = content.replace_bytes  # a slow disk: the import's writer is still at work when loading fails
-    monkeypatch.setattr(content, "replace_bytes", lambda path, data: time.sleep(0.2) or replace_bytes(path, data))
+    replace_bytes = content_files.replace_bytes  # a slow disk: the import's writer is still at work when loading fails
+    monkeypatch.setattr(content_files, "replace_bytes", lambda path, data: time.sleep(0.2) or replace_bytes(path, data))
     with pytest.raises(DiglotError, match="bad.en.md"):
         build(Options(project=project))
     imported = [path for path in (project / "content").iterdir() if path.name != "bad.en.md"]

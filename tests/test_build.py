@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import EN_SEED, FR_SEED, REPO, make_project
-from diglot.content import documents as content
+from diglot.build import content_files
 from diglot.build import fileio
 from diglot.build.pipeline import Options, build
 from pages import read_page
@@ -128,13 +128,13 @@ def test_a_first_import_cut_short_leaves_no_content_folder_and_the_next_one_comp
         written.append(path)
         return write_bytes(path, data)
 
-    for module in (content, fileio):
+    for module in (content_files, fileio):
         monkeypatch.setattr(module, "write_bytes", fail_on_the_third, raising=False)
     with pytest.raises(OSError):
-        content.write_content(folder, texts)
+        content_files.write_content(folder, texts)
     assert not folder.exists()  # never a folder holding two of five files
     monkeypatch.undo()
-    content.write_content(folder, texts)
+    content_files.write_content(folder, texts)
     assert {p.name: p.read_text() for p in folder.iterdir()} == texts
     assert [p.name for p in tmp_path.iterdir()] == ["content"]  # the cut-short one's leftovers are gone
 

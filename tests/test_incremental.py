@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_project
-from diglot.content import documents as content
+from diglot.build import content_files
+from diglot.content import documents
 from diglot.build import import_step as importing
 from diglot.build import parallel
-from diglot.build import steps
+from diglot.build import steps, templates
 from diglot.build.cache import MISSING, BuildCache
 from diglot.config import load_config
-from diglot.content.documents import read_content
+from diglot.build.content_files import read_content
 from diglot.errors import Report
 from diglot.build.pipeline import Options, build, open_cache
 
@@ -118,8 +119,8 @@ def test_a_corrupt_or_foreign_cache_never_changes_the_site(corpus_project, tmp_p
 
 
 def test_diglots_own_layouts_are_compiled_once_for_every_project(tmp_path, monkeypatch):
-    monkeypatch.setattr(steps, "PRECOMPILED", tmp_path / "precompiled")
-    assert {"article.html", "parallel.html", "partials/site-header.html"} <= set(steps.precompile_layouts())
+    monkeypatch.setattr(templates, "PRECOMPILED", tmp_path / "precompiled")
+    assert {"article.html", "parallel.html", "partials/site-header.html"} <= set(templates.precompile_layouts())
     def compiled_in(project: Path) -> list[Path]:
         """The templates a project's build compiled into its cache."""
         return sorted((project / ".cache" / "templates").glob("*.jinja"))
@@ -150,7 +151,7 @@ def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_pro
 
 
 def test_a_dev_server_reads_again_only_content_files_that_changed_or_had_just_changed(tmp_path, monkeypatch):
-    monkeypatch.setattr(content, "SETTLED_NS", 200_000_000)  # a file system whose stamps tick every 0.2 s
+    monkeypatch.setattr(content_files, "SETTLED_NS", 200_000_000)  # a file system whose stamps tick every 0.2 s
     old, new = tmp_path / "old.en.md", tmp_path / "new.en.md"
     old.write_bytes(b"---\ntitle: Old\n---\nSaved a while ago.\n")
     time.sleep(0.3)
@@ -229,7 +230,7 @@ def test_the_page_and_search_caches_keep_digests_not_files(corpus_project):
 def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpus_project):
     cache = BuildCache(corpus_project / ".cache")
     files = read_content(corpus_project / "content")
-    assert steps.load_step(files, cache) == [content.parse_file(data, f"content/{name}") for name, data in files.items()]
+    assert steps.load_step(files, cache) == [documents.parse_file(data, f"content/{name}") for name, data in files.items()]
     kept = [cache.table("documents").get(key) for key in list(cache.table("documents").blobs)]
     assert len(kept) == len(files) and all(bodiless.body == "" for bodiless, _ in kept)
     # the bodies are in content/ already: the table is far smaller than the files

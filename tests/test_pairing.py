@@ -16,7 +16,8 @@ from diglot.seeds.features import _EN_ONLY_CAPITALS as EN_ONLY_CAPITALS
 from diglot.seeds.features import _NUMBER as NUMBER
 from diglot.seeds.features import NAME_KEY_LENGTH, extract_names, extract_numbers, fold_accents
 from diglot.seeds.pairing import Pairing, pair_drafts, score_pair
-from diglot.seeds.parse import Draft, parse_seed, read_seed
+from diglot.build.import_step import read_seed
+from diglot.seeds.parse import Draft, parse_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -211,12 +211,13 @@ def plan_keys(project: Path) -> dict[str, tuple[str, str]]:
     """Each planned page's cache key as pages_step computes it (less layouts and config), and its template."""
     from diglot.build.cache import digest
     from diglot.config import load_config
+    from diglot.build.content_files import read_content
     from diglot.content.documents import load_documents
     from diglot.errors import Report
     from diglot.render.pages import plan_pages
     from diglot.model.site import build_site
     config = load_config(project / "site.yaml")
-    site = build_site(config, load_documents(project / "content"), Report())
+    site = build_site(config, load_documents(read_content(project / "content")), Report())
     return {job.page.path: (digest(job.template, repr(job.page), *job.inputs), job.template)
             for job in plan_pages(site, config)}
 

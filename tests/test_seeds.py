@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.seeds.parse import Draft, SeedError, decode_seed, parse_seed, read_seed
+from diglot.build.import_step import read_seed
+from diglot.seeds.parse import Draft, SeedError, decode_seed, parse_seed
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EN_SEED = SEEDS / "000_93e1ece940e5cf34.txt"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from diglot.model.text import Block, escape_markdown, format_date, iso_date, render_blocks
+from diglot.content.escape import escape_markdown
+from diglot.model.text import Block, format_date, iso_date, render_blocks
 from diglot.model.typography import NBSP, NNBSP, typeset
 
 SEED_FR = (

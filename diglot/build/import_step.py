@@ -13,13 +13,18 @@ from pathlib import Path
 from typing import Callable
 
 from diglot.build.cache import MISSING, BuildCache, digest
-from diglot.content.documents import decode_existing, front_matter_part, import_texts, plan_import, write_content
+from diglot.build.content_files import write_content
+from diglot.content.importer import decode_existing, front_matter_part, import_texts, plan_import
 from diglot.errors import Report
-from diglot.build.parallel import start_forked
-from diglot.build.pipeline import Options, content_hashes
+from diglot.build.fileio import read_bytes
+from diglot.build.parallel import map_forked, start_forked
+from diglot.build.inputs import content_hashes
+from diglot.build.options import Options
 
 # Below this many seeds they are read serially: forking a pool costs more than it saves.
 FORK_MIN_SEEDS = 64
+# Below this many English drafts pairing scores them here: forking costs more than it saves.
+FORK_MIN_DRAFTS = 200
 
 SEED_LINE = re.compile(rb"^seed(?:_sha256)?: .*$", re.M)
 
@@ -92,7 +97,8 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
         profiles[draft.seed], bodies[draft.seed] = profile, body
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
-    pairing = pair_drafts(drafts, profiles=profiles)
+    pairing = pair_drafts(drafts, profiles=profiles,
+                          map_items=lambda function, items: map_forked(function, items, FORK_MIN_DRAFTS))
     texts = import_texts(plan_import(pairing, existing, bodies), existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
@@ -102,12 +108,24 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
 def try_read_seed(path: Path):
     """The seed's Draft with what pairing and the import make of it (its profile and Markdown
     body: made here, on every core), or the reason it holds no article."""
-    from diglot.content.documents import draft_body
+    from diglot.content.importer import draft_body
     from diglot.seeds.pairing import profile_draft
-    from diglot.seeds.parse import SeedError, read_seed
+    from diglot.seeds.parse import SeedError
 
     try:
         draft = read_seed(path)
     except SeedError as exc:
         return exc.reason
     return draft, profile_draft(draft), draft_body(draft)
+
+
+def read_seed(path: Path):
+    """Read, decode and parse one seed file (a Draft); raise SeedError if it holds no article."""
+    from diglot.seeds.parse import SeedError, draft_of
+
+    try:
+        data = read_bytes(path)
+    except OSError as error:
+        raise SeedError(path.name, f"cannot be read ({error.strerror}); check that it is a "
+                                   "readable file") from None
+    return draft_of(data, path.name)

@@ -1,31 +1,23 @@
 """The build, top to bottom: import seeds, load content, model, render, index, write.
 
-Every costly step goes through the build cache (diglot/cache.py), keyed by what it reads,
+Every costly step goes through the build cache (build/cache.py, build/steps.py), keyed by what it reads,
 so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
 import gc
-import hashlib
-import os
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from diglot.build.cache import MISSING, BuildCache, digest, tree_digest
+from diglot.build.cache import MISSING, BuildCache, digest
 from diglot.config import Config, load_config
-from diglot.content.documents import read_content
-from diglot.errors import DiglotError, Problem, Report
+from diglot.errors import DiglotError, Report
 from diglot.build.output import Known, Trees, bytes_of, holds_record, look_at_trees, start_fresh_tree, sync_site, write_site
 from diglot.build.progress import Progress
-
-REPO = Path(__file__).resolve().parents[2]
-LUNR_FILES = {
-    "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
-    "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
-    "assets/lunr/lunr.fr.js": "lunr-languages/min/lunr.fr.min.js",
-}
+from diglot.build.inputs import collect_assets, content_hashes, inputs_key, read_content_again, seed_stats
+from diglot.build.options import Options, Summary
 
 
 # A build makes millions of objects that live until it ends, and few cycles: with Python's
@@ -33,71 +25,6 @@ LUNR_FILES = {
 # pairs, three of them through everything (0.17 s in all, measured serially); collecting young
 # objects every 50,000 instead of every 700 leaves a handful of runs (0.05 s).
 BUILD_GC_THRESHOLD = (50_000, 20, 20)
-
-
-@dataclass(frozen=True)
-class Options:
-    """Where things are and how to build; paths default to the project folder's."""
-
-    project: Path = Path(".")
-    config: Path | None = None
-    seeds: Path | None = None
-    content: Path | None = None
-    layouts: Path | None = None
-    output: Path | None = None
-    base_url: str | None = None
-    strict: bool = False
-    import_seeds: bool = True
-    write: bool = True
-    cache: Path | None = None
-    use_cache: bool = True
-
-    def resolved(self) -> "Options":
-        """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
-        p = self.project
-        layouts = self.layouts or (p / "layouts" if (p / "layouts").is_dir() else REPO / "layouts")
-        return replace(self, config=self.config or p / "site.yaml", seeds=self.seeds or p / "seeds",
-                       content=self.content or p / "content", layouts=layouts, output=self.output or p / "site",
-                       cache=self.cache or p / ".cache")
-
-
-@dataclass
-class Summary:
-    """What a build did, for the one-line summary and the tests."""
-
-    articles: int = 0
-    pages: int = 0
-    files: int = 0
-    languages: tuple[str, ...] = ()
-    decisions: tuple[str, ...] = ()
-    report: Report = field(default_factory=Report)
-    seconds: float = 0.0
-    rendered: int = 0  # pages rendered this time; the others came from the cache
-    replayed: bool = False  # nothing had changed: the last build's summary, no step run
-
-
-def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
-    """The seeds' names, sizes and modification times."""
-    # os.scandir and sorted names: sorting thousands of Path objects alone cost a tenth of a second.
-    if not seeds.is_dir():
-        return []
-    stats = []
-    for entry in sorted(os.scandir(seeds), key=lambda entry: entry.name):
-        st = entry.stat()
-        stats.append((entry.name, st.st_size, st.st_mtime_ns))
-    return stats
-
-
-def collect_assets(layouts: Path) -> dict[str, bytes]:
-    """Static files: layouts/assets/* and the browser search libraries from node_modules."""
-    files = {f"assets/{p.relative_to(layouts / 'assets').as_posix()}": p.read_bytes()
-             for p in sorted((layouts / "assets").rglob("*")) if p.is_file()}
-    for target, source in LUNR_FILES.items():
-        path = REPO / "node_modules" / source
-        if not path.exists():
-            raise DiglotError(Problem(str(path), "is missing", "run 'make site' (it runs npm ci)"))
-        files[target] = path.read_bytes()
-    return files
 
 
 def double_buffered(options: Options, cache: BuildCache) -> bool:
@@ -140,27 +67,6 @@ def output_key(options: Options, cache: BuildCache) -> str:
 def open_cache(options: Options, defer_saves: bool = False) -> BuildCache:
     """The project's build cache (.cache/), or an in-memory one when caching is off."""
     return BuildCache(options.cache if options.use_cache else None, defer_saves=defer_saves)
-
-
-def inputs_key(options: Options, config: Config, seeds: list, hashes: dict[str, str]) -> str:
-    """Everything a build reads, but its own code (the cache is stamped with that): options,
-    config, seeds' stats, content files (hashes: content_hashes), layouts and the browser search libraries."""
-    libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
-                 else b"" for source in LUNR_FILES.values()]
-    return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
-                  *(part for item in hashes.items() for part in item))
-
-
-def read_content_again(options: Options, cache: BuildCache) -> dict[str, bytes]:
-    """read_content of content/; the dev server reads again only the files whose stat changed."""
-    return read_content(options.content, cache.keep("content files", str(options.content), dict)
-                        if cache.long_lived else None)
-
-
-def content_hashes(content: dict[str, bytes], cache: BuildCache) -> dict[str, str]:
-    """The sha256 of every content file by name (the dev server hashes only bytes it has not seen)."""
-    return dict(zip(content, cache.remember("content hashes", content.items(), lambda item: item,
-                                            lambda item: hashlib.sha256(item[1]).hexdigest())))
 
 
 def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary | None:
@@ -223,13 +129,13 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     replayed = replay_unchanged(options, key, cache) if replay else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
-    from diglot.build import import_step as importing  # here, not at the top: it imports this module
+    from diglot.build import import_step  # here, not at the top: a replayed build never loads the import's modules
 
     summary = Summary(languages=config.languages)
     try:
         if options.import_seeds:
             progress.stage("import")
-        with importing.importing(options, summary.report, cache, seeds, content,
+        with import_step.importing(options, summary.report, cache, seeds, content,
                                  meanwhile=load_steps) as (summary.decisions, news, imported):
             steps = load_steps()
             if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote

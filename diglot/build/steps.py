@@ -17,15 +17,14 @@ from diglot.content.documents import Document, load_documents, parse_file
 from diglot.errors import Report
 from diglot.build.output import Known, Placed, made_file
 from diglot.build.parallel import map_forked, start_forked
-from diglot.build.pipeline import content_hashes
-from diglot.render.pages import compile_layouts, make_environment, plan_pages, render_page
+from diglot.build.inputs import content_hashes
+from diglot.build.templates import kept_templates
+from diglot.render.environment import make_environment
+from diglot.render.pages import plan_pages, render_page
 from diglot.search.index import SearchDoc, assemble_search_files, document_terms, format_ref
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
 
-# diglot's own layouts as `make setup` compiles them (precompile_layouts), beside its bytecode:
-# builds only read them there, and compile into their cache what they do not find.
-PRECOMPILED = Path(__file__).resolve().parents[1] / "__pycache__" / "layouts"
 # Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
@@ -121,7 +120,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # partials serve every build of the dev server.
     compiled = cache.directory / "templates" if cache.directory else None
     env = cache.keep("environment", digest(salt, layouts.resolve()),
-                     lambda: make_environment(layouts, config, compiled, cache.version, PRECOMPILED))
+                     lambda: make_environment(layouts, config, kept_templates(compiled, cache.version)))
     jobs = plan_pages(site, config)
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
@@ -147,14 +146,6 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
         files[job.page.path] = page
         table.put(key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
-
-
-def precompile_layouts() -> list[str]:
-    """Compile diglot's own layouts into PRECOMPILED (`make setup` runs it); their names."""
-    from diglot.build.cache import code_version
-    from diglot.config import validate_config
-    from diglot.build.pipeline import REPO
-    return compile_layouts(REPO / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from markdown import util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from diglot.model.text import Block, fold_layout
+from diglot.model.blocks import Block, fold_layout
 from diglot.model.typography import typeset, typeset_tree
 
 # Markdown deletes STX and ETX from its input, so this marker cannot come from content.

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from diglot.model.align import align_paragraphs, parse_alignment
 from diglot.config import Config
 from diglot.content.documents import Document
-from diglot.errors import DiglotError, Problem, Report
-from diglot.content.slugs import slugify
 from diglot.content.frontmatter import hash_text
+from diglot.content.slugs import slugify
+from diglot.errors import DiglotError, Problem, Report
+from diglot.model.align import align_paragraphs, parse_alignment
 from diglot.model.text import Block, render_blocks
 
 

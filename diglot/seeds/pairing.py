@@ -19,10 +19,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from diglot.seeds.features import extract_features
-from diglot.build.parallel import map_forked
 
 # A score below this is chance overlap (a shared year, "China", a place).
 # Measured on tests/test_pairing.py's synthetic corpus (60 pairs + 40 one-sided
@@ -73,8 +72,6 @@ FALLBACK_THRESHOLD = 0.45
 # corpus with no rare word at all (bench/corpus.py's sentences, no facts) it
 # cut the wrong pairs from 2 to 1 for 789 → 784 right ones out of 921.
 FALLBACK_MARGIN = 1.1
-# Below this many English drafts the first pass scores them here: forking costs more than it saves.
-FORK_MIN_DRAFTS = 200
 
 Draft = Any  # diglot.seeds.Draft, read by duck typing: language, seed, title, date, paragraphs
 Weights = tuple[Mapping[str, float], Mapping[str, float]]  # (English, French) feature weights
@@ -272,8 +269,10 @@ def find_candidates(profile: _Profile, index: dict[str, list[int]]) -> list[int]
     return heapq.nsmallest(MAX_CANDIDATES, hits, key=lambda position: (-hits[position], position))
 
 
-def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Profile]) -> list[_Match]:
-    """First pass: score the candidates that share an English draft's rarest numbers and names."""
+def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Profile],
+                     map_items: Callable = map) -> list[_Match]:
+    """First pass: score the candidates that share an English draft's rarest numbers and names
+    (each English draft on its own, through map_items: the build passes one that uses every core)."""
     en_weights, fr_weights = rarity_weights(en_profiles), rarity_weights(fr_profiles)
     fr_masses = [weigh(p, fr_weights) for p in fr_profiles]
     index = index_features(fr_profiles)
@@ -286,8 +285,7 @@ def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Pro
                                                             COMMON_PRIOR), second_pass=False)
                 for f in find_candidates(profile, index)]
 
-    # Each English draft is scored on its own: on every core when there are many.
-    return [found for e in map_forked(candidates_of, range(len(en_profiles)), FORK_MIN_DRAFTS) for found in e]
+    return [found for e in map_items(candidates_of, range(len(en_profiles))) for found in e]
 
 
 def nearest_in_length(target: float, by_length: Sequence[tuple[float, int]], count: int) -> list[int]:
@@ -406,17 +404,18 @@ def unpaired(count: int, chosen: Iterable[int]) -> list[int]:
 
 
 def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
-                profiles: Mapping[str, _Profile] | None = None) -> Pairing:
+                profiles: Mapping[str, _Profile] | None = None, map_items: Callable = map) -> Pairing:
     """Pair English drafts one-to-one with French ones by content; report every decision.
 
-    profiles: profile_draft of each draft by seed name, when they were made already (on every core)."""
+    profiles: profile_draft of each draft by seed name, when they were made already (on every core);
+    map_items: a map over the English drafts' candidates (see score_candidates)."""
     ordered = sorted(drafts, key=lambda d: d.seed)
     english = [d for d in ordered if d.language == "en"]
     french = [d for d in ordered if d.language == "fr"]
     profile = profile_draft if profiles is None else (lambda draft: profiles[draft.seed])
     en_profiles = [profile(d) for d in english]
     fr_profiles = [profile(d) for d in french]
-    first = score_candidates(en_profiles, fr_profiles)
+    first = score_candidates(en_profiles, fr_profiles, map_items)
     chosen = choose_pairs(first, english, french, threshold)
     en_left = unpaired(len(english), (m.en for m in chosen))
     fr_left = unpaired(len(french), (m.fr for m in chosen))

@@ -32,13 +32,10 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
-from pathlib import Path
 
 from babel.dates import get_day_names, get_month_names
 
-from diglot.build.fileio import read_bytes
 from diglot.seeds.language import detect_language
-
 
 # Language is settled long before this: the first 1,000 characters (~150 words, ~50 cues) gave
 # the language and low-confidence flag of the whole text for all 11,524 seeds of the bench corpora
@@ -385,17 +382,12 @@ def parse_seed(text: str, name: str, sha256: str = "") -> Draft:
     )
 
 
-def read_seed(path: Path) -> Draft:
-    """Read, decode and parse one seed file; raise SeedError if it holds no article."""
-    try:
-        data = read_bytes(path)
-    except OSError as error:
-        raise SeedError(path.name, f"cannot be read ({error.strerror}); check that it is a "
-                                   "readable file") from None
-    text, notes = decode_seed(data, path.name)
-    draft = parse_seed(text, path.name, hashlib.sha256(data).hexdigest())
+def draft_of(data: bytes, name: str) -> Draft:
+    """Decode and parse one seed file's bytes; raise SeedError if it holds no article."""
+    text, notes = decode_seed(data, name)
+    draft = parse_seed(text, name, hashlib.sha256(data).hexdigest())
     if not draft.paragraphs:
-        raise SeedError(path.name, missing_body_reason(draft))
+        raise SeedError(name, missing_body_reason(draft))
     return replace(draft, notes=notes + draft.notes)
 
 

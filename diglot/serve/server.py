@@ -23,8 +23,8 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
 from diglot.build.cache import BuildCache
-from diglot.errors import DiglotError
 from diglot.build.pipeline import Options, Summary, build, open_cache
+from diglot.errors import DiglotError
 from diglot.serve.watch import Watcher, folders_under, open_watcher
 
 POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us

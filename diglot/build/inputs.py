@@ -1,0 +1,66 @@
+"""What a build reads and the keys that stand for it: seeds' stats, content files and their hashes,
+layouts, the browser search libraries."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from diglot.build.cache import BuildCache, digest, tree_digest
+from diglot.build.content_files import read_content
+from diglot.build.options import REPO, Options
+from diglot.config import Config
+from diglot.errors import DiglotError, Problem
+
+
+
+LUNR_FILES = {
+    "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
+    "assets/lunr/lunr.stemmer.support.js": "lunr-languages/min/lunr.stemmer.support.min.js",
+    "assets/lunr/lunr.fr.js": "lunr-languages/min/lunr.fr.min.js",
+}
+
+
+def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
+    """The seeds' names, sizes and modification times."""
+    # os.scandir and sorted names: sorting thousands of Path objects alone cost a tenth of a second.
+    if not seeds.is_dir():
+        return []
+    stats = []
+    for entry in sorted(os.scandir(seeds), key=lambda entry: entry.name):
+        st = entry.stat()
+        stats.append((entry.name, st.st_size, st.st_mtime_ns))
+    return stats
+
+
+def collect_assets(layouts: Path) -> dict[str, bytes]:
+    """Static files: layouts/assets/* and the browser search libraries from node_modules."""
+    files = {f"assets/{p.relative_to(layouts / 'assets').as_posix()}": p.read_bytes()
+             for p in sorted((layouts / "assets").rglob("*")) if p.is_file()}
+    for target, source in LUNR_FILES.items():
+        path = REPO / "node_modules" / source
+        if not path.exists():
+            raise DiglotError(Problem(str(path), "is missing", "run 'make site' (it runs npm ci)"))
+        files[target] = path.read_bytes()
+    return files
+
+
+def inputs_key(options: Options, config: Config, seeds: list, hashes: dict[str, str]) -> str:
+    """Everything a build reads, but its own code (the cache is stamped with that): options,
+    config, seeds' stats, content files (hashes: content_hashes), layouts and the browser search libraries."""
+    libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
+                 else b"" for source in LUNR_FILES.values()]
+    return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
+                  *(part for item in hashes.items() for part in item))
+
+
+def read_content_again(options: Options, cache: BuildCache) -> dict[str, bytes]:
+    """read_content of content/; the dev server reads again only the files whose stat changed."""
+    return read_content(options.content, cache.keep("content files", str(options.content), dict)
+                        if cache.long_lived else None)
+
+
+def content_hashes(content: dict[str, bytes], cache: BuildCache) -> dict[str, str]:
+    """The sha256 of every content file by name (the dev server hashes only bytes it has not seen)."""
+    return dict(zip(content, cache.remember("content hashes", content.items(), lambda item: item,
+                                            lambda item: hashlib.sha256(item[1]).hexdigest())))

@@ -1,0 +1,50 @@
+"""How a build is asked for (Options) and what it did (Summary)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from diglot.errors import Report
+
+# The checkout diglot runs from: its default layouts and node_modules' browser search libraries.
+REPO = Path(__file__).resolve().parents[2]
+
+@dataclass(frozen=True)
+class Options:
+    """Where things are and how to build; paths default to the project folder's."""
+
+    project: Path = Path(".")
+    config: Path | None = None
+    seeds: Path | None = None
+    content: Path | None = None
+    layouts: Path | None = None
+    output: Path | None = None
+    base_url: str | None = None
+    strict: bool = False
+    import_seeds: bool = True
+    write: bool = True
+    cache: Path | None = None
+    use_cache: bool = True
+
+    def resolved(self) -> "Options":
+        """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
+        p = self.project
+        layouts = self.layouts or (p / "layouts" if (p / "layouts").is_dir() else REPO / "layouts")
+        return replace(self, config=self.config or p / "site.yaml", seeds=self.seeds or p / "seeds",
+                       content=self.content or p / "content", layouts=layouts, output=self.output or p / "site",
+                       cache=self.cache or p / ".cache")
+
+
+@dataclass
+class Summary:
+    """What a build did, for the one-line summary and the tests."""
+
+    articles: int = 0
+    pages: int = 0
+    files: int = 0
+    languages: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    report: Report = field(default_factory=Report)
+    seconds: float = 0.0
+    rendered: int = 0  # pages rendered this time; the others came from the cache
+    replayed: bool = False  # nothing had changed: the last build's summary, no step run

@@ -1,0 +1,141 @@
+"""Seeds into content files: each article's slug, front matter and body, written only where no
+hand edit would be lost (pure: the build writes the files)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import AnyStr
+
+from diglot.content.documents import FILE_NAME
+from diglot.content.escape import escape_markdown
+from diglot.content.frontmatter import is_unedited, join_front_matter
+from diglot.content.slugs import claim_slug, slugify
+from diglot.errors import Report
+
+FRONT_MATTER_SCAN = 4000  # the seed lines are near the top: a huge file is not read to its end for them
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A content file the importer wants to exist, and the seed it comes from."""
+
+    name: str
+    text: str
+    seed: str
+    seed_sha256: str
+
+
+def plan_import(pairing, existing: dict[str, str], bodies: dict[str, str] | None = None) -> list[Planned]:
+    """Decide each imported article's slug and file text (pure: no I/O).
+
+    bodies: draft_body of each draft by seed name, when they were made already (on every core)."""
+    body = draft_body if bodies is None else (lambda draft: bodies[draft.seed])
+    seed_slugs = slugs_by_seed(existing)
+    taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
+    planned = []
+    for versions in article_versions(pairing):
+        slug = next((seed_slugs[d.seed] for d in versions if d.seed in seed_slugs), None)
+        if slug is None:
+            slug = claim_slug(slugify(article_title(versions), versions[0].seed), taken)
+        shared = shared_metadata(versions)
+        for draft in versions:
+            text, comments = draft_front_matter(draft, versions, shared)
+            planned.append(Planned(f"{slug}.{draft.language}.md",
+                                   join_front_matter(text, body(draft), comments),
+                                   draft.seed, draft.sha256))
+    return planned
+
+
+def article_versions(pairing) -> list[tuple]:
+    """Each article as a tuple of drafts (original first), in seed-name order for stable slugs."""
+    groups = [(p.original, p.translation) for p in pairing.pairs] + [(d,) for d in pairing.singles]
+    return sorted(groups, key=lambda g: min(d.seed for d in g))
+
+
+def front_matter_part(text: AnyStr) -> AnyStr:
+    """The start of a content file up to the end of its front matter (at most FRONT_MATTER_SCAN
+    characters): where its seed lines are, and where the import looks for them."""
+    end = text.find(b"\n---" if isinstance(text, bytes) else "\n---", 3)
+    return text[:end] if 0 < end < FRONT_MATTER_SCAN else text[:FRONT_MATTER_SCAN]
+
+
+def slugs_by_seed(existing: dict[str, str]) -> dict[str, str]:
+    """Map seed file name → slug of the content file that already imports it."""
+    found = {}
+    for name, text in sorted(existing.items()):
+        match, seed = FILE_NAME.match(name), re.search(r"^seed: ['\"]?(.+?)['\"]?$", front_matter_part(text), re.M)
+        if match and seed:
+            found.setdefault(seed.group(1), match["slug"])
+    return found
+
+
+def article_title(versions) -> str:
+    """The title that names the article's slug: the original's, else any, else the first words."""
+    for draft in versions:
+        if draft.title:
+            return draft.title
+    return derived_title(versions[0])
+
+
+def derived_title(draft) -> str:
+    """A title made from the first sentence, for seeds that have none."""
+    first = draft.paragraphs[0] if draft.paragraphs else draft.seed
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= 90 else sentence[:90].rsplit(" ", 1)[0] + "…"
+
+
+def shared_metadata(versions) -> dict:
+    """Date, section and source are shared; the original's win (a publication name is not translated)."""
+    shared = {}
+    for key in ("date", "section", "source"):
+        shared[key] = next((getattr(d, key) for d in versions if getattr(d, key)), None)
+    return shared
+
+
+def draft_front_matter(draft, versions, shared) -> tuple[dict, tuple[str, ...]]:
+    """Front matter for one draft, plus YAML comments that tell the editor what is missing."""
+    meta, comments = {}, []
+    if draft.title:
+        meta["title"] = draft.title
+    elif len(versions) > 1:
+        comments.append("title: the seed has none, so the other language's title is shown; add one here")
+    else:
+        meta["title"] = derived_title(draft)
+        comments.append("title: made from the first sentence (the seed has no headline); edit it freely")
+    if shared["date"]:
+        meta["date"] = shared["date"].isoformat()
+    for key in ("section", "source"):
+        if shared[key]:
+            meta[key] = shared[key]
+    meta["credits"] = list(draft.credits)
+    meta["seed"] = draft.seed
+    meta["seed_sha256"] = draft.sha256
+    return meta, tuple(comments)
+
+
+def draft_body(draft) -> str:
+    """The seed's paragraphs as Markdown that renders them literally."""
+    return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
+
+
+def import_texts(planned: list[Planned], existing: dict[str, str], report: Report) -> dict[str, str]:
+    """The planned files to write, by name: new ones, and unedited ones gone stale; reports what
+    each write does and every conflict with a hand edit (pure: no I/O)."""
+    written = {}
+    for item in planned:
+        current = existing.get(item.name)
+        if current == item.text:
+            continue
+        if current is None or is_unedited(current):
+            report.note(f"{'imported' if current is None else 're-imported'} seeds/{item.seed} → content/{item.name}")
+            written[item.name] = item.text
+        elif f"seed_sha256: {item.seed_sha256}" not in current:
+            report.warn(f"content/{item.name}", f"seeds/{item.seed} changed, but this file was edited by hand; "
+                        "your edits are kept", "merge the seed's changes by hand, or delete the content file "
+                        "to re-import it")
+    return written
+
+
+def decode_existing(files: dict[str, bytes]) -> dict[str, str]:
+    """Every content file's text by name (what the importer must not clobber), bad UTF-8 replaced."""
+    return {name: data.decode("utf-8", errors="replace") for name, data in files.items()}
