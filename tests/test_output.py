@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from diglot.build.output import check_path, folder_stats, look_at_trees, sync_site, write_site
+from diglot.build.output import check_path, look_at_trees, sync_site, write_site
+from diglot.build.tree_records import folder_stats
 
 
 def tree(root):

@@ -286,7 +286,7 @@ def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_mo
     assert render("where.html", "fr/a/index.html", "fr") == render("where.html", "fr/b/index.html", "fr") \
         == "../../fr Site de test"
     assert render("where.html", "en/index.html", "en") == "../en Test site"
-    assert len(env.extensions["diglot.render.pages.SharedPartials"].rendered) == 2
+    assert len(env.extensions["diglot.render.environment.SharedPartials"].rendered) == 2
     with pytest.raises(UndefinedError, match="url"):  # a page's own value would be wrong on the next page
         render("leaky.html", "en/index.html", "en")
 

@@ -23,8 +23,8 @@ from diglot.search.index import (
     document_terms,
     format_ref,
     make_snippet,
-    pipeline_terms,
 )
+from diglot.search.pipeline import pipeline_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 EN_SEED = ROOT / "seeds/000_93e1ece940e5cf34.txt"

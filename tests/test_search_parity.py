@@ -12,14 +12,8 @@ from pathlib import Path
 import pytest
 from lunr.index import Index
 
-from diglot.search.index import (
-    PIPELINE_LABELS,
-    SearchDoc,
-    build_search_files,
-    format_ref,
-    pipeline_terms,
-    split_words,
-)
+from diglot.search.index import SearchDoc, build_search_files, format_ref
+from diglot.search.pipeline import PIPELINE_LABELS, pipeline_terms, split_words
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = [

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from diglot.build.cache import MISSING, BuildCache, digest
+from diglot.build.cache import BuildCache, digest
+from diglot.build.memo import MISSING, Memo
 from diglot.build.content_files import write_content
 from diglot.content.importer import decode_existing, front_matter_part, import_texts, plan_import
 from diglot.errors import Report
@@ -38,6 +39,11 @@ def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) 
     return digest(seeds, sorted(zip(content, lines)))
 
 
+# An import's outcome (pairing decisions, warnings and notes), by what it depends on: a build whose
+# seeds and content files' seed lines did not change replays it instead of reading every seed.
+IMPORT = Memo("import", key=import_signature)
+
+
 @contextmanager
 def importing(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes],
               meanwhile: Callable[[], object] = lambda: None):
@@ -53,8 +59,7 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
     writing, replay, news = None, ((), Report()), []
     try:
         if options.import_seeds:
-            table = cache.table("import")
-            replay = table.get(import_signature(seeds, content, cache))
+            replay = IMPORT.get(cache, IMPORT.key(seeds, content, cache))
         if replay is MISSING:
             replay, written, texts = run_import(options, decode_existing(content), meanwhile)
             if texts:
@@ -62,7 +67,7 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
             news = written.notes  # "imported …" is news once, not on every replay
             report.notes.extend(news)
             content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
-            table.put(import_signature(seeds, content, cache), replay)
+            IMPORT.put(cache, IMPORT.key(seeds, content, cache), replay)
         decisions, found = replay
         report.warnings.extend(found.warnings)
         report.notes.extend(found.notes)

@@ -8,11 +8,9 @@ from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest, tree_digest
 from diglot.build.content_files import read_content
-from diglot.build.options import REPO, Options
+from diglot.build.options import SHIPPED, Options
 from diglot.config import Config
 from diglot.errors import DiglotError, Problem
-
-
 
 LUNR_FILES = {
     "assets/lunr/lunr.min.js": "lunr/lunr.min.js",
@@ -38,7 +36,7 @@ def collect_assets(layouts: Path) -> dict[str, bytes]:
     files = {f"assets/{p.relative_to(layouts / 'assets').as_posix()}": p.read_bytes()
              for p in sorted((layouts / "assets").rglob("*")) if p.is_file()}
     for target, source in LUNR_FILES.items():
-        path = REPO / "node_modules" / source
+        path = SHIPPED / "node_modules" / source
         if not path.exists():
             raise DiglotError(Problem(str(path), "is missing", "run 'make site' (it runs npm ci)"))
         files[target] = path.read_bytes()
@@ -48,7 +46,7 @@ def collect_assets(layouts: Path) -> dict[str, bytes]:
 def inputs_key(options: Options, config: Config, seeds: list, hashes: dict[str, str]) -> str:
     """Everything a build reads, but its own code (the cache is stamped with that): options,
     config, seeds' stats, content files (hashes: content_hashes), layouts and the browser search libraries."""
-    libraries = [(REPO / "node_modules" / source).read_bytes() if (REPO / "node_modules" / source).exists()
+    libraries = [(SHIPPED / "node_modules" / source).read_bytes() if (SHIPPED / "node_modules" / source).exists()
                  else b"" for source in LUNR_FILES.values()]
     return digest(repr(options), repr(config), seeds, tree_digest(options.layouts), *libraries,
                   *(part for item in hashes.items() for part in item))

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from diglot.errors import Report
 
-# The checkout diglot runs from: its default layouts and node_modules' browser search libraries.
-REPO = Path(__file__).resolve().parents[2]
+# Where diglot's own layouts/ and node_modules/ (the browser search libraries) are: beside the
+# package in a checkout, inside it when installed with pip (the wheel carries them: pyproject.toml).
+PACKAGE = Path(__file__).resolve().parents[1]
+SHIPPED = PACKAGE if (PACKAGE / "layouts").is_dir() else PACKAGE.parent
+
 
 @dataclass(frozen=True)
 class Options:
@@ -29,7 +32,7 @@ class Options:
     def resolved(self) -> "Options":
         """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
         p = self.project
-        layouts = self.layouts or (p / "layouts" if (p / "layouts").is_dir() else REPO / "layouts")
+        layouts = self.layouts or (p / "layouts" if (p / "layouts").is_dir() else SHIPPED / "layouts")
         return replace(self, config=self.config or p / "site.yaml", seeds=self.seeds or p / "seeds",
                        content=self.content or p / "content", layouts=layouts, output=self.output or p / "site",
                        cache=self.cache or p / ".cache")

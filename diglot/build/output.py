@@ -11,21 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import stat
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from diglot.errors import DiglotError, Problem
 from diglot.build.fileio import write_bytes
-
-Stat = tuple[int, int, int]  # size, mtime_ns, inode
-Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of its bytes)
-Folders = dict[str, tuple[int, int]]  # relative folder ('' for the root) -> (mtime_ns, inode)
-
-RENAME_EXCHANGE = 2
-AT_FDCWD = -100
+from diglot.build.swap import exchange, keep_as_shadow, remove_stale_temps, same_filesystem, swap_in
+from diglot.build.tree_records import (Folders, Record, Stat, folder_names, folder_stats, known_digests, look_at_tree,
+                                       stat_of)
 
 
 def check_path(path: str) -> str:
@@ -56,60 +50,6 @@ def link_if_same(old: Path, new: Path, data: bytes) -> bool:
         return True
     except OSError:
         return False
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Make new the target directory in one step where the OS allows it; remove the old tree."""
-    if target.exists() and exchange(new, target):
-        shutil.rmtree(new)
-        return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        if old.exists():
-            os.rename(old, target)  # put the previous tree back before reporting the failure
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths with renameat2(RENAME_EXCHANGE); False if unsupported."""
-    renameat2 = libc_renameat2()
-    if renameat2 is None:
-        return False
-    return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
-
-
-@lru_cache(maxsize=1)
-def libc_renameat2():
-    """The C library's renameat2, or None where there is none (not Linux, old glibc)."""
-    import ctypes  # here: most builds never swap a tree, and the import costs every build
-    try:
-        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    except OSError:
-        return None
-
-
-def remove_stale_temps(target: Path) -> None:
-    """Delete temporary trees left by builds that were killed (SIGKILL cannot clean up)."""
-    for stale in target.parent.glob(f".{target.name}.*-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not process_alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def process_alive(pid: int) -> bool:
-    """True if a process with this pid exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def holds_exactly(root: Path, files: dict[str, bytes]) -> bool:
@@ -247,14 +187,6 @@ def look_at_trees(out_dir: Path, shadow: Path, records: dict) -> Trees:
                  found, known_digests(found, records.get("shadow", {})), has_shadow, live_folders, shadow_folders)
 
 
-def same_filesystem(a: Path, b: Path) -> bool:
-    """True when both paths exist on one filesystem (so one can be renamed onto the other)."""
-    try:
-        return os.stat(a).st_dev == os.stat(b).st_dev
-    except OSError:
-        return False
-
-
 def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: Path, records: dict,
               trees: Trees | None = None) -> dict:
     """Make out_dir hold exactly these files, atomically, updating the shadow tree and swapping it in.
@@ -314,98 +246,6 @@ def recorded(out_dir: Path, live: Record, shadow: Path | None = None, old: Recor
     return {"live": live, "live folders": folder_stats(out_dir, live, live_seen, touched),
             "shadow": old or {},
             "shadow folders": folder_stats(shadow, old, shadow_seen) if shadow and old and whole else {}}
-
-
-def keep_as_shadow(tree: Path, shadow: Path) -> bool:
-    """Move the tree just swapped out to the shadow's place; where it cannot go (another
-    filesystem), delete it and keep no shadow. True if it was kept."""
-    shutil.rmtree(shadow, ignore_errors=True)
-    try:
-        shadow.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(tree, shadow)
-        return True
-    except OSError:
-        shutil.rmtree(tree, ignore_errors=True)
-        return False
-
-
-def scan_tree(root: Path) -> dict[str, Stat]:
-    """Every file (or other non-directory) under root by relative path, with its stat."""
-    found: dict[str, Stat] = {}
-    pending = [("", str(root))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((prefix + entry.name + "/", entry.path))
-            else:
-                st = entry.stat(follow_symlinks=False)
-                # a symlink never matches a record: its size is not the file's, so it gets replaced
-                found[prefix + entry.name] = (st.st_size if not entry.is_symlink() else -1, st.st_mtime_ns, st.st_ino)
-    return found
-
-
-def holds_record(root: Path, record: Record, folders: Folders) -> bool:
-    """True when root holds exactly the recorded files, each with its recorded size, time and inode."""
-    return bool(record) and look_at_tree(root, record, folders)[0] == {rel: st for rel, (st, _) in record.items()}
-
-
-def look_at_tree(root: Path, record: Record, folders: Folders) -> tuple[dict[str, Stat], Folders]:
-    """What scan_tree(root) would find, read from the records when every recorded folder is
-    unchanged (a file added, removed or renamed anywhere changes its folder's time): then a
-    stat per file does, instead of listing two thousand folders. Also the folders' stats, when
-    they were the recorded ones ({} if not)."""
-    if not folders or folder_stats(root, record) != folders:
-        return scan_tree(root), {}
-    found, prefix = {}, f"{root}/"
-    for rel in record:
-        try:
-            st = os.lstat(prefix + rel)
-        except OSError:
-            return scan_tree(root), {}
-        found[rel] = (st.st_size if not stat.S_ISLNK(st.st_mode) else -1, st.st_mtime_ns, st.st_ino)
-    return found, folders
-
-
-def folder_names(paths) -> set[str]:
-    """Every folder on the way to these relative paths: '' (the root), 'en', 'en/slug', …"""
-    names = {""}
-    for rel in paths:
-        folder = rel.rpartition("/")[0]
-        while folder not in names:
-            names.add(folder)
-            folder = folder.rpartition("/")[0]
-    return names
-
-
-def folder_stats(root: Path, record: Record, seen: Folders | None = None, touched: set[str] = frozenset()) -> Folders:
-    """(mtime, inode) of root and of every folder on the way to a recorded file; {} if one is missing.
-
-    seen: stats taken earlier in this build, which stand for every folder but the root (a rename
-    changes it) and the touched ones (entries were added or removed there since)."""
-    seen = seen or {}
-    stats, prefix = {}, f"{root}/"
-    for name in sorted(folder_names(record)):
-        if name and name not in touched and name in seen:
-            stats[name] = seen[name]
-            continue
-        try:
-            st = os.lstat(prefix + name)
-        except OSError:
-            return {}
-        if not stat.S_ISDIR(st.st_mode):
-            return {}
-        stats[name] = (st.st_mtime_ns, st.st_ino)
-    return stats
-
-
-def known_digests(found: dict[str, Stat], record: Record) -> dict[str, str]:
-    """The sha256 of every found file whose stat is still the one recorded."""
-    return {rel: record[rel][1] for rel, stat in found.items() if rel in record and record[rel][0] == stat}
 
 
 def update_tree(root: Path, files: dict[str, bytes | Known | Placed], digests: dict[str, str],
@@ -477,12 +317,6 @@ def link_live(trees: Trees, rel: str, target: Path) -> Stat:
         shutil.copyfile(source, target)
         return stat_of(target)
     return trees.live[rel]
-
-
-def stat_of(path: Path) -> Stat:
-    """A file's stat as scan_tree records it."""
-    st = path.lstat()
-    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def prune_empty(root: Path, folder: Path) -> None:

@@ -11,10 +11,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from diglot.build.cache import MISSING, BuildCache, digest
+from diglot.build.cache import BuildCache, digest
+from diglot.build.memo import MISSING, Memo
 from diglot.config import Config, load_config
 from diglot.errors import DiglotError, Report
-from diglot.build.output import Known, Trees, bytes_of, holds_record, look_at_trees, start_fresh_tree, sync_site, write_site
+from diglot.build.output import Known, Trees, bytes_of, look_at_trees, start_fresh_tree, sync_site, write_site
+from diglot.build.tree_records import holds_record
 from diglot.build.progress import Progress
 from diglot.build.inputs import collect_assets, content_hashes, inputs_key, read_content_again, seed_stats
 from diglot.build.options import Options, Summary
@@ -27,6 +29,17 @@ from diglot.build.options import Options, Summary
 BUILD_GC_THRESHOLD = (50_000, 20, 20)
 
 
+def output_key(options: Options, cache: BuildCache) -> str:
+    """Cache key of what the output and shadow trees hold."""
+    return digest(options.output.resolve(), cache.directory.resolve())
+
+
+# What site/ and the shadow tree hold (every file's stat and sha256), by where they are.
+OUTPUT = Memo("output", key=output_key)
+# A build's summary, by everything it read (inputs_key): a build with the same inputs replays it.
+BUILDS = Memo("builds", key=inputs_key)
+
+
 def double_buffered(options: Options, cache: BuildCache) -> bool:
     """True when this build writes site/ through the shadow tree in its cache (records kept)."""
     return bool(options.write and cache.directory)
@@ -37,7 +50,7 @@ def look_at_output(options: Options, cache: BuildCache) -> Trees | None:
     when this build writes no double-buffered output."""
     if not double_buffered(options, cache):
         return None
-    records = cache.table("output").get(output_key(options, cache))
+    records = OUTPUT.get(cache, OUTPUT.key(options, cache))
     return look_at_trees(options.output, cache.directory / "site", {} if records is MISSING else records)
 
 
@@ -55,13 +68,8 @@ def write_step(files: dict[str, bytes | Known], options: Options, cache: BuildCa
     if trees is None:  # nothing was taken from a tree: every page came with its bytes
         write_site({rel: bytes_of(data) for rel, data in files.items()}, options.output)
         return
-    cache.table("output").put(output_key(options, cache), sync_site(
+    OUTPUT.put(cache, OUTPUT.key(options, cache), sync_site(
         files, options.output, cache.directory / "site", trees.records, trees))
-
-
-def output_key(options: Options, cache: BuildCache) -> str:
-    """Cache key of what the output and shadow trees hold."""
-    return digest(options.output.resolve(), cache.directory.resolve())
 
 
 def open_cache(options: Options, defer_saves: bool = False) -> BuildCache:
@@ -74,8 +82,8 @@ def replay_unchanged(options: Options, key: str, cache: BuildCache) -> Summary |
     is still exactly what it wrote (by size, time and inode of every file); else None."""
     if not double_buffered(options, cache):
         return None
-    last = cache.table("builds").get(key)
-    records = cache.table("output").get(output_key(options, cache))
+    last = BUILDS.get(cache, key)
+    records = OUTPUT.get(cache, OUTPUT.key(options, cache))
     if last is MISSING or records is MISSING:
         return None
     if not holds_record(options.output, records["live"], records.get("live folders", {})):
@@ -115,7 +123,7 @@ def load_steps():
 def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> None:
     """Keep what a rebuild with no change replays: this summary, without this build's news."""
     news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
-    cache.table("builds").put(key, replace(
+    BUILDS.put(cache, key, replace(
         summary, rendered=0, report=Report(list(summary.report.warnings),
                                            [n for n in summary.report.notes if n not in news])))
 
@@ -125,7 +133,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     cache.begin()
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content_again(options, cache)
-    key = inputs_key(options, config, seeds, content_hashes(content, cache))
+    key = BUILDS.key(options, config, seeds, content_hashes(content, cache))
     replayed = replay_unchanged(options, key, cache) if replay else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
@@ -139,7 +147,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
                                  meanwhile=load_steps) as (summary.decisions, news, imported):
             steps = load_steps()
             if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
-                content, key = imported, inputs_key(options, config, seeds, content_hashes(imported, cache))
+                content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
             progress.stage("load")
             documents = steps.load_step(content, cache)
             progress.stage("model")

@@ -1,8 +1,9 @@
-"""The build's costly steps after the import (importing.py): load the content, model the site,
+"""The build's costly steps after the import (import_step.py): load the content, model the site,
 render pages, build search indexes.
 
 pipeline.build runs them in order; it imports this module only when a build has work to do, so a
-rebuild with nothing changed never loads Jinja2, Babel or lunr.
+rebuild with nothing changed never loads Jinja2, Babel or lunr. What each step memoizes, and under
+which key, is declared once below (build/memo.py).
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from diglot.build.cache import MISSING, BuildCache, Table, digest, pickled, tree_digest
+from diglot.build.cache import BuildCache, digest, pickled, tree_digest
+from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
 from diglot.content.documents import Document, load_documents, parse_file
 from diglot.errors import Report
@@ -30,10 +32,36 @@ FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
 
 
+def article_key(key: str, docs: dict[str, Document]) -> str:
+    """Cache key of an article: its translation key and each version's path and text (by sha256)."""
+    return digest(key, *(part for lang in sorted(docs) for part in (lang, docs[lang].path, docs[lang].sha256)))
+
+
+def page_key(salt: str, job) -> str:
+    """Cache key of a page: layouts and config (salt), its template, place and inputs."""
+    return digest(salt, job.template, repr(job.page), *job.inputs)
+
+
+def terms_key(version: Version) -> str:
+    """Cache key of a version's search document: everything it is made of but its ref (which moves
+    when articles are added or removed). Two hashes the version carries already stand for it: its
+    summary fingerprint for language, title, URL and date, its content file's for its body."""
+    return version.summary_fingerprint + version.sha256
+
+
+# What each step memoizes, and what keys it.
+DOCUMENTS = Memo("documents", key=digest)  # (path, sha256) -> the document without its body, its length
+ARTICLES = Memo("articles", key=article_key)  # an article and the warnings making it raised
+PAGES = Memo("pages", key=page_key)  # the page's sha256 (the output trees hold its bytes)
+SEARCH_TERMS = Memo("search-terms", key=terms_key)  # a document's terms and its documents-file entry
+# One language's search files, by every document's key in index order (a document's ref is its
+# position; its key covers all the rest) -> the files' sha256 (the output trees hold the bytes).
+SEARCH_FILES = Memo("search", key=lambda lang, term_keys: digest(lang, *term_keys))
+
+
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     """Parse every content file; a file whose bytes were parsed before comes from the cache."""
     hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
-    table = cache.table("documents")
     # The documents of this process' last build (the dev server's), by file and sha256, with their
     # table keys: taken as they are, where reading them back from the table costs tens of ms.
     last, now = cache.keep("documents", "", dict), {}
@@ -41,11 +69,16 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     def parse(data: bytes, path: str) -> Document:
         """The document of one content file (noted as used in the table)."""
         seen = (path, hashes[path])
-        key, document = last.get(seen) or (digest(*seen), None)
+        key, document = last.get(seen) or (DOCUMENTS.key(*seen), None)
         if document is None:
-            document = cached_document(table, key, data, path)
+            kept = DOCUMENTS.get(cache, key)
+            if kept is MISSING:
+                document = parse_file(data, path)
+                DOCUMENTS.put(cache, key, bodiless(document))
+            else:
+                document = with_body(kept, data)
         else:
-            table.keep(key)
+            DOCUMENTS.keep(cache, key)
         now[seen] = key, document
         return document
 
@@ -55,31 +88,27 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     return documents
 
 
-def cached_document(table: Table, key: str, data: bytes, path: str) -> Document:
-    """A content file's document from the table (key: its name and sha256), or parsed and put there.
+def bodiless(document: Document) -> tuple[Document, int]:
+    """A document as the documents table keeps it: without its body, with the body's length. The
+    body ends the file, whose bytes are at hand, so keeping it too would make the table a second content/."""
+    return replace(document, body=""), len(document.body)
 
-    The table keeps each document without its body, and the body's length: the body ends the
-    file, whose bytes are at hand, so keeping it too would make the table a second content/."""
-    kept = table.get(key)
-    if kept is MISSING:
-        document = parse_file(data, path)
-        table.put(key, (replace(document, body=""), len(document.body)))
-        return document
-    bodiless, length = kept
+
+def with_body(kept: tuple[Document, int], data: bytes) -> Document:
+    """The document bodiless() kept, with its body taken back from the end of its file's bytes."""
+    document, length = kept
     text = data.decode("utf-8")
-    return replace(bodiless, body=text[len(text) - length:])
+    return replace(document, body=text[len(text) - length:])
 
 
 def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
     """The site model. Each article (rendered bodies, alignment, and the warnings making it raised)
     is remembered by the content files it is made of; the ones not in the cache are made on every core."""
-    groups = group_documents(documents, config)
-    table = cache.table("articles")
-    keys = {key: article_key(key, docs) for key, docs in sorted(groups.items())}
-    memoize_missing(table, made_article, {keys[key]: (key, docs) for key, docs in sorted(groups.items())})
+    calls = {ARTICLES.key(key, docs): (key, docs) for key, docs in sorted(group_documents(documents, config).items())}
+    ARTICLES.fill(cache, made_article, calls, FORK_MIN_ITEMS)
     articles = []
-    for key in keys:
-        article, warnings = table.get(keys[key])
+    for key in calls:
+        article, warnings = ARTICLES.get(cache, key)
         report.warnings.extend(warnings)
         articles.append(article)
     return assemble_site(articles)
@@ -91,21 +120,6 @@ def made_article(key: str, docs: dict[str, Document]) -> tuple[Article, list]:
     return make_article(key, docs, found), found.warnings
 
 
-def article_key(key: str, docs: dict[str, Document]) -> str:
-    """Cache key of an article: its translation key and each version's path and text (by sha256)."""
-    return digest(key, *(part for lang in sorted(docs) for part in (lang, docs[lang].path, docs[lang].sha256)))
-
-
-def memoize_missing(table: Table, function, wanted: dict[str, tuple]) -> None:
-    """Compute function(*arguments) for every key of wanted the table lacks, on every core.
-
-    Workers pickle each value for the table themselves: the main process then neither pickles
-    it again to save the cache nor unpickles it with the cycle collector running."""
-    missing = [key for key in wanted if table.get(key) is MISSING]
-    for key, blob in zip(missing, map_forked(lambda key: pickled(function(*wanted[key])), missing, FORK_MIN_ITEMS)):
-        table.put_blob(key, blob)
-
-
 def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, holds: Callable[[str, str], bool],
                place: Path | None = None) -> tuple[dict[str, Known | Placed], int]:
     """Render every planned page but those whose inputs, layouts and config did not change and
@@ -114,7 +128,6 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     place: a fresh output tree, into which each page is written by the worker that rendered it
     (so writing takes both cores too, and no page's bytes travel back). The pages table keeps
     page digests, not bytes: the output trees hold the bytes already."""
-    table = cache.table("pages")
     salt = digest(tree_digest(layouts), repr(config))
     # One environment while layouts and config stay the same: its compiled templates and shared
     # partials serve every build of the dev server.
@@ -124,11 +137,11 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     jobs = plan_pages(site, config)
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
-                          lambda job: digest(salt, job.template, repr(job.page), *job.inputs))
+                          lambda job: PAGES.key(salt, job))
     files: dict[str, Known | Placed] = {}
     missing = []
     for key, job in zip(keys, jobs):
-        known = table.get(key)
+        known = PAGES.get(cache, key)
         if known is not MISSING and holds(job.page.path, known):
             files[job.page.path] = Known(known)
         else:
@@ -144,7 +157,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
                           FORK_MIN_PAGES)
     for (key, job), page in zip(missing, rendered):
         files[job.page.path] = page
-        table.put(key, page.digest)
+        PAGES.put(cache, key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
 
 
@@ -157,18 +170,17 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
     A language is reassembled only when its documents changed, from terms cached per document,
     so an edit re-reads one document, not all of them. place: as pages_step's (the workers
     write the files there, and no index travels back); the table keeps the files' digests."""
-    files, terms = cache.table("search"), cache.table("search-terms")
     indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
-    term_keys = {lang: [terms_key(article.versions[lang]) for article in articles] for lang, articles in indexed.items()}
+    term_keys = {lang: [SEARCH_TERMS.key(article.versions[lang]) for article in articles]
+                 for lang, articles in indexed.items()}
     for key in (key for keys in term_keys.values() for key in keys):
-        terms.keep(key)  # every document's terms stay cached, even for a language that is not reassembled
-    # A document's ref is its position, and its key covers all the rest: the keys in order key its files.
-    keys = {lang: digest(lang, *term_keys[lang]) for lang in indexed}
-    missing = [lang for lang in indexed if files.get(keys[lang]) is MISSING]
+        SEARCH_TERMS.keep(cache, key)  # every document's terms stay cached, even for a language not reassembled
+    keys = {lang: SEARCH_FILES.key(lang, term_keys[lang]) for lang in indexed}
+    missing = [lang for lang in indexed if SEARCH_FILES.get(cache, keys[lang]) is MISSING]
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, Known | Placed]]:
         """The terms of one language's documents that were not cached (pickled), and its files."""
-        cached = [terms.get(key) for key in term_keys[lang]]
+        cached = [SEARCH_TERMS.get(cache, key) for key in term_keys[lang]]
         # Only a document whose terms are not cached is made: bodies joined, dates written.
         found = {key: document_terms(lang, search_doc(article, lang, number))
                  for number, (key, article, known) in enumerate(zip(term_keys[lang], indexed[lang], cached))
@@ -186,23 +198,16 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
             made = {}
             for lang, (found, built) in zip(missing, work.results()):
                 for key, blob in found.items():
-                    terms.put_blob(key, blob)
-                files.put(keys[lang], {path: file.digest for path, file in built.items()})
+                    SEARCH_TERMS.put_pickled(cache, key, blob)
+                SEARCH_FILES.put(cache, keys[lang], {path: file.digest for path, file in built.items()})
                 made[lang] = built
             for lang in indexed.keys() - made.keys():
-                digests = files.get(keys[lang])
+                digests = SEARCH_FILES.get(cache, keys[lang])
                 made[lang] = {path: Known(digest) for path, digest in digests.items()} \
                     if all(holds(path, digest) for path, digest in digests.items()) else assemble(lang)[1]
             return {path: file for lang in indexed for path, file in made[lang].items()}
 
         yield finish
-
-
-def terms_key(version: Version) -> str:
-    """Cache key of a version's search document: everything it is made of but its ref (which moves
-    when articles are added or removed). Two hashes the version carries already stand for it: its
-    summary fingerprint for language, title, URL and date, its content file's for its body."""
-    return version.summary_fingerprint + version.sha256
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:

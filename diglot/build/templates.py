@@ -75,8 +75,8 @@ def precompile_layouts() -> list[str]:
     """Compile diglot's own layouts into PRECOMPILED (`make setup` runs it); their names."""
     from diglot.build.cache import code_version
     from diglot.config import validate_config
-    from diglot.build.options import REPO
-    return compile_layouts(REPO / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
+    from diglot.build.options import SHIPPED
+    return compile_layouts(SHIPPED / "layouts", validate_config({}, "defaults"), PRECOMPILED, code_version())
 
 
 def kept_templates(folder: Path | None, stamp: str) -> CompiledTemplates:

@@ -1,0 +1,56 @@
+"""One way to cache a step: a Memo names the cache table a step's results live in and the function
+that keys them; steps declare theirs at the top of their module and never hand the cache down.
+
+    ARTICLES = Memo("articles", key=article_key)       # an article, by its content files
+    ARTICLES.fill(cache, made_article, calls)          # made on every core where missing
+    ARTICLES.get(cache, ARTICLES.key(key, docs))       # then read back
+
+A table (build/cache.py) keeps only the entries a build used, so a key that no build asks for
+again is dropped when the build commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from diglot.build.cache import MISSING, BuildCache, pickled
+from diglot.build.parallel import map_forked
+
+__all__ = ["MISSING", "Memo"]
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A memoized step: its table in the build cache and the key of an entry (a sha256 of what the
+    step reads, so an entry is right for every build that asks for it)."""
+
+    table: str
+    key: Callable[..., str]
+
+    def get(self, cache: BuildCache, key: str) -> Any:
+        """The entry under key, or MISSING."""
+        return cache.table(self.table).get(key)
+
+    def put(self, cache: BuildCache, key: str, value: Any) -> Any:
+        """Store value under key and return it."""
+        return cache.table(self.table).put(key, value)
+
+    def keep(self, cache: BuildCache, key: str) -> None:
+        """Keep the entry under key for the next build without reading it."""
+        cache.table(self.table).keep(key)
+
+    def put_pickled(self, cache: BuildCache, key: str, blob: bytes) -> None:
+        """Store an entry a worker process pickled (stored as it is, unpickled when read)."""
+        cache.table(self.table).put_blob(key, blob)
+
+    def fill(self, cache: BuildCache, function: Callable[..., Any], calls: dict[str, tuple],
+             fork_min: int) -> None:
+        """Compute function(*arguments) for every key of calls the table lacks, on every core when
+        there are at least fork_min of them.
+
+        Workers pickle each value for the table themselves: the main process then neither pickles
+        it again to save the cache nor unpickles it with the cycle collector running."""
+        missing = [key for key in calls if self.get(cache, key) is MISSING]
+        made = map_forked(lambda key: pickled(function(*calls[key])), missing, fork_min)
+        for key, blob in zip(missing, made):
+            self.put_pickled(cache, key, blob)
