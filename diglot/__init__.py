@@ -1,3 +1,3 @@
 """diglot: a static bilingual reading-site generator."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -271,7 +271,8 @@ def test_editing_a_description_rerenders_listings_of_that_language(tmp_path):
 def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_more_of_the_page(tmp_path):
     from jinja2 import UndefinedError
     from diglot.config import load_config
-    from diglot.render.pages import Page, PageJob, make_environment, render_page
+    from diglot.render.environment import make_environment
+    from diglot.render.pages import Page, PageJob, render_page
     layouts = tmp_path / "layouts"
     shutil.copytree(REPO / "layouts", layouts)
     (layouts / "partials" / "where.html").write_text("{{ page.root }}{{ page.lang }} {{ site_title }}")

@@ -1,0 +1,1 @@
+"""content/<slug>.<lang>.md: what the importer writes (slugs, front matter, escaped Markdown, never over a hand edit) and what the build reads back (Documents). Pure: the build layer reads and writes the files."""
