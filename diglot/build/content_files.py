@@ -55,9 +55,13 @@ def write_content(content_dir: Path, texts: dict[str, str]) -> None:
     if not content_dir.exists():
         fresh = content_dir.with_name(f".{content_dir.name}.tmp-{os.getpid()}")
         fresh.mkdir(parents=True)
-        for name, text in texts.items():
-            write_bytes(fresh / name, text.encode("utf-8"))
-        os.rename(fresh, content_dir)
+        try:
+            for name, text in texts.items():
+                write_bytes(fresh / name, text.encode("utf-8"))
+            os.rename(fresh, content_dir)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)  # never a half-imported folder left behind
+            raise
         return
     for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
         stale.unlink(missing_ok=True)

@@ -5,7 +5,9 @@ so a rebuild redoes only what an edit touched.
 """
 from __future__ import annotations
 
+import errno
 import gc
+import os
 import shutil
 import time
 from dataclasses import replace
@@ -14,7 +16,7 @@ from pathlib import Path
 from diglot.build.cache import BuildCache, digest
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config, load_config
-from diglot.errors import DiglotError, Report
+from diglot.errors import DiglotError, Problem, Report
 from diglot.build.output import Known, Trees, bytes_of, look_at_trees, start_fresh_tree, sync_site, write_site
 from diglot.build.tree_records import holds_record
 from diglot.build.progress import Progress
@@ -106,11 +108,34 @@ def build(options: Options, cache: BuildCache | None = None, progress: Progress 
         try:
             gc.set_threshold(*BUILD_GC_THRESHOLD)  # its workers inherit it
             summary = run_build(options, cache, progress or Progress(enabled=False), replay)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise DiglotError(disk_full(exc, options)) from None
         finally:
             gc.set_threshold(*threshold)
             gc.unfreeze()  # what forking froze (parallel.start_forked) is the dev server's to collect again
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# What a build keeps on disk per content file, measured at 1,000 pairs (1,920 files): site/ 36 KB,
+# its shadow copy in .cache/site/ as much, the cache's tables 9 KB, the content file itself 6 KB.
+DISK_PER_CONTENT_FILE = 90_000
+
+
+def disk_full(exc: OSError, options: Options) -> Problem:
+    """The problem to report when the disk fills up mid-build: where, roughly how much the build
+    needs, and that nothing was lost (the writers remove what they had half written)."""
+    files = sum(1 for entry in os.scandir(options.content) if entry.name.endswith(".md")) \
+        if options.content.is_dir() else 0
+    files = max(files, sum(1 for _ in options.seeds.iterdir()) if options.seeds.is_dir() else 0)  # a seed, a file
+    needed = f"roughly {max(1, files * DISK_PER_CONTENT_FILE // 1_000_000)} MB for {files} content files" \
+        if files else "some megabytes"
+    where = exc.filename or options.output.parent
+    return Problem(str(where), f"the disk is full ({exc.strerror}); the build needs {needed} (site/, its shadow "
+                   "copy in .cache/, the cache's tables, content/); the previous site/ and content/ are intact",
+                   "free some space on that disk, or build elsewhere with --output DIR, then build again")
 
 
 def load_steps():
