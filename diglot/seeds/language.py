@@ -180,9 +180,11 @@ def count_latin_votes(text: str, words: list[str]) -> Counter:
     """Count each Latin-script language's own words and letters in a text (words: split_words of
     its lower-case form)."""
     votes = Counter(map(OWNERS.get, words))
-    if not text.isascii():
-        votes.update(map(OWN_LETTERS.__getitem__, _OWN_LETTER.findall(text.lower())))
     votes.pop(None, None)
+    if not text.isascii():
+        # Letters back a language some words voted for; alone ("ÃÃ", a name) they decide nothing.
+        votes.update(language for language in map(OWN_LETTERS.__getitem__, _OWN_LETTER.findall(text.lower()))
+                     if language in votes)
     return votes
 
 
