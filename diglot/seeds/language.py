@@ -75,7 +75,22 @@ def split_words(text: str) -> list[str]:
 
 def detect_language(text: str) -> tuple[str, float]:
     """Guess a text's language (ISO 639-1 code, "und" if unrecognised), with a confidence from
-    0.5 to 1."""
+    0.5 to 1: the language most of its paragraphs are in, weighed by length, so that an English
+    article quoting a French paragraph (whose accents and elisions are dense cues) stays English."""
+    blocks = [block for block in text.split("\n\n") if block.strip()]
+    if len(blocks) < 2:
+        return detect_block(text)
+    weights: Counter = Counter()
+    guesses = [detect_block(block)[0] for block in blocks]
+    for block, language in zip(blocks, guesses):
+        weights[language] += len(block) * (CJK_WEIGHT if language in CJK else 1)
+    winner = weights.most_common(1)[0][0]  # a tie goes to the first paragraph's language
+    language, confidence = detect_block("\n\n".join(b for b, g in zip(blocks, guesses) if g == winner))
+    return winner, confidence if language == winner else 0.5
+
+
+def detect_block(text: str) -> tuple[str, float]:
+    """Guess the language of one paragraph or text, all of it weighed at once."""
     script = detect_script(text)
     if script is not None:
         return script
@@ -218,9 +233,10 @@ SCRIPT_BLOCKS = (
     (0xFFA0, "ko"), (0xFFE0, None),
 )
 _BLOCK_STARTS = [start for start, _ in SCRIPT_BLOCKS]
-# A Chinese, Japanese or Korean character is about a word; a Latin letter a fifth of one. Weighing
-# those characters so compares the scripts by words, for an English article quoting Chinese.
+# A Chinese, Japanese or Korean character says about as much as three Latin letters (a word is
+# one or two characters, or five or six letters): scripts are compared so weighed.
 CJK_WEIGHT = 3
+CJK = frozenset({"zh", "ja", "ko"})
 _NOT_LATIN = re.compile(r"[Ͱ-᷿ἀ-῿⺀-퟿豈-﫿יִ-﷿ﹰ-ﻼｦ-ￜ]")
 _LATIN_LETTER = re.compile(r"[a-zA-ZÀ-ÖØ-öø-ɏḀ-ỿ]")
 # Letters of one Cyrillic or Arabic-script language among those sharing the script.
@@ -245,7 +261,7 @@ def detect_script(text: str) -> tuple[str, float] | None:
         return None
     cjk = others["zh"] + others["ja"] + others["ko"]
     weighed = sum(others.values()) + (CJK_WEIGHT - 1) * cjk
-    latin = len(_LATIN_LETTER.findall(text)) / 5  # letters to words, as CJK_WEIGHT assumes
+    latin = len(_LATIN_LETTER.findall(text))
     if weighed <= latin:
         return None
     script, count = others.most_common(1)[0]
@@ -260,11 +276,11 @@ def detect_script(text: str) -> tuple[str, float] | None:
     return script, round(weighed / (weighed + latin), 3)
 
 
-def spread_sample(text: str, size: int, pieces: int = 4) -> str:
-    """At most `size` characters of a text, taken in `pieces` slices spread over its whole length,
-    so that a long quotation at the start does not outvote the rest (each slice starts and ends
-    at a space, so no word is cut)."""
-    if len(text) <= size:
+def spread_sample(text: str, size: int, pieces: int = 8) -> str:
+    """A text whole if it is at most twice `size` characters long, else `size` characters of it
+    in `pieces` slices spread over its whole length, so that a quotation at the start does not
+    outvote the rest (each slice starts and ends at a space, so no word is cut)."""
+    if len(text) <= 2 * size:
         return text
     width, stride = size // pieces, len(text) // pieces
     slices = []
@@ -272,7 +288,7 @@ def spread_sample(text: str, size: int, pieces: int = 4) -> str:
         begin = text.find(" ", start, start + width) + 1 if start else 0
         end = text.rfind(" ", begin, start + width)
         slices.append(text[begin:end if end > begin else start + width])
-    return "\n".join(slices)
+    return "\n\n".join(slices)  # each slice a paragraph of its own: it is weighed on its own
 
 
 def language_name(code: str) -> str:
