@@ -53,10 +53,11 @@ _ELISION = re.compile(
 _SPACED_PUNCTUATION = re.compile(r"[:;!?](?<=[ \u00a0\u202f][:;!?])(?!\S)")
 
 
-def count_votes(text: str) -> dict[str, int]:
-    """Count the English and French cues in a text."""
-    lower = text.lower()
-    words = split_words(lower)
+def count_votes(text: str, lower: str | None = None, words: list[str] | None = None) -> dict[str, int]:
+    """Count the English and French cues in a text (lower, words: its lower-case form and
+    split_words of that, when the caller has them already)."""
+    lower = text.lower() if lower is None else lower
+    words = split_words(lower) if words is None else words
     english = sum(map(ENGLISH_WORDS.__contains__, words))
     french = sum(map(FRENCH_WORDS.__contains__, words)) + len(_ACCENTED_WORD.findall(lower))
     french += len(_ELISION.findall(text)) + len(_SPACED_PUNCTUATION.findall(text))
@@ -77,9 +78,14 @@ def detect_language(text: str) -> tuple[str, float]:
     """Guess a text's language (ISO 639-1 code, "und" if unrecognised), with a confidence from
     0.5 to 1: the language most of its paragraphs are in, weighed by length, so that an English
     article quoting a French paragraph (whose accents and elisions are dense cues) stays English."""
+    whole = detect_block(text)
+    # A quotation can only win the vote of the whole text if it wins by little: a clear winner is
+    # the majority language, and most texts are settled so, in one pass.
+    if whole[1] >= CLEAR_WIN:
+        return whole
     blocks = [block for block in text.split("\n\n") if block.strip()]
     if len(blocks) < 2:
-        return detect_block(text)
+        return whole
     weights: Counter = Counter()
     guesses = [detect_block(block)[0] for block in blocks]
     for block, language in zip(blocks, guesses):
@@ -94,15 +100,20 @@ def detect_block(text: str) -> tuple[str, float]:
     script = detect_script(text)
     if script is not None:
         return script
-    words = split_words(text.lower())
+    lower = text.lower()
+    words = split_words(lower)
     other = detect_other_latin(text, words)
     if other is not None:
         return other
-    votes = count_votes(text)
+    votes = count_votes(text, lower, words)
     language = "fr" if votes["fr"] > votes["en"] else "en"
     if len(words) >= MIN_UNRECOGNISED_WORDS and votes[language] < UNRECOGNISED_SHARE * len(words):
         return "und", 0.5
     return language, smoothed_share(votes[language], votes["en"] + votes["fr"])
+
+
+# A confidence at or above this is one language's cues outnumbering the others' nine to one.
+CLEAR_WIN = 0.9
 
 
 def smoothed_share(winner: int, total: int) -> float:
@@ -277,10 +288,10 @@ def detect_script(text: str) -> tuple[str, float] | None:
 
 
 def spread_sample(text: str, size: int, pieces: int = 8) -> str:
-    """A text whole if it is at most twice `size` characters long, else `size` characters of it
-    in `pieces` slices spread over its whole length, so that a quotation at the start does not
+    """A text whole if it is at most `size` characters long, else `size` characters of it in
+    `pieces` slices spread over its whole length, so that a quotation at the start does not
     outvote the rest (each slice starts and ends at a space, so no word is cut)."""
-    if len(text) <= 2 * size:
+    if len(text) <= size:
         return text
     width, stride = size // pieces, len(text) // pieces
     slices = []
