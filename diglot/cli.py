@@ -85,8 +85,15 @@ def format_summary(summary: Summary) -> str:
     lines.append(f"built {plural(summary.articles, 'article')} in {len(summary.languages)} languages "
                  f"({', '.join(summary.languages)}): {plural(summary.pages, 'page')}, "
                  f"{plural(summary.files, 'file')}; {plural(pairs, 'pair')} of translations; "
-                 f"{plural(len(summary.report.warnings), 'warning')}; {summary.seconds:.2f} s")
+                 f"{set_aside(summary)}{plural(len(summary.report.warnings), 'warning')}; {summary.seconds:.2f} s")
     return "\n".join(lines)
+
+
+def set_aside(summary: Summary) -> str:
+    """The seeds not imported, by kind, when there are any ("2 duplicates, 1 skipped; ")."""
+    kinds = [plural(summary.duplicates, "duplicate")] if summary.duplicates else []
+    kinds += [f"{summary.skipped} skipped"] if summary.skipped else []
+    return f"{', '.join(kinds)}; " if kinds else ""
 
 
 def format_warnings(warnings, shown: int = 3) -> list[str]:

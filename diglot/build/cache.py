@@ -37,7 +37,7 @@ MAGIC = b"diglot-cache\n"
 # Saving fewer tables than this is not worth a fork.
 SAVE_FORK_MIN_TABLES = 2
 # Libraries whose output ends up in site/: a new version may change a byte.
-LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe")
+LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe", "anyascii")
 MISSING = object()
 FileStat = tuple[int, int]  # size, mtime_ns
 

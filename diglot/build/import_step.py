@@ -21,6 +21,7 @@ from diglot.build.fileio import read_bytes
 from diglot.build.parallel import map_forked, start_forked
 from diglot.build.inputs import content_hashes
 from diglot.build.options import Options
+from diglot.config import LANGUAGES
 
 # Below this many seeds they are read serially: forking a pool costs more than it saves.
 FORK_MIN_SEEDS = 64
@@ -49,14 +50,15 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
               meanwhile: Callable[[], object] = lambda: None):
     """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
     outcome when nothing it reads changed; yields the pairing decisions, the news of this import
-    (files written, also noted in report) and the content files as they are now.
+    (files written, also noted in report), the content files as they are now and how many seeds
+    were set aside as (duplicates, skipped).
 
     seeds: seed_stats of the seeds folder; content: read_content of content/; meanwhile: work for
     this process while the workers read the seeds (if they do). A forked worker
     writes the new content files while the block runs (on the idle core, while the content is
     parsed: they alone were a fifth of a second of the import); they are on disk when the block is
     left, even by an error."""
-    writing, replay, news = None, ((), Report()), []
+    writing, replay, news = None, ((), Report(), (0, 0)), []
     try:
         if options.import_seeds:
             replay = IMPORT.get(cache, IMPORT.key(seeds, content, cache))
@@ -68,46 +70,54 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
             report.notes.extend(news)
             content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
             IMPORT.put(cache, IMPORT.key(seeds, content, cache), replay)
-        decisions, found = replay
+        decisions, found, set_aside = replay
         report.warnings.extend(found.warnings)
         report.notes.extend(found.notes)
-        yield decisions, news, content
+        yield decisions, news, content, set_aside
     finally:
         if writing:
             writing.results()  # redoes here whatever the worker could not write
 
 
 def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[], object]) -> tuple[
-        tuple[tuple[str, ...], Report], Report, dict[str, str]]:
-    """Read every seed (meanwhile() runs here while workers do), pair them, and choose the content
-    files to write: new ones, or stale ones.
+        tuple[tuple[str, ...], Report, tuple[int, int]], Report, dict[str, str]]:
+    """Read every seed (meanwhile() runs here while workers do), set aside duplicates and other
+    languages, pair the rest, and choose the content files to write: new ones, or stale ones.
 
-    Returns (pairing decisions, what a replay repeats), the notes of files to write and their texts."""
+    Returns (pairing decisions, what a replay repeats, (duplicates, skipped)), the notes of files
+    to write and their texts."""
     from diglot.seeds.pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
+    from diglot.seeds.triage import triage_drafts
 
     found, written = Report(), Report()
     paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
                     if not entry.name.startswith(".") and entry.is_file()), key=lambda path: path.name) \
         if options.seeds.is_dir() else []
-    drafts, profiles, bodies = [], {}, {}
+    drafts, profiles, bodies, unreadable = [], {}, {}, 0
     with start_forked(try_read_seed, paths, FORK_MIN_SEEDS) as reading:
         meanwhile()
         outcomes = reading.results()
     for path, outcome in zip(paths, outcomes):
         if isinstance(outcome, str):
             found.warn(f"seeds/{path.name}", outcome)
+            unreadable += 1
             continue
         draft, profile, body = outcome
         drafts.append(draft)
         profiles[draft.seed], bodies[draft.seed] = profile, body
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
-    pairing = pair_drafts(drafts, profiles=profiles,
+    triage = triage_drafts(drafts, LANGUAGES)
+    for aside in triage.set_aside:
+        found.warn(f"seeds/{aside.seed}", aside.what, aside.fix)
+    pairing = pair_drafts(triage.kept, profiles=profiles,
                           map_items=lambda function, items: map_forked(function, items, FORK_MIN_DRAFTS))
-    texts = import_texts(plan_import(pairing, existing, bodies), existing, written)
+    texts = import_texts(plan_import(pairing, existing, bodies, triage.replaced), existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
-    return (tuple(pairing.decisions), found), written, texts
+    duplicates = sum(aside.kind == "duplicate" for aside in triage.set_aside)
+    skipped = unreadable + len(triage.set_aside) - duplicates
+    return (tuple(pairing.decisions), found, (duplicates, skipped)), written, texts
 
 
 def try_read_seed(path: Path):

@@ -51,3 +51,5 @@ class Summary:
     seconds: float = 0.0
     rendered: int = 0  # pages rendered this time; the others came from the cache
     replayed: bool = False  # nothing had changed: the last build's summary, no step run
+    duplicates: int = 0  # seeds not imported: copies and earlier versions of another seed
+    skipped: int = 0  # seeds not imported: no article in them, or a language the site does not publish

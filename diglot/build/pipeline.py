@@ -169,7 +169,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         if options.import_seeds:
             progress.stage("import")
         with import_step.importing(options, summary.report, cache, seeds, content,
-                                 meanwhile=load_steps) as (summary.decisions, news, imported):
+                                 meanwhile=load_steps) as (summary.decisions, news, imported,
+                                                          (summary.duplicates, summary.skipped)):
             steps = load_steps()
             if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
                 content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))

@@ -9,7 +9,7 @@ from typing import AnyStr
 from diglot.content.documents import FILE_NAME
 from diglot.content.escape import escape_markdown
 from diglot.content.frontmatter import is_unedited, join_front_matter
-from diglot.content.slugs import claim_slug, slugify
+from diglot.content.slugs import claim_slug, has_latin_slug, slugify
 from diglot.errors import Report
 
 FRONT_MATTER_SCAN = 4000  # the seed lines are near the top: a huge file is not read to its end for them
@@ -25,16 +25,20 @@ class Planned:
     seed_sha256: str
 
 
-def plan_import(pairing, existing: dict[str, str], bodies: dict[str, str] | None = None) -> list[Planned]:
+def plan_import(pairing, existing: dict[str, str], bodies: dict[str, str] | None = None,
+                replaced: dict[str, tuple[str, ...]] | None = None) -> list[Planned]:
     """Decide each imported article's slug and file text (pure: no I/O).
 
-    bodies: draft_body of each draft by seed name, when they were made already (on every core)."""
+    bodies: draft_body of each draft by seed name, when they were made already (on every core);
+    replaced: by kept seed, the seeds it stands for (its copies and earlier versions), whose
+    article it takes over if one of them was imported before, rather than publishing it twice."""
     body = draft_body if bodies is None else (lambda draft: bodies[draft.seed])
     seed_slugs = slugs_by_seed(existing)
     taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
     planned = []
     for versions in article_versions(pairing):
-        slug = next((seed_slugs[d.seed] for d in versions if d.seed in seed_slugs), None)
+        seeds = [seed for d in versions for seed in (d.seed, *(replaced or {}).get(d.seed, ()))]
+        slug = next((seed_slugs[seed] for seed in seeds if seed in seed_slugs), None)
         if slug is None:
             slug = claim_slug(slugify(article_title(versions), versions[0].seed), taken)
         shared = shared_metadata(versions)
@@ -70,11 +74,10 @@ def slugs_by_seed(existing: dict[str, str]) -> dict[str, str]:
 
 
 def article_title(versions) -> str:
-    """The title that names the article's slug: the original's, else any, else the first words."""
-    for draft in versions:
-        if draft.title:
-            return draft.title
-    return derived_title(versions[0])
+    """The title that names the article's slug: the original's, else any, else the first words;
+    one with Latin letters first (a title in another script takes its counterpart's slug)."""
+    titles = [d.title for d in versions if d.title] + [derived_title(d) for d in versions]
+    return next(filter(has_latin_slug, titles), titles[0])
 
 
 def derived_title(draft) -> str:

@@ -35,7 +35,7 @@ from itertools import groupby
 
 from babel.dates import get_day_names, get_month_names
 
-from diglot.seeds.language import detect_language
+from diglot.seeds.language import detect_language, spread_sample
 
 # Language is settled long before this: the first 1,000 characters (~150 words, ~50 cues) gave
 # the language and low-confidence flag of the whole text for all 11,524 seeds of the bench corpora
@@ -370,7 +370,7 @@ def parse_seed(text: str, name: str, sha256: str = "") -> Draft:
     """Read a decoded seed's structure into a Draft; never raises, whatever the text."""
     header, body = read_header(split_blocks(normalize_newlines(text)[0]))
     paragraphs, source = split_source(tuple(p for block in body for p in block_paragraphs(block)))
-    language, confidence = detect_language(text[:LANGUAGE_SAMPLE])
+    language, confidence = detect_language(spread_sample(text, LANGUAGE_SAMPLE))
     date = next(filter(None, map(read_date, header["date"])), None)
     return Draft(
         seed=name, sha256=sha256, language=language,

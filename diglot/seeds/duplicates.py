@@ -1,0 +1,124 @@
+"""Seeds that say the same thing twice: copies (the same text) and versions (a later edit of an
+article, in the same language), found so each article is imported once (pure: drafts in, decisions out).
+
+A copy has the same parsed content as another seed: the same text once decoded, with line endings
+and surrounding blanks normalised (CRLF, a BOM or cp1252 make no difference). The first by file
+name is kept. A version shares the headline (of MIN_TITLE_WORDS words or more) or most paragraphs
+with another seed of its language; of such a group the one with the latest `Updated:` line or date
+is kept (the last by file name when no date tells).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Iterable
+
+Draft = Any  # diglot.seeds.parse.Draft, read by duck typing
+# Fields that say where a draft comes from, not what it says.
+PROVENANCE = frozenset({"seed", "sha256", "notes"})
+# A headline this short ("Editorial", "In brief") may head different articles.
+MIN_TITLE_WORDS = 3
+# Shorter paragraphs ("Read more", a dateline) say nothing about which article they are in.
+MIN_PARAGRAPH_CHARS = 30
+# A paragraph in more seeds than this is boilerplate (a disclaimer, a sign-off), not a shared article.
+MAX_PARAGRAPH_SEEDS = 5
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A seed not imported because another says the same: `kept` (how: "copy" or "version")."""
+
+    seed: str
+    kept: str
+    how: str
+    kept_stamp: str = ""  # the kept version's date or Updated line, for the message
+    reason: str = ""  # for a version: "the same headline" or "most paragraphs the same"
+
+
+def content_key(draft: Draft) -> str:
+    """Everything a draft says (every field but where it comes from), as one hashable string."""
+    return repr(tuple(getattr(draft, f.name) for f in fields(draft) if f.name not in PROVENANCE))
+
+
+def drop_copies(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
+    """Keep the first draft by seed name of each content; the others are copies of it."""
+    kept: dict[str, Draft] = {}
+    copies = []
+    for draft in sorted(drafts, key=lambda d: d.seed):
+        first = kept.setdefault(content_key(draft), draft)
+        if first is not draft:
+            copies.append(Duplicate(draft.seed, first.seed, "copy"))
+    return sorted(kept.values(), key=lambda d: d.seed), copies
+
+
+def normal_words(text: str | None) -> str:
+    """A text's words, lower-case, one space apart: what is compared of titles and paragraphs."""
+    return " ".join(_WORD.findall(text.lower())) if text else ""
+
+
+def version_stamp(draft: Draft) -> str:
+    """When a draft was last written: its Updated line if the parser read one, else its date."""
+    stamp = getattr(draft, "updated", None) or draft.date
+    return stamp.isoformat() if stamp else ""
+
+
+def related_pairs(drafts: list[Draft]) -> list[tuple[int, int, str]]:
+    """Pairs of drafts (indexes, and why) of one language that are versions of one article."""
+    titles: dict[tuple, list[int]] = {}
+    postings: dict[tuple, list[int]] = {}
+    sizes = []
+    for index, draft in enumerate(drafts):
+        title = normal_words(draft.title)
+        if len(title.split()) >= MIN_TITLE_WORDS:
+            titles.setdefault((draft.language, title), []).append(index)
+        own = {normal_words(p) for p in draft.paragraphs} - {""}
+        own = {p for p in own if len(p) >= MIN_PARAGRAPH_CHARS}
+        sizes.append(len(own))
+        for paragraph in own:
+            postings.setdefault((draft.language, paragraph), []).append(index)
+    found = {(a, b): "the same headline" for same in titles.values() for a in same for b in same if a < b}
+    shared: dict[tuple[int, int], int] = {}
+    for seeds in postings.values():
+        if 1 < len(seeds) <= MAX_PARAGRAPH_SEEDS:
+            for pair in ((a, b) for a in seeds for b in seeds if a < b):
+                shared[pair] = shared.get(pair, 0) + 1
+    for (a, b), count in shared.items():
+        if 2 * count > min(sizes[a], sizes[b]):
+            found.setdefault((a, b), "most paragraphs the same")
+    return sorted((a, b, why) for (a, b), why in found.items())
+
+
+def drop_earlier_versions(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
+    """Keep the latest version of each article (by Updated line or date, then seed name)."""
+    ordered = sorted(drafts, key=lambda d: d.seed)
+    group = list(range(len(ordered)))  # union-find: a version of a version is one article
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    reasons = {}
+    for a, b, why in related_pairs(ordered):
+        group[root(b)] = root(a)
+        reasons.setdefault(b, why)
+        reasons.setdefault(a, why)
+    members: dict[int, list[int]] = {}
+    for index in range(len(ordered)):
+        members.setdefault(root(index), []).append(index)
+    versions = []
+    for indexes in members.values():
+        latest = max(indexes, key=lambda i: (version_stamp(ordered[i]) != "", version_stamp(ordered[i]), ordered[i].seed))
+        versions += [Duplicate(ordered[i].seed, ordered[latest].seed, "version",
+                               version_stamp(ordered[latest]), reasons[i]) for i in indexes if i != latest]
+    dropped = {d.seed for d in versions}
+    return [d for d in ordered if d.seed not in dropped], sorted(versions, key=lambda d: d.seed)
+
+
+def find_duplicates(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
+    """The drafts to import (one per article) and the duplicates set aside, by seed name."""
+    unique, copies = drop_copies(drafts)
+    latest, versions = drop_earlier_versions(unique)
+    return latest, sorted(copies + versions, key=lambda d: d.seed)
