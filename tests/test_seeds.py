@@ -49,8 +49,9 @@ def draft_visible(draft: Draft) -> str:
 
 
 def keeps_every_character_once(draft: Draft, text: str) -> bool:
-    """Header lines come in any order, so they are compared as a multiset; the body in its order."""
-    body = visible("".join([*draft.paragraphs, draft.source or ""]))
+    """Header lines come in any order, so they are compared as a multiset; the body in its order
+    (but its first paragraph, which may be a standfirst met among the header lines)."""
+    body = visible("".join([*draft.paragraphs[1:], draft.source or ""]))
     return sorted(draft_visible(draft)) == sorted(visible(text)) and visible(text).endswith(body)
 
 

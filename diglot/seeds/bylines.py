@@ -48,8 +48,10 @@ _ROLES = frozenset("staff reporter reporters correspondent correspondents editor
 
 _CREDIT_WORD = (r"(?:photo(?:graph)?s?|photographies?|photo\s+credits?|cr[ée]dits?(?:\s+photos?)?|credits?"
                 r"|images?|pictures?|pics?|illustrations?|graphics?|infographics?|infographies?"
-                r"|vid[ée]os?|cartoons?|dessins?|file\s+photos?)")
-_CREDIT_HINT = re.compile(r"photo|cr[ée]dit|image|pic|illustration|graphic|infograph|vid[ée]o|cartoon|dessin",
+                r"|vid[ée]os?|cartoons?|dessins?|file\s+photos?|sources?|editors?|edited|[ée]diteur|[ée]ditrice"
+                r"|translated|translators?|translation|traduction|traduit|traductrice|traducteur)")
+_CREDIT_HINT = re.compile(r"photo|cr[ée]dit|image|pic|illustration|graphic|infograph|vid[ée]o|cartoon|dessin"
+                          r"|source|edit|translat|tradu",
                           re.IGNORECASE)
 _CREDIT = re.compile(
     r"\(?(?P<prefix>(?:[^\W\d_][\w'’-]*\s+){0,4}?|.{1,160}?[.!?»”)]\s+)"

@@ -61,7 +61,10 @@ _DATE_LINE = re.compile(
     rf"{_TIME}{_ZONE}\.?",
     re.IGNORECASE,
 )
-_LABEL_ONLY = re.compile(rf"{_LABEL}(?:\s+(?:le|on))?\s*[:：].*", re.IGNORECASE)
+# A labelled line whose date is not written in full ("Updated: 3 hours ago", "Publié aujourd'hui à
+# 06h00"): a colon, or a word a date starts with, follows the label.
+_LABEL_ONLY = re.compile(rf"{_LABEL}(?:\s+(?:le|on|at|à))?\s*(?:[:：]|\s(?=\S*\d|aujourd|hier|today|yesterday"
+                         r"|il y a|ce matin|this morning|avant-hier)).*", re.IGNORECASE)
 _UPDATED_START = re.compile(_UPDATED, re.IGNORECASE)
 # Where a second date (or anything) starts inside a header line: a bar or bullet, or a label.
 _PART_BREAK = re.compile(
@@ -78,7 +81,7 @@ def is_date_line(line: str) -> bool:
     """Tell whether a line is a date line: a labelled one ("Published: …", "Mis à jour : …") or a date."""
     if len(line) > MAX_DATE_LINE:
         return False
-    labelled = len(line) <= 80 and bool(_LABEL_ONLY.fullmatch(line))
+    labelled = len(line) <= 80 and bool(_LABEL_ONLY.fullmatch(line)) and not line.endswith(".")
     return labelled or bool(_DATE_LINE.fullmatch(line))
 
 
@@ -130,13 +133,14 @@ def to_24_hour(hour: int, ampm: str) -> int:
 def publication_times(date_lines: list[str]) -> tuple[datetime | None, datetime | None]:
     """(date, updated) of an article's date lines: the first published (or unlabelled) time, and
     the latest update, when it is later. With only unlabelled dates, the latest one is the update;
-    with only update lines, the first of them is the date (the only time known)."""
+    with only update lines, the first of them is the date too (the only time known: a translation
+    that gives only its update keeps it for the article, whose date its original may give)."""
     published = [read_date(line) for line in date_lines if not is_update_line(line)]
     updates = [read_date(line) for line in date_lines if is_update_line(line)]
     published, updates = [d for d in published if d], [d for d in updates if d]
     if not updates and len(published) > 1:
         published, updates = [min(published)], [max(published)]
     if not published:
-        return (updates[0] if updates else None), None
+        return (updates[0], max(updates)) if updates else (None, None)
     date, updated = published[0], max(updates, default=None)
     return date, (updated if updated and updated > date else None)

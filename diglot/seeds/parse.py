@@ -74,7 +74,7 @@ class Draft:
     source: str | None
     notes: tuple[str, ...]
     authors: tuple[str, ...] = ()  # from the byline(s), as written (names are not translated)
-    updated: datetime | None = None  # the latest "Updated:" time, when later than `date`
+    updated: datetime | None = None  # the latest "Updated:" time (`date` too when no other is given)
     byline: str | None = None  # the byline line(s) as written
 
 
@@ -187,6 +187,11 @@ def is_section(line: str) -> bool:
     return 5 * upper >= 4 * len(letters) and not ends_sentence(line)
 
 
+def is_label(line: str) -> bool:
+    """Tell whether a line is a short name or label ("Global Times", "chinadaily.com.cn"), no sentence."""
+    return len(line) <= MAX_LABEL_CHARS and len(line.split()) <= MAX_LABEL_WORDS and not ends_sentence(line)
+
+
 def is_headline(line: str) -> bool:
     """Tell whether a line has a headline's shape: short, with letters, ending no sentence."""
     core = line.rstrip(_CLOSERS)
@@ -220,24 +225,32 @@ def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) 
     line = block[index]
     if len(line) > MAX_HEADER_LINE:
         return None
+    # A line of several parts first: "Published: … | Updated: …" is also one labelled date line.
+    parts = compound_parts(line)
+    if parts:
+        return parts
     for part in SHAPE_PRIORITY:
         if not (part in ONCE and found[part]) and HEADER_TESTS[part](block, index):
             return [(part, line)]
-    return compound_parts(line)
+    return None
 
 
 def compound_parts(line: str) -> list[tuple[str, str]] | None:
     """The parts of a line that holds several ("By A Published: …", "Published: … | Updated: …"),
-    each a date, byline or credit; None unless every part is one."""
-    pieces = [piece.strip(" ,;") for piece in split_parts(line)]
+    each a date, byline or credit, a byline's parts keeping what follows it ("By A | Global Times");
+    None unless every part is one."""
+    pieces = [piece.strip(" ,;-–—") for piece in split_parts(line)]
     if len(pieces) < 2:
         return None
-    parts = []
+    parts: list[tuple[str, str]] = []
     for piece in filter(None, pieces):
         part = next((name for name in ("credit", "date", "byline") if LINE_TESTS[name](piece)), None)
-        if part is None:
+        if part is None and parts and parts[-1][0] == "byline" and is_label(piece):
+            parts[-1] = ("byline", f"{parts[-1][1]} | {piece}")  # a role or publication
+        elif part is None:
             return None
-        parts.append((part, piece))
+        else:
+            parts.append((part, piece))
     return parts
 
 
@@ -246,7 +259,7 @@ def is_title(block: Lines, index: int) -> bool:
     if not is_headline(block[index]):
         return False
     after = block[index + 1] if index + 1 < len(block) else None
-    if after is None or any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")):
+    if after is None or is_section(after) or any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")):
         return True
     return not is_wrapped(block[index:index + WRAP_SAMPLE])
 
@@ -265,16 +278,33 @@ SHAPE_PRIORITY = ("credit", "date", "byline", "section", "title")
 
 
 def read_header(blocks: list[Lines]) -> tuple[dict[str, list[str]], list[Lines]]:
-    """Take the leading header lines (section, title, dates, bylines, credits, in any order) off the blocks."""
+    """Take the leading header lines (section, title, dates, bylines, credits, in any order) off the
+    blocks. A standfirst between the title and the other header lines stays the body's first
+    paragraph; an agency's name there ("Reuters") is listed with the credits."""
     found: dict[str, list[str]] = {part: [] for part in HEADER_PARTS}
-    for number, block in enumerate(blocks):
-        for index in range(len(block)):
-            parts = classify_header_line(block, index, found)
-            if parts is None:
-                return found, [block[index:]] + blocks[number + 1:]
-            for part, text in parts:
-                found[part].append(text)
-    return found, []
+    lines = [(number, index) for number, block in enumerate(blocks) for index in range(len(block))]
+    kept: Lines = ()
+    for position, (number, index) in enumerate(lines):
+        block = blocks[number]
+        parts = classify_header_line(block, index, found)
+        if parts is None and found["title"] and not kept and header_follows(blocks, lines, position):
+            parts = [("credit", block[index])] if is_source(block[index]) else []
+            kept = () if parts else (block[index],)
+        if parts is None:
+            return found, ([kept] if kept else []) + [block[index:]] + blocks[number + 1:]
+        for part, text in parts:
+            found[part].append(text)
+    return found, [kept] if kept else []
+
+
+def header_follows(blocks: list[Lines], lines: list[tuple[int, int]], position: int) -> bool:
+    """Tell whether the line after `position` is a byline, date or credit line (so the line at
+    `position`, short, is a standfirst or an agency's name, not the body's start)."""
+    number, index = lines[position]
+    if len(blocks[number][index]) > MAX_HEADER_LINE or position + 1 >= len(lines):
+        return False
+    after = blocks[lines[position + 1][0]][lines[position + 1][1]]
+    return any(LINE_TESTS[part](after) for part in ("date", "byline", "credit"))
 
 
 def read_authors(bylines: list[str]) -> tuple[str, ...]:
