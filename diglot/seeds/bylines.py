@@ -56,7 +56,7 @@ _CREDIT_HINT = re.compile(r"photo|cr[ée]dit|image|pic|illustration|graphic|info
 _CREDIT = re.compile(
     r"\(?(?P<prefix>(?:[^\W\d_][\w'’-]*\s+){0,4}?|.{1,160}?[.!?»”)]\s+)"
     rf"{_CREDIT_WORD}"
-    r"(?:(?P<colon>\s*[:：/]\s*)|\s+(?:by|de|par|courtesy(?:\s+of)?|credit)\s+)(?P<who>\S.*?)\)?",
+    r"(?:(?P<colon>\s*[:：]\s*|(?<=photo)\s*/\s*|(?<=photos)\s*/\s*)|\s+(?:by|de|par|courtesy(?:\s+of)?|credit)\s+)(?P<who>\S.*?)\)?",
     re.IGNORECASE,
 )
 
