@@ -319,3 +319,10 @@ def test_agency_line_before_the_date_is_a_credit():
     draft = parse("Trade grows\nReuters\nJuly 12, 2024 2:30 PM GMT+8")
     assert draft.credits == ("Reuters",) and draft.date == datetime(2024, 7, 12, 14, 30)
     assert draft.paragraphs[0].startswith("The ministry said")
+
+
+@pytest.mark.parametrize("line", ["By Staff Reporter", "By Global Times staff reporter", "Par notre correspondant à Pékin"])
+def test_bylines_that_name_a_role_are_header_lines_without_authors(line):
+    draft = parse(f"Trade grows\n{line}\nPhoto: VCG")
+    assert (draft.authors, draft.byline, draft.credits) == ((), line, ("Photo: VCG",))
+    assert draft.paragraphs[0].startswith("The ministry said")

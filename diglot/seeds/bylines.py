@@ -38,6 +38,7 @@ _NOT_NAMES = frozenset("the this that these those then now contrast comparison f
                        "noon midnight early late end next last all some most many each every our their his her "
                        "its my your one two three four five how what when which while doing using taking "
                        "making le la les un une ce cette ces son sa ses leur leurs".split())
+_STAFF_WORDS = frozenset("our notre nos la le les du de des the a an and et à a in en au at".split())
 # Words of a role, not of a name: "By Jane Doe, Staff Reporter and Photographer".
 _ROLES = frozenset("staff reporter reporters correspondent correspondents editor editors writer writers "
                    "photographer photographers contributor contributors columnist journalist journalists "
@@ -82,25 +83,34 @@ def is_credit(line: str) -> bool:
             and (not ends_sentence(who) or len(words) <= 4))
 
 
-def read_byline(line: str) -> tuple[str, ...]:
-    """The names a byline gives ("By A and B, Global Times" → A, B); () when the line is no byline."""
+def read_byline(line: str) -> tuple[str, ...] | None:
+    """The names a byline gives ("By A and B, Global Times" → A, B; "By Staff Reporter" → none);
+    None when the line is no byline."""
     match = _BY.fullmatch(line) if len(line) <= MAX_BYLINE else None
     if not match or (ends_sentence(line) and not _INITIAL.fullmatch(line.split()[-1])):
-        return ()
+        return None
     rest = (match["rest"] or match["labelled"]).strip()
     if len(rest.split()) > MAX_NAME_WORDS * 2 + MAX_AFFILIATION_WORDS:
-        return ()
+        return None
     segments = _COMMA.split(_AFFILIATION.split(rest)[0])
     # "A, B and C, Global Times": the names run to the last segment with an "and"; the rest is a
     # role, a place or a publication. Without an "and", only the first segment names anyone.
     last = max((i for i, segment in enumerate(segments) if _AND.search(segment)), default=0)
     names = split_names(segments[:last + 1]) or split_names(segments[:1])
     if not names:
-        return ()
+        return () if is_staff(rest) else None
     lone = len(names) == 1 and len(names[0].split()) == 1 and not names[0].isupper()
     if lone and rest != names[0] and not match["labelled"]:
-        return ()  # "By Friday, the ministry had…": one word and then more is a sentence's start
+        return None  # "By Friday, the ministry had…": one word and then more is a sentence's start
     return tuple(tidy_name(name) for name in names)
+
+
+def is_staff(text: str) -> bool:
+    """Tell whether a byline names a role, not a person: "Staff Reporter", "notre correspondant",
+    "Global Times staff" (a publication's capitalised name may come with the role)."""
+    words = [word.strip(",.()|") for word in text.split()]
+    return (any(word.lower() in _ROLES for word in words)
+            and all(word.lower() in _ROLES or word.lower() in _STAFF_WORDS or word[:1].isupper() for word in words))
 
 
 def split_names(segments: list[str]) -> list[str]:
@@ -139,4 +149,4 @@ def tidy_name(name: str) -> str:
 
 def is_byline(line: str) -> bool:
     """Tell whether a line is a byline ("By Jane Doe", "Par Marie Dupont et Jean Martin")."""
-    return bool(read_byline(line))
+    return read_byline(line) is not None

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
 
-from diglot.seeds.bylines import is_credit, read_byline
+from diglot.seeds.bylines import is_byline, is_credit, read_byline
 from diglot.seeds.dates import is_date_line, publication_times, read_date, split_parts
 from diglot.seeds.language import detect_language
 
@@ -264,11 +264,11 @@ def is_title(block: Lines, index: int) -> bool:
     return not is_wrapped(block[index:index + WRAP_SAMPLE])
 
 
-LINE_TESTS = {"credit": is_credit, "date": is_date_line, "byline": lambda line: bool(read_byline(line))}
+LINE_TESTS = {"credit": is_credit, "date": is_date_line, "byline": is_byline}
 HEADER_TESTS = {
     "credit": lambda block, index: is_credit(block[index]),
     "date": lambda block, index: is_date_line(block[index]),
-    "byline": lambda block, index: bool(read_byline(block[index])),
+    "byline": lambda block, index: is_byline(block[index]),
     "section": lambda block, index: is_section(block[index]),
     "title": is_title,
 }
@@ -309,7 +309,7 @@ def header_follows(blocks: list[Lines], lines: list[tuple[int, int]], position: 
 
 def read_authors(bylines: list[str]) -> tuple[str, ...]:
     """The names the bylines give, each once, in order."""
-    return tuple(dict.fromkeys(name for line in bylines for name in read_byline(line)))
+    return tuple(dict.fromkeys(name for line in bylines for name in read_byline(line) or ()))
 
 
 def split_source(paragraphs: Lines) -> tuple[Lines, str | None]:
