@@ -42,10 +42,17 @@ def visible(text: str) -> str:
 
 
 def draft_visible(draft: Draft) -> str:
-    """Concatenate a draft's text fields in document order, whitespace dropped."""
-    parts = [draft.section or "", draft.title or "", draft.date_line or "",
+    """Concatenate a draft's text fields (header lines in the order the seed pair writes them), whitespace dropped."""
+    parts = [draft.section or "", draft.title or "", draft.date_line or "", draft.byline or "",
              *draft.credits, *draft.paragraphs, draft.source or ""]
     return visible("".join(parts))
+
+
+def keeps_every_character_once(draft: Draft, text: str) -> bool:
+    """Header lines come in any order, so they are compared as a multiset; the body in its order
+    (but its first paragraph, which may be a standfirst met among the header lines)."""
+    body = visible("".join([*draft.paragraphs[1:], draft.source or ""]))
+    return sorted(draft_visible(draft)) == sorted(visible(text)) and visible(text).endswith(body)
 
 
 # ---------------------------------------------------------------- the real seeds
@@ -267,6 +274,8 @@ LINES = st.sampled_from([
     "CHINA\u00a0/\u00a0SOCIETY", "A headline", "Published: May 10, 2024 03:00 PM",
     "Publié : 1er juin 2024 15 h 00", "Spy Photo: VCG", "Photo : VCG", "Global Times",
     "A sentence that ends.", "a wrapped line that goes on", "", " ", "\u00a0", "# x", "*",
+    "By Jane Doe and John Smith, Global Times", "Par Marie Dupont", "Updated: May 11, 2024 09:00 AM",
+    "Photo/VCG", "By the end of the year, prices rose.",
 ])
 STRUCTURED = st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=25).flatmap(
     lambda lines: st.sampled_from(["\n", "\r\n", "\r"]).map(lambda end: end.join(lines)))
@@ -277,7 +286,7 @@ STRUCTURED = st.lists(st.one_of(LINES, st.text(max_size=30)), max_size=25).flatm
 def test_parse_never_raises_and_keeps_every_visible_character_once(text):
     draft = parse_seed(text, "prop.txt")
     assert draft.language.isascii() and draft.language.isalpha() and len(draft.language) in (2, 3)
-    assert draft_visible(draft) == visible(text)
+    assert keeps_every_character_once(draft, text)
 
 
 @settings(max_examples=200)

@@ -15,8 +15,11 @@ from diglot.errors import DiglotError, Problem
 KEYS = {
     "title": ((str,), "a quoted string"),
     "date": ((str, date, datetime), "an ISO 8601 date such as 2024-05-10 or 2024-05-10T15:00:00"),
+    "updated": ((str, date, datetime), "the time of the latest update, an ISO 8601 date such as "
+                "2024-05-11T09:00:00"),
     "section": ((str,), "a string such as 'CHINA / SOCIETY'"),
     "source": ((str,), "the publication's name, a string"),
+    "authors": ((list, str), "a list of names, one per line, each such as '- Jane Doe'"),
     "credits": ((list,), "a list of strings"),
     "description": ((str,), "one sentence, a string"),
     "translation_key": ((str,), "a string shared by the article's language versions"),
@@ -26,6 +29,7 @@ KEYS = {
     "import_sha256": ((str,), "the imported text's hash (written by the importer)"),
 }
 IMPORT_HASH_KEY = "import_sha256"
+DATE_KEYS = frozenset({"date", "updated"})
 # libyaml parses about ten times faster than the pure-Python parser; same results.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # likewise for writing; same bytes
@@ -159,10 +163,20 @@ def check_keys(meta: dict, key_lines: dict, path: str) -> None:
         if value is not None and not isinstance(value, types):
             problems.append(Problem(path, f"{key} has the wrong type ({type(value).__name__})",
                                     f"write {expected}", line))
-        elif key == "date" and isinstance(value, str) and parse_date(value) is None:
-            problems.append(Problem(path, f"date {value!r} is not an ISO 8601 date", f"write {expected}", line))
+        elif key in DATE_KEYS and isinstance(value, str) and parse_date(value) is None:
+            problems.append(Problem(path, f"{key} {value!r} is not an ISO 8601 date", f"write {expected}", line))
+        elif key == "authors" and isinstance(value, list):
+            problems += author_problems(value, path, line)
     if problems:
         raise DiglotError(*problems)
+
+
+def author_problems(authors: list, path: str, line: int | None) -> list[Problem]:
+    """A problem for each item of an authors list that is not a name (a non-empty string)."""
+    return [Problem(path, f"authors item {number} ({item!r}) is not a name",
+                    "write each author as a line '- Jane Doe' (quote names that look like numbers or dates)",
+                    line + number if line else None)
+            for number, item in enumerate(authors, start=1) if not (isinstance(item, str) and item.strip())]
 
 
 def parse_date(value) -> datetime | None:

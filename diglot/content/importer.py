@@ -88,10 +88,14 @@ def derived_title(draft) -> str:
 
 
 def shared_metadata(versions) -> dict:
-    """Date, section and source are shared; the original's win (a publication name is not translated)."""
+    """The facts all versions share, from whichever has them, the original's first: dates,
+    source (a publication's name is not translated), authors (names are not either), and the
+    section a version without its own shows (site.yaml may translate it)."""
     shared = {}
-    for key in ("date", "section", "source"):
+    for key in ("date", "updated", "section", "source", "authors"):
         shared[key] = next((getattr(d, key) for d in versions if getattr(d, key)), None)
+    if shared["updated"] and shared["date"] and shared["updated"] <= shared["date"]:
+        shared["updated"] = None  # two versions' dates mixed: an update is later than its article
     return shared
 
 
@@ -105,11 +109,16 @@ def draft_front_matter(draft, versions, shared) -> tuple[dict, tuple[str, ...]]:
     else:
         meta["title"] = derived_title(draft)
         comments.append("title: made from the first sentence (the seed has no headline); edit it freely")
-    if shared["date"]:
-        meta["date"] = shared["date"].isoformat()
-    for key in ("section", "source"):
+    for key in ("date", "updated"):
         if shared[key]:
-            meta[key] = shared[key]
+            meta[key] = shared[key].isoformat()
+    section = draft.section or shared["section"]  # a version's own section line, in its own language
+    if section:
+        meta["section"] = section
+    if shared["source"]:
+        meta["source"] = shared["source"]
+    if shared["authors"]:
+        meta["authors"] = list(shared["authors"])
     meta["credits"] = list(draft.credits)
     meta["seed"] = draft.seed
     meta["seed_sha256"] = draft.sha256

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from diglot.config import Config
 from diglot.content.documents import Document
-from diglot.content.frontmatter import hash_text
+from diglot.content.frontmatter import hash_text, parse_date
 from diglot.content.slugs import slugify
 from diglot.errors import DiglotError, Problem, Report
 from diglot.model.align import align_paragraphs, parse_alignment
@@ -73,7 +73,7 @@ class Version:
     title: str
     title_lang: str
     date: datetime | None
-    section: str | None
+    section: str | None  # its own section line, else the other version's (site.yaml may translate it)
     source: str | None
     credits: tuple[str, ...]
     description: str
@@ -84,6 +84,8 @@ class Version:
     # body leaves listings alone (unless it changes the description). A field, not a property: made
     # once with the version and cached with its article, not hashed again by every build.
     summary_fingerprint: str = field(init=False, repr=False, compare=False)
+    updated: datetime | None = None  # the latest update, when later than date
+    authors: tuple[str, ...] = ()  # from the bylines, shown as written in every language
 
     def __post_init__(self) -> None:
         """Fingerprint what a listing may show."""
@@ -191,7 +193,8 @@ def make_article(key: str, docs: dict[str, Document], report: Report) -> Article
 
 def make_version(doc: Document, docs: dict, original: Document, titled: dict,
                  blocks: tuple[Block, ...], report: Report) -> Version:
-    """One version; date, section and source fall back to the original's."""
+    """One version; its own title and section, else the other's; date, update, source and authors
+    from the original, else whichever version has them."""
     title_lang = doc.lang if doc.lang in titled else next(iter(sorted(titled)))
     if title_lang != doc.lang:
         report.warn(doc.path, f"has no title; showing the {title_lang} title for now",
@@ -201,12 +204,19 @@ def make_version(doc: Document, docs: dict, original: Document, titled: dict,
         return doc.meta.get(key) or original.meta.get(key) or next(
             (d.meta[key] for d in docs.values() if d.meta.get(key)), None)
 
+    def common(key):
+        return original.meta.get(key) or shared(key)
+
+    date = doc.date or original.date
+    updated = parse_date(shared("updated")) if shared("updated") else None
+    authors = common("authors") or ()
     description = doc.meta.get("description") or summarize(blocks)
     return Version(lang=doc.lang, slug=doc.slug, title=titled[title_lang], title_lang=title_lang,
-                   date=doc.date or original.date, section=shared("section"),
-                   source=original.meta.get("source") or doc.meta.get("source"),
+                   date=date, section=shared("section"), source=common("source"),
                    credits=tuple(str(c) for c in doc.meta.get("credits") or ()),
-                   description=description, blocks=Blocks(blocks), path=doc.path, sha256=doc.sha256)
+                   description=description, blocks=Blocks(blocks), path=doc.path, sha256=doc.sha256,
+                   updated=updated if updated and (date is None or updated > date) else None,
+                   authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors))
 
 
 def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:

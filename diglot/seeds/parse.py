@@ -1,21 +1,25 @@
 """One plain-text seed file → a `Draft`: decode its bytes, then read its structure.
 
 A seed has no metadata block, so its parts are recognised by the shape of their
-lines. Every part is optional; the header is read forwards only, in this order:
+lines. Every part is optional. The header is read line by line, in any order, with
+or without blank lines between its lines, up to the first line that is none of:
 
-    CHINA / SOCIETY                       section: short, mostly upper-case
-    A headline with no final period       title: short, ends no sentence
-    Published: May 10, 2024 03:00 PM      date line(s): "Publié : 3 juin 2024 09h15" too
-    Spy Photo: VCG                        photo credit line(s), blank lines allowed
+    CHINA / SOCIETY                       section: short, mostly upper-case (once)
+    A headline with no final period       title: short, ends no sentence (once)
+    Published: May 10, 2024 03:00 PM      date line(s) (dates.py): "Publié le 12 juillet
+    Updated: May 11, 2024 09:00 AM          2024 à 14 h 30", "Mis à jour : …", "July 12, 2024"
+    By Jane Doe and John Smith            byline(s) (bylines.py): "Par A et B", "By A, Global Times"
+    Spy Photo: VCG                        credit line(s): "Photo : AFP", "Photo/VCG"
 
     Body paragraphs, in blocks separated by blank lines.
 
     Global Times                          source: short last line, no punctuation
 
-The first line that is not the next expected header part starts the body, so a
-part keeps its place in the document: the fields, read in the order above, hold
-every visible character of the seed exactly once. A credit line met inside the
-body therefore stays a paragraph (with a note) rather than jumping to `credits`.
+One header line may hold several dated or credited parts ("By A Published: …",
+"Published: … | Updated: …"). The fields hold every visible character of the seed
+exactly once (bars and bullets between the parts of one header line aside). A
+credit line met inside the body stays a paragraph (with a note) rather than jumping
+to `credits`: only the header is read for metadata.
 
 Paragraphs. A block of two or more lines is one hard-wrapped paragraph (its lines
 joined by a space) when both hold: every line but the last is full, i.e. the next
@@ -28,14 +32,16 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
 
-from babel.dates import get_day_names, get_month_names
-
+from diglot.seeds.bylines import is_byline, is_credit, read_byline
+from diglot.seeds.dates import is_date_line, publication_times, read_date, split_parts
 from diglot.seeds.language import detect_language, spread_sample
+
+__all__ = ["Draft", "SeedError", "decode_seed", "draft_of", "parse_seed", "read_header", "classify_header_line",
+           "is_credit", "is_date_line", "read_date"]
 
 # Language is settled long before this: the first 1,000 characters (~150 words, ~50 cues) gave
 # the language and low-confidence flag of the whole text for all 11,524 seeds of the bench corpora
@@ -67,6 +73,9 @@ class Draft:
     paragraphs: tuple[str, ...]
     source: str | None
     notes: tuple[str, ...]
+    authors: tuple[str, ...] = ()  # from the byline(s), as written (names are not translated)
+    updated: datetime | None = None  # the latest "Updated:" time (`date` too when no other is given)
+    byline: str | None = None  # the byline line(s) as written
 
 
 class SeedError(Exception):
@@ -142,12 +151,6 @@ def normalize_newlines(text: str) -> tuple[str, tuple[str, ...]]:
 
 _CLOSERS = "\"'”’»)]\u00a0\u202f "
 _SENTENCE_END = ".!?…:"
-_CREDIT = re.compile(
-    r"\(?(?:[^\W\d_][\w'’-]*\s+){0,4}?"
-    r"(?:photos?|photographies?|crédits?|credits?|images?|illustrations?|vidéos?|videos?)"
-    r"\s*:\s*\S.*",
-    re.IGNORECASE,
-)
 _SOURCE_PUNCTUATION = frozenset(".!?;:,…")
 
 
@@ -175,11 +178,6 @@ def is_wrapped(lines: tuple[str, ...]) -> bool:
     return full and 2 * open_ended > len(breaks)
 
 
-def is_credit(line: str) -> bool:
-    """Tell whether a line is a photo credit such as "Spy Photo: VCG" or "Photo : VCG"."""
-    return len(line) <= MAX_HEADER_LINE and bool(_CREDIT.fullmatch(line))
-
-
 def is_section(line: str) -> bool:
     """Tell whether a line is a section label such as "CHINA / SOCIETY"."""
     letters = [char for char in line if char.isalpha()]
@@ -187,6 +185,11 @@ def is_section(line: str) -> bool:
         return False
     upper = sum(char.isupper() for char in letters)
     return 5 * upper >= 4 * len(letters) and not ends_sentence(line)
+
+
+def is_label(line: str) -> bool:
+    """Tell whether a line is a short name or label ("Global Times", "chinadaily.com.cn"), no sentence."""
+    return len(line) <= MAX_LABEL_CHARS and len(line.split()) <= MAX_LABEL_WORDS and not ends_sentence(line)
 
 
 def is_headline(line: str) -> bool:
@@ -203,89 +206,11 @@ def is_source(line: str) -> bool:
             and _SOURCE_PUNCTUATION.isdisjoint(line))
 
 
-# ---------------------------------------------------------------- dates
-
-
-def build_month_numbers() -> dict[str, int]:
-    """Map English and French month names, wide and abbreviated, to month numbers."""
-    months: dict[str, int] = {}
-    for locale in ("en", "fr"):
-        for width in ("wide", "abbreviated"):
-            for number, month in get_month_names(width, locale=locale).items():
-                name = month.lower().rstrip(".")  # French abbreviations end in a period: "janv."
-                months[name] = months[strip_accents(name)] = number
-    return months
-
-
-def strip_accents(word: str) -> str:
-    """Replace the accented letters of French month names by plain ones."""
-    return word.translate(str.maketrans("éèêëûôà", "eeeeuoa"))
-
-
-def build_day_names() -> list[str]:
-    """List English and French weekday names, which a date line may start with."""
-    return [day.lower() for locale in ("en", "fr")
-            for day in get_day_names("wide", locale=locale).values()]
-
-
-MONTHS = build_month_numbers()
-_MONTH = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
-_WEEKDAY = "|".join(re.escape(d) for d in build_day_names())
-_LABEL = r"(?:published|updated|posted|publié|publie|mis à jour|mis a jour|modifié|modifie)"
-_DATE_LINE = re.compile(
-    rf"(?:{_LABEL}(?:\s+le)?\s*:?\s*)?(?:(?:{_WEEKDAY}),?\s+)?"
-    rf"(?:(?P<m_month>{_MONTH})\.?\s+(?P<m_day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<m_year>\d{{4}})"
-    rf"|(?P<d_day>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<d_month>{_MONTH})\.?,?\s+(?P<d_year>\d{{4}})"
-    r"|(?P<i_year>\d{4})-(?P<i_month>\d{2})-(?P<i_day>\d{2}))"
-    r"(?:,?\s*(?:à|at|-|–)?\s*(?P<hour>\d{1,2})\s?(?P<sep>[:h])?\s?(?P<minute>\d{2})?"
-    r"\s?(?P<ampm>[ap]\.?\s?m\.?)?)?"
-    r"(?:\s*\(?(?:[a-z]{2,5})(?:\s?[+-]\s?\d{1,2}(?::?\d{2})?)?\)?)?\.?",
-    re.IGNORECASE,
-)
-_LABEL_ONLY = re.compile(rf"{_LABEL}(?:\s+le)?\s*:.*", re.IGNORECASE)
-
-
-def is_date_line(line: str) -> bool:
-    """Tell whether a line gives the publication date ("Published: …", "Publié : …")."""
-    if len(line) > MAX_HEADER_LINE:
-        return False
-    labelled = len(line) <= 80 and bool(_LABEL_ONLY.fullmatch(line))
-    return labelled or bool(_DATE_LINE.fullmatch(line))
-
-
-def read_date(line: str) -> datetime | None:
-    """Read the date and time of a date line; None when it names no real date."""
-    match = _DATE_LINE.fullmatch(line)
-    if not match:
-        return None
-    parts = {key: value for key, value in match.groupdict().items() if value}
-    if "hour" in parts and not ({"sep", "ampm"} & parts.keys()):
-        return None
-    year = int(parts.get("m_year") or parts.get("d_year") or parts["i_year"])
-    month_name = parts.get("m_month") or parts.get("d_month")
-    month = MONTHS[month_name.lower()] if month_name else int(parts["i_month"])
-    day = int(parts.get("m_day") or parts.get("d_day") or parts["i_day"])
-    hour = to_24_hour(int(parts.get("hour", 0)), parts.get("ampm", ""))
-    try:
-        return datetime(year, month, day, hour, int(parts.get("minute", 0)))
-    except ValueError:
-        return None
-
-
-def to_24_hour(hour: int, ampm: str) -> int:
-    """Convert a 12-hour clock reading with AM/PM to a 24-hour one."""
-    if ampm[:1].lower() == "p" and hour < 12:
-        return hour + 12
-    if ampm[:1].lower() == "a" and hour == 12:
-        return 0
-    return hour
-
-
 # ---------------------------------------------------------------- structure
 
 Lines = tuple[str, ...]
-HEADER_PARTS = ("section", "title", "date", "credit")
-REPEATABLE = frozenset({"date", "credit"})
+HEADER_PARTS = ("section", "title", "date", "byline", "credit")
+ONCE = frozenset({"section", "title"})
 
 
 def split_blocks(text: str) -> list[Lines]:
@@ -294,16 +219,39 @@ def split_blocks(text: str) -> list[Lines]:
     return [tuple(block) for filled, block in groupby(lines, key=bool) if filled]
 
 
-def classify_header_line(block: Lines, index: int, last: int) -> str | None:
-    """Name the header part that line `index` of a block is, given the last part found."""
-    if len(block[index]) > MAX_HEADER_LINE:
+def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) -> list[tuple[str, str]] | None:
+    """The header parts line `index` of a block holds, as (part, text) pairs, given the parts
+    found so far; None when the line starts the body."""
+    line = block[index]
+    if len(line) > MAX_HEADER_LINE:
         return None
+    # A line of several parts first: "Published: … | Updated: …" is also one labelled date line.
+    parts = compound_parts(line)
+    if parts:
+        return parts
     for part in SHAPE_PRIORITY:
-        rank = HEADER_PARTS.index(part)
-        allowed = rank > last or (rank == last and part in REPEATABLE)
-        if allowed and HEADER_TESTS[part](block, index):
-            return part
+        if not (part in ONCE and found[part]) and HEADER_TESTS[part](block, index):
+            return [(part, line)]
     return None
+
+
+def compound_parts(line: str) -> list[tuple[str, str]] | None:
+    """The parts of a line that holds several ("By A Published: …", "Published: … | Updated: …"),
+    each a date, byline or credit, a byline's parts keeping what follows it ("By A | Global Times");
+    None unless every part is one."""
+    pieces = [piece.strip(" ,;-–—") for piece in split_parts(line)]
+    if len(pieces) < 2:
+        return None
+    parts: list[tuple[str, str]] = []
+    for piece in filter(None, pieces):
+        part = next((name for name in ("credit", "date", "byline") if LINE_TESTS[name](piece)), None)
+        if part is None and parts and parts[-1][0] == "byline" and is_label(piece):
+            parts[-1] = ("byline", f"{parts[-1][1]} | {piece}")  # a role or publication
+        elif part is None:
+            return None
+        else:
+            parts.append((part, piece))
+    return parts
 
 
 def is_title(block: Lines, index: int) -> bool:
@@ -311,33 +259,57 @@ def is_title(block: Lines, index: int) -> bool:
     if not is_headline(block[index]):
         return False
     after = block[index + 1] if index + 1 < len(block) else None
-    if after is None or is_date_line(after) or is_credit(after):
+    if after is None or is_section(after) or any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")):
         return True
     return not is_wrapped(block[index:index + WRAP_SAMPLE])
 
 
+LINE_TESTS = {"credit": is_credit, "date": is_date_line, "byline": is_byline}
 HEADER_TESTS = {
     "credit": lambda block, index: is_credit(block[index]),
     "date": lambda block, index: is_date_line(block[index]),
+    "byline": lambda block, index: is_byline(block[index]),
     "section": lambda block, index: is_section(block[index]),
     "title": is_title,
 }
-# A date or credit line also has a headline's shape, so the specific shapes go first.
-SHAPE_PRIORITY = ("credit", "date", "section", "title")
+# The specific shapes go first: a date, byline or credit line also has a headline's shape, and
+# "BY JANE DOE" or "MAY 10, 2024" a section's.
+SHAPE_PRIORITY = ("credit", "date", "byline", "section", "title")
 
 
 def read_header(blocks: list[Lines]) -> tuple[dict[str, list[str]], list[Lines]]:
-    """Take the leading section, title, date and credit lines off the blocks, in order."""
+    """Take the leading header lines (section, title, dates, bylines, credits, in any order) off the
+    blocks. A standfirst between the title and the other header lines stays the body's first
+    paragraph; an agency's name there ("Reuters") is listed with the credits."""
     found: dict[str, list[str]] = {part: [] for part in HEADER_PARTS}
-    last = -1
-    for number, block in enumerate(blocks):
-        for index, line in enumerate(block):
-            part = classify_header_line(block, index, last)
-            if part is None:
-                return found, [block[index:]] + blocks[number + 1:]
-            found[part].append(line)
-            last = HEADER_PARTS.index(part)
-    return found, []
+    lines = [(number, index) for number, block in enumerate(blocks) for index in range(len(block))]
+    kept: Lines = ()
+    for position, (number, index) in enumerate(lines):
+        block = blocks[number]
+        parts = classify_header_line(block, index, found)
+        if parts is None and found["title"] and not kept and header_follows(blocks, lines, position):
+            parts = [("credit", block[index])] if is_source(block[index]) else []
+            kept = () if parts else (block[index],)
+        if parts is None:
+            return found, ([kept] if kept else []) + [block[index:]] + blocks[number + 1:]
+        for part, text in parts:
+            found[part].append(text)
+    return found, [kept] if kept else []
+
+
+def header_follows(blocks: list[Lines], lines: list[tuple[int, int]], position: int) -> bool:
+    """Tell whether the line after `position` is a byline, date or credit line (so the line at
+    `position`, short, is a standfirst or an agency's name, not the body's start)."""
+    number, index = lines[position]
+    if len(blocks[number][index]) > MAX_HEADER_LINE or position + 1 >= len(lines):
+        return False
+    after = blocks[lines[position + 1][0]][lines[position + 1][1]]
+    return any(LINE_TESTS[part](after) for part in ("date", "byline", "credit"))
+
+
+def read_authors(bylines: list[str]) -> tuple[str, ...]:
+    """The names the bylines give, each once, in order."""
+    return tuple(dict.fromkeys(name for line in bylines for name in read_byline(line) or ()))
 
 
 def split_source(paragraphs: Lines) -> tuple[Lines, str | None]:
@@ -357,7 +329,7 @@ def note_problems(paragraphs: Lines, date_lines: list[str],
     """Note what a reader of the seed should check: odd credits, dates, language."""
     notes = [f"credit line {p!r} inside the body was kept as a paragraph; move it above "
              "the first paragraph to list it with the credits" for p in paragraphs
-             if ":" in p and is_credit(p)]  # the colon test first: it is cheap, the regex is not
+             if len(p) <= MAX_HEADER_LINE and is_credit(p)]  # the length test first: it is cheap, the regex is not
     if date_lines and date is None:
         notes.append(f"could not read a date in {date_lines[0]!r}; write it like "
                      "'Published: May 10, 2024 03:00 PM' or 'Publié : 10 mai 2024 15h00'")
@@ -371,7 +343,7 @@ def parse_seed(text: str, name: str, sha256: str = "") -> Draft:
     header, body = read_header(split_blocks(normalize_newlines(text)[0]))
     paragraphs, source = split_source(tuple(p for block in body for p in block_paragraphs(block)))
     language, confidence = detect_language(spread_sample(text, LANGUAGE_SAMPLE))
-    date = next(filter(None, map(read_date, header["date"])), None)
+    date, updated = publication_times(header["date"])
     return Draft(
         seed=name, sha256=sha256, language=language,
         section=" ".join(" ".join(header["section"]).split()) or None,
@@ -379,6 +351,7 @@ def parse_seed(text: str, name: str, sha256: str = "") -> Draft:
         date=date, date_line="\n".join(header["date"]) or None,
         credits=tuple(header["credit"]), paragraphs=paragraphs, source=source,
         notes=note_problems(paragraphs, header["date"], date, confidence),
+        authors=read_authors(header["byline"]), updated=updated, byline="\n".join(header["byline"]) or None,
     )
 
 
