@@ -250,3 +250,13 @@ def test_a_rebuild_makes_the_same_decisions_and_a_copy_imported_earlier_is_not_p
     assert first.articles == 3
     port = (project / "content" / "port-traffic-rises-as-unions-warn-of-exhaustion.en.md").read_text(encoding="utf-8")
     assert "seed: port_a_update.txt" in port and "Nous ne sommes pas contre" in port
+
+
+def test_a_one_paragraph_chinese_seed_is_skipped_by_its_language_not_as_a_headline(tmp_path):
+    """CJK full stops end sentences: a single Chinese paragraph is prose, reported as Chinese."""
+    from diglot.build.import_step import read_seed
+    seed = tmp_path / "zh.txt"
+    seed.write_text("国家安全部门提醒海外人员注意安全。中国外交部发言人表示，中方将继续保护海外公民的合法权益。",
+                    encoding="utf-8")
+    draft = read_seed(seed)
+    assert draft.language == "zh" and draft.title is None and len(draft.paragraphs) == 1

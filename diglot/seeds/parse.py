@@ -149,9 +149,11 @@ def normalize_newlines(text: str) -> tuple[str, tuple[str, ...]]:
 
 # ---------------------------------------------------------------- line shapes
 
-_CLOSERS = "\"'”’»)]\u00a0\u202f "
-_SENTENCE_END = ".!?…:"
-_SOURCE_PUNCTUATION = frozenset(".!?;:,…")
+_CLOSERS = "\"'”’»)]\u00a0\u202f 」』）"
+# Western and CJK (full-width) sentence ends: a Chinese or Japanese seed is read as prose too, and
+# then reported by its language rather than as a headline with no body.
+_SENTENCE_END = ".!?…:。！？："
+_SOURCE_PUNCTUATION = frozenset(".!?;:,…。！？；：，、")
 
 
 def ends_sentence(line: str) -> bool:
@@ -196,7 +198,7 @@ def is_headline(line: str) -> bool:
     """Tell whether a line has a headline's shape: short, with letters, ending no sentence."""
     core = line.rstrip(_CLOSERS)
     return (len(line) <= MAX_HEADER_LINE and any(char.isalpha() for char in line)
-            and bool(core) and core[-1] not in ".,;:…")
+            and bool(core) and core[-1] not in ".,;:…。，；：")
 
 
 def is_source(line: str) -> bool:
