@@ -26,6 +26,7 @@ examples:
   python build.py build --base-url https://example.org/news/
   python build.py serve --port 8080
   python build.py check --strict           fail (exit 1) on any warning
+  python build.py check --review           write review.html: every seed, pair and alignment, to look over
 """
 
 
@@ -46,6 +47,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     parser.add_argument("--no-cache", action="store_true",
                         help="ignore and do not write the build cache (DIR/.cache); slower, same output")
+    parser.add_argument("--review", action="store_true",
+                        help="check, build: also write review.html beside the site folder (never deployed): what "
+                             "became of every seed, every pair's alignment side by side with confidences "
+                             "(serve always shows it at /_review/)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
     return parser.parse_args(argv)

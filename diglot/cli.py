@@ -16,7 +16,7 @@ def options_from(args) -> Options:
     """Build options from parsed arguments."""
     return Options(project=args.project, output=args.output, layouts=args.layouts, base_url=args.base_url,
                    strict=args.strict, import_seeds=not args.no_import,
-                   use_cache=not getattr(args, "no_cache", False))
+                   use_cache=not getattr(args, "no_cache", False), review=getattr(args, "review", False))
 
 
 def plural(count: int, word: str) -> str:
@@ -88,4 +88,6 @@ def run(args) -> int:
     gc.freeze()  # the process ends now: spare it a last full collection of everything the build made
     if not args.quiet:
         print(format_summary(summary))
+    if options.review:
+        print(f"review page: {options.resolved().review_path}")
     return 0

@@ -43,14 +43,15 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
               meanwhile: Callable[[], object] = lambda: None):
     """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
     outcome when nothing it reads changed; yields the pairing decisions, the news of this import
-    (files written, also noted in report) and the content files as they are now.
+    (files written, also noted in report), the content files as they are now, and what became of
+    each seed (content/outcomes.py; none when seeds are not imported).
 
     seeds: seed_stats of the seeds folder; content: read_content of content/; meanwhile: work for
     this process while the workers read the seeds (if they do). A forked worker
     writes the new content files while the block runs (on the idle core, while the content is
     parsed: they alone were a fifth of a second of the import); they are on disk when the block is
     left, even by an error."""
-    writing, replay, news = None, ((), Report()), []
+    writing, replay, news = None, ((), Report(), ()), []
     try:
         if options.import_seeds:
             table = cache.table("import")
@@ -63,22 +64,24 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
             report.notes.extend(news)
             content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
             table.put(import_signature(seeds, content, cache), replay)
-        decisions, found = replay
+        decisions, found, outcomes = replay
         report.warnings.extend(found.warnings)
         report.notes.extend(found.notes)
-        yield decisions, news, content
+        yield decisions, news, content, outcomes
     finally:
         if writing:
             writing.results()  # redoes here whatever the worker could not write
 
 
 def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[], object]) -> tuple[
-        tuple[tuple[str, ...], Report], Report, dict[str, str]]:
+        tuple[tuple[str, ...], Report, tuple], Report, dict[str, str]]:
     """Read every seed (meanwhile() runs here while workers do), pair them, and choose the content
     files to write: new ones, or stale ones.
 
-    Returns (pairing decisions, what a replay repeats), the notes of files to write and their texts."""
+    Returns (pairing decisions, what a replay repeats, each seed's outcome), the notes of files to
+    write and their texts."""
     from diglot.seeds.pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
+    from diglot.content.outcomes import seed_outcomes
 
     found, written = Report(), Report()
     paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
@@ -99,10 +102,12 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
             found.note(f"seeds/{path.name}: {note}")
     pairing = pair_drafts(drafts, profiles=profiles,
                           map_items=lambda function, items: map_forked(function, items, FORK_MIN_DRAFTS))
-    texts = import_texts(plan_import(pairing, existing, bodies), existing, written)
+    planned = plan_import(pairing, existing, bodies)
+    texts = import_texts(planned, existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
-    return (tuple(pairing.decisions), found), written, texts
+    per_seed = seed_outcomes([path.name for path in paths], pairing, planned)
+    return (tuple(pairing.decisions), found, per_seed), written, texts
 
 
 def try_read_seed(path: Path):
