@@ -147,7 +147,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             site = steps.model_step(config, documents, summary.report, cache)
         if options.review:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
-            write_review(options, site, documents, summary)
+            write_review(options, site, documents, summary, cache)
         fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
         try:
             with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from diglot.content.outcomes import NOT_IMPORTED, PAIRED, SINGLE, SeedOutcome
 from diglot.errors import Problem, Report
@@ -79,7 +80,10 @@ class SeedView:
 
 
 def segment_views(article: Article) -> tuple[SegmentView, ...]:
-    """An English-French article's segments, rebuilt from its blocks' segment numbers, with confidences."""
+    """An English-French article's segments, rebuilt from its blocks' segment numbers, with
+    confidences; none for an article in one language."""
+    if not {"en", "fr"} <= article.versions.keys():
+        return ()
     sides = []
     for lang in ("en", "fr"):
         groups: dict[int, list[str]] = {}
@@ -129,26 +133,25 @@ def article_anchor(article: Article) -> str:
     return f"{article.original}-{article.versions[article.original].slug}"
 
 
-def article_view(article: Article, seeds: dict[str, SeedOutcome], messages: dict[str, list[str]],
-                 overrides: dict[str, str]) -> ArticleView:
-    """Review one article: its files and seeds, alignment, warnings and reasons to look."""
+def article_view(article: Article, segments: tuple[SegmentView, ...], seeds: dict[str, SeedOutcome],
+                 messages: dict[str, list[str]], overrides: dict[str, str]) -> ArticleView:
+    """Review one article (segments: its segment_views): files and seeds, alignment, warnings, reasons to look."""
     versions = [article.versions[lang] for lang in sorted(article.versions)]
     files = tuple((v.lang, v.path) for v in versions)
     own_seeds = tuple(seeds[v.path] for v in versions if v.path in seeds)
     problems = tuple(m for v in versions for m in messages.get(v.path, ()))
     paired = {"en", "fr"} <= article.versions.keys()
-    segments = segment_views(article) if paired else ()
     edit = article.versions["fr"].path if paired else ""
     override = next((v.path for v in (article.versions.get("fr"), article.versions.get("en"))
                      if paired and v.path in overrides), "")
     beads = format_alignment([(s.left, s.right) for s in segments])
     return ArticleView(article_anchor(article), article.versions[article.original].title, files, own_seeds,
                        segments, beads, override, edit, problems,
-                       attention_reasons(segments, own_seeds, problems, paired))
+                       attention_reasons(segments, own_seeds, paired))
 
 
-def attention_reasons(segments, seeds: tuple[SeedOutcome, ...], problems, paired: bool) -> tuple[str, ...]:
-    """Why an article needs a look: untranslated or doubtful segments, a weak pair, a lone version, warnings."""
+def attention_reasons(segments, seeds: tuple[SeedOutcome, ...], paired: bool) -> tuple[str, ...]:
+    """Why an article needs a look: untranslated or doubtful segments, a weak pair, a lone version."""
     reasons = []
     untranslated = sum(s.flag == "untranslated" for s in segments)
     low = sum(s.flag == "low" for s in segments)
@@ -161,9 +164,7 @@ def attention_reasons(segments, seeds: tuple[SeedOutcome, ...], problems, paired
         reasons.append(f"weak pair: score {score:.2f} (below {WEAK_PAIR:.2f})")
     if not paired and any(s.kind == SINGLE for s in seeds):
         reasons.append("no translation was paired with it")
-    if problems:
-        reasons.append(f"{len(problems)} warning{'s' * (len(problems) > 1)} about its files")
-    return tuple(reasons)
+    return tuple(reasons)  # its files' warnings are shown with it, and counted by problem (warning_groups)
 
 
 def seed_views(outcomes: tuple[SeedOutcome, ...], articles: dict[str, ArticleView],
@@ -185,19 +186,34 @@ def seed_views(outcomes: tuple[SeedOutcome, ...], articles: dict[str, ArticleVie
 
 
 def review_context(site: Site, outcomes: tuple[SeedOutcome, ...], report: Report,
-                   overrides: dict[str, str]) -> dict:
-    """What the review layout shows: counts, seeds, and articles split by whether they need a look."""
+                   overrides: dict[str, str], segments: list | None = None) -> dict:
+    """What the review layout shows: counts, seeds, and articles split by whether they need a look.
+
+    segments: segment_views of every article of the site, in order, when they were made already
+    (the dev server remembers them between builds)."""
     messages = messages_by_file(report)
     by_file = {o.file: o for o in outcomes if o.file}
-    articles = [article_view(a, by_file, messages, overrides) for a in site.articles]
+    segments = [segment_views(a) for a in site.articles] if segments is None else segments
+    articles = [article_view(a, views, by_file, messages, overrides) for a, views in zip(site.articles, segments)]
     by_path = {path: view for view in articles for _, path in view.files}
     seeds = seed_views(outcomes, by_path, messages)
     kinds = {kind: sum(s.outcome.kind == kind for s in seeds) for kind in (PAIRED, SINGLE, NOT_IMPORTED)}
     return {"seeds": seeds, "attention_seeds": [s for s in seeds if s.attention],
             "attention": [a for a in articles if a.reasons], "fine": [a for a in articles if not a.reasons],
             "articles": len(articles), "kinds": kinds, "imported": bool(outcomes),
-            "low_confidence": LOW_CONFIDENCE, "weak_pair": WEAK_PAIR, "language_names": LANGUAGE_NAMES,
-            "warnings": len(report.warnings)}
+            "warnings": len(report.warnings),
+            "warning_groups": warning_groups(report, {path: view.anchor for path, view in by_path.items()})}
+
+
+def warning_groups(report: Report, anchors: dict[str, str], shown: int = 3) -> list[tuple[str, int, list]]:
+    """The build's warnings grouped by problem, as the build log counts them: (what, how many, the
+    first few (file, article anchor or "")). One problem of a thousand files is one line, not a
+    thousand articles needing attention (a folder whose French seeds have no headline)."""
+    groups: dict[str, list[Problem]] = {}
+    for problem in report.warnings:
+        groups.setdefault(problem.what, []).append(problem)
+    return [(f"{what} — {same[0].fix}" if same[0].fix else what, len(same),
+             [(p.path, anchors.get(p.path, "")) for p in same[:shown]]) for what, same in groups.items()]
 
 
 def style_hash(css: str) -> str:
@@ -205,13 +221,31 @@ def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_review(site: Site, outcomes: tuple[SeedOutcome, ...], report: Report, overrides: dict[str, str],
-                  layouts: Path) -> str:
-    """The review page's HTML, from layouts/review.html and layouts/review.css.
-
-    overrides: the `alignment:` value of every content file that has one, by path."""
+def review_environment(layouts: Path) -> Environment:
+    """The Jinja2 environment of review.html and review-parts.html (in layouts), with the review's globals."""
     env = Environment(loader=FileSystemLoader(str(layouts)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(language_names=LANGUAGE_NAMES, low_confidence=LOW_CONFIDENCE, weak_pair=WEAK_PAIR)
+    return env
+
+
+def render_article(env: Environment, view: ArticleView, open_: bool) -> Markup:
+    """One article's part of the page (open_: unfolded), as markup the page includes unescaped."""
+    return env.get_template("review-parts.html").module.article(view, open_)
+
+
+def render_page(env: Environment, css: str, context: dict, render=render_article) -> str:
+    """The whole page of a review_context; render(env, view, open) makes each article's part (the
+    dev server passes one that remembers them)."""
+    parts = {"attention_html": [render(env, view, True) for view in context["attention"]],
+             "fine_html": [render(env, view, False) for view in context["fine"]]}
+    return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context, **parts)
+
+
+def render_review(site: Site, outcomes: tuple[SeedOutcome, ...], report: Report, overrides: dict[str, str],
+                  layouts: Path) -> str:
+    """The review page's HTML, from layouts/review.html, review-parts.html and review.css.
+
+    overrides: the `alignment:` value of every content file that has one, by path."""
     css = (layouts / "review.css").read_text(encoding="utf-8")
-    context = review_context(site, outcomes, report, overrides)
-    return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context)
+    return render_page(review_environment(layouts), css, review_context(site, outcomes, report, overrides))
