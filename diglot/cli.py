@@ -35,6 +35,7 @@ examples:
   python build.py build --base-url https://example.org/news/
   python build.py serve --port 8080
   python build.py check --strict           fail (exit 1) on any warning
+  python build.py check --review           write review.html: every seed, pair and alignment, to look over
 """
 
 
@@ -56,6 +57,10 @@ def parse_args(argv: list[str], prog: str = "diglot") -> argparse.Namespace:
     parser.add_argument("--quiet", action="store_true", help="print errors only")
     parser.add_argument("--no-cache", action="store_true",
                         help="ignore and do not write the build cache (DIR/.cache); slower, same output")
+    parser.add_argument("--review", action="store_true",
+                        help="check, build: also write review.html beside the site folder (never deployed): what "
+                             "became of every seed, every pair's alignment side by side with confidences "
+                             "(serve always shows it at /_review/)")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
     args = parser.parse_args(argv)
@@ -68,7 +73,7 @@ def options_from(args) -> Options:
     """Build options from parsed arguments."""
     return Options(project=args.project, output=args.output, layouts=args.layouts, base_url=args.base_url,
                    strict=args.strict, import_seeds=not args.no_import,
-                   use_cache=not getattr(args, "no_cache", False))
+                   use_cache=not getattr(args, "no_cache", False), review=getattr(args, "review", False))
 
 
 def plural(count: int, word: str) -> str:
@@ -154,6 +159,8 @@ def run(args) -> int:
     gc.freeze()  # the process ends now: spare it a last full collection of everything the build made
     if not args.quiet:
         print(format_summary(summary))
+    if options.review:
+        print(f"review page: {options.resolved().review_path}")
     return 0
 
 

@@ -10,7 +10,7 @@ import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from diglot.build.cache import BuildCache, digest
 from diglot.build.memo import MISSING, Memo
@@ -40,6 +40,15 @@ def import_signature(seeds: list, content: dict[str, bytes], cache: BuildCache) 
     return digest(seeds, sorted(zip(content, lines)))
 
 
+class Imported(NamedTuple):
+    """What an import decided: what a build with the same seeds replays instead of importing again."""
+
+    decisions: tuple[str, ...]  # every pairing decision, as the build prints it
+    found: Report  # warnings and notes about the seeds
+    set_aside: tuple[int, int]  # (duplicates, skipped) seeds
+    seeds: tuple  # what became of each seed (content/outcomes.py), for the review page
+
+
 # An import's outcome (pairing decisions, warnings and notes), by what it depends on: a build whose
 # seeds and content files' seed lines did not change replays it instead of reading every seed.
 IMPORT = Memo("import", key=import_signature)
@@ -49,16 +58,15 @@ IMPORT = Memo("import", key=import_signature)
 def importing(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes],
               meanwhile: Callable[[], object] = lambda: None):
     """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
-    outcome when nothing it reads changed; yields the pairing decisions, the news of this import
-    (files written, also noted in report), the content files as they are now and how many seeds
-    were set aside as (duplicates, skipped).
+    outcome when nothing it reads changed; yields what it decided (Imported), the news of this import
+    (files written, also noted in report) and the content files as they are now.
 
     seeds: seed_stats of the seeds folder; content: read_content of content/; meanwhile: work for
     this process while the workers read the seeds (if they do). A forked worker
     writes the new content files while the block runs (on the idle core, while the content is
     parsed: they alone were a fifth of a second of the import); they are on disk when the block is
     left, even by an error."""
-    writing, replay, news = None, ((), Report(), (0, 0)), []
+    writing, replay, news = None, Imported((), Report(), (0, 0), ()), []
     try:
         if options.import_seeds:
             replay = IMPORT.get(cache, IMPORT.key(seeds, content, cache))
@@ -70,22 +78,21 @@ def importing(options: Options, report: Report, cache: BuildCache, seeds: list, 
             report.notes.extend(news)
             content = dict(sorted({**content, **{name: text.encode("utf-8") for name, text in texts.items()}}.items()))
             IMPORT.put(cache, IMPORT.key(seeds, content, cache), replay)
-        decisions, found, set_aside = replay
-        report.warnings.extend(found.warnings)
-        report.notes.extend(found.notes)
-        yield decisions, news, content, set_aside
+        report.warnings.extend(replay.found.warnings)
+        report.notes.extend(replay.found.notes)
+        yield replay, news, content
     finally:
         if writing:
             writing.results()  # redoes here whatever the worker could not write
 
 
 def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[], object]) -> tuple[
-        tuple[tuple[str, ...], Report, tuple[int, int]], Report, dict[str, str]]:
+        Imported, Report, dict[str, str]]:
     """Read every seed (meanwhile() runs here while workers do), set aside duplicates and other
     languages, pair the rest, and choose the content files to write: new ones, or stale ones.
 
-    Returns (pairing decisions, what a replay repeats, (duplicates, skipped)), the notes of files
-    to write and their texts."""
+    Returns what a replay repeats (Imported), the notes of files to write and their texts."""
+    from diglot.content.outcomes import seed_outcomes
     from diglot.seeds.pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
     from diglot.seeds.triage import triage_drafts
 
@@ -112,12 +119,14 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
         found.warn(f"seeds/{aside.seed}", aside.what, aside.fix)
     pairing = pair_drafts(triage.kept, profiles=profiles,
                           map_items=lambda function, items: map_forked(function, items, FORK_MIN_DRAFTS))
-    texts = import_texts(plan_import(pairing, existing, bodies, triage.replaced), existing, written)
+    planned = plan_import(pairing, existing, bodies, triage.replaced)
+    texts = import_texts(planned, existing, written)
     found.warnings.extend(written.warnings)
     written.warnings = []
     duplicates = sum(aside.kind == "duplicate" for aside in triage.set_aside)
     skipped = unreadable + len(triage.set_aside) - duplicates
-    return (tuple(pairing.decisions), found, (duplicates, skipped)), written, texts
+    per_seed = seed_outcomes([path.name for path in paths], pairing, planned)
+    return Imported(tuple(pairing.decisions), found, (duplicates, skipped), per_seed), written, texts
 
 
 def try_read_seed(path: Path):

@@ -28,6 +28,7 @@ class Options:
     write: bool = True
     cache: Path | None = None
     use_cache: bool = True
+    review: bool = False  # also write the owner's review page (review_path)
 
     def resolved(self) -> "Options":
         """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
@@ -36,6 +37,11 @@ class Options:
         return replace(self, config=self.config or p / "site.yaml", seeds=self.seeds or p / "seeds",
                        content=self.content or p / "content", layouts=layouts, output=self.output or p / "site",
                        cache=self.cache or p / ".cache")
+
+    @property
+    def review_path(self) -> Path:
+        """Where the review page goes: beside the output folder, never in it (it is not deployed)."""
+        return (self.output or self.project / "site").parent / "review.html"
 
 
 @dataclass
@@ -48,6 +54,7 @@ class Summary:
     languages: tuple[str, ...] = ()
     decisions: tuple[str, ...] = ()
     report: Report = field(default_factory=Report)
+    seeds: tuple = ()  # what became of each seed (content/outcomes.py's SeedOutcome)
     seconds: float = 0.0
     rendered: int = 0  # pages rendered this time; the others came from the cache
     replayed: bool = False  # nothing had changed: the last build's summary, no step run

@@ -159,7 +159,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content_again(options, cache)
     key = BUILDS.key(options, config, seeds, content_hashes(content, cache))
-    replayed = replay_unchanged(options, key, cache) if replay else None
+    # A replayed build has no site model to review: the review page needs the steps to run.
+    replayed = replay_unchanged(options, key, cache) if replay and not options.review else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
     from diglot.build import import_step  # here, not at the top: a replayed build never loads the import's modules
@@ -169,8 +170,9 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         if options.import_seeds:
             progress.stage("import")
         with import_step.importing(options, summary.report, cache, seeds, content,
-                                 meanwhile=load_steps) as (summary.decisions, news, imported,
-                                                          (summary.duplicates, summary.skipped)):
+                                 meanwhile=load_steps) as (outcome, news, imported):
+            summary.decisions, (summary.duplicates, summary.skipped), summary.seeds = \
+                outcome.decisions, outcome.set_aside, outcome.seeds
             steps = load_steps()
             if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
                 content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
@@ -178,6 +180,9 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             documents = steps.load_step(content, cache)
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
+        if options.review:  # before --strict may stop the build: the page shows what is wrong
+            from diglot.build.review_step import write_review
+            write_review(options, site, documents, summary, cache)
         fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
         try:
             with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned

@@ -195,6 +195,34 @@ def align_paragraphs(
         width *= 2
 
 
+def segment_confidence(left: Sequence[str], right: Sequence[str], ratio: float = LENGTH_RATIO) -> float:
+    """Return 0..1: how sure the length-and-feature model is of one segment (its paragraphs on each side).
+
+    It is the bead's cost in fill_table's terms (prior + length cost - feature bonus) measured
+    against a 1-1 bead whose lengths fit the ratio exactly and that shares nothing, as the
+    likelihood ratio exp(reference - cost), capped at 1. So 1 is a 1-1 at least that good;
+    a 1-1 whose French runs one standard deviation off the ratio is 0.32, two off 0.05, unless
+    shared numbers and names lift it back (a Dice of 0.5 multiplies by e^2.5 = 12); a 2-1 merge
+    starts at 0.05 (its prior against a 1-1's) and needs shared features to reach 1; an
+    untranslated paragraph (1-0, 0-1) is 0.01. Pure: the alignment itself is not changed."""
+    a, b = len(left), len(right)
+    # A hand-written override may use beads the aligner never tries (4-1): the rarest prior.
+    prior = -math.log(BEAD_PRIORS.get((a, b), min(BEAD_PRIORS.values())))
+    cost = prior
+    if a and b:
+        features = (frozenset().union(*map(paragraph_features, left)),
+                    frozenset().union(*map(paragraph_features, right)))
+        cost += length_cost(sum(map(len, left)), sum(map(len, right)), ratio) - FEATURE_WEIGHT * dice(*features)
+    return min(1.0, math.exp(-math.log(BEAD_PRIORS[1, 1]) - cost))
+
+
+def segment_confidences(left: Sequence[str], right: Sequence[str], segments: Sequence[Segment],
+                        ratio: float = LENGTH_RATIO) -> list[float]:
+    """Return segment_confidence of every segment of an alignment of left with right."""
+    return [segment_confidence([left[i] for i in lefts], [right[j] for j in rights], ratio)
+            for lefts, rights in segments]
+
+
 _BEAD = re.compile(r"^(\d+)-(\d+)$")
 
 

@@ -4,7 +4,7 @@ One process keeps the build cache warm in memory, so an edit re-renders only wha
 Build errors are printed and shown in the browser as a banner the server adds to every HTML
 page it sends (never written into site/); the server keeps running and the next good build
 clears it. Only files inside site/ are served: '..', encoded dots, absolute paths and
-symlinks that lead outside are refused.
+symlinks that lead outside are refused; and the owner's review page (written beside site/) at /_review/.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import stat
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -320,6 +320,23 @@ class ReloadHandler(LiveReloadHandler):
             self.write_message(RELOAD)
 
 
+class ReviewHandler(SiteHandler):
+    """Serve the owner's review page (written beside site/ by every build: options.review_path) at /_review/."""
+
+    def send(self, head: bool) -> None:
+        """The review page, with the reload script (and any error banner); /_review goes to /_review/."""
+        if not (self.request.uri or "").split("?", 1)[0].endswith("/"):
+            self.redirect("/_review/")
+            return
+        path = self.state.options.review_path
+        body = decorate_html(path.read_bytes(), self.state.error) if path.is_file() else error_page(self.state.error)
+        self.set_status(200 if path.is_file() else 404)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.mark_build()
+        self.finish(b"" if head else body)
+
+
 class DevScriptHandler(web.RequestHandler):
     """Serve the script every page gets in development (live reload, banner styles)."""
 
@@ -336,13 +353,14 @@ def make_app(state: DevState) -> web.Application:
         (r"/livereload", ReloadHandler, {"state": state}),
         (r"/livereload\.js", LiveReloadJSHandler),
         (DEV_SCRIPT_PATH.replace(".", r"\."), DevScriptHandler),
+        (r"/_review/?", ReviewHandler, {"state": state}),
         (r".*", SiteHandler, {"state": state}),
     ])
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve site/ and rebuild on every change until interrupted; returns the exit code."""
-    options = options.resolved()
+    options = replace(options.resolved(), review=True)  # every build rewrites the page /_review/ shows
     state = DevState(options, open_cache(options, defer_saves=True), options.output, port=port)
     state.rebuild()
     state.warm_up()  # before serving: a page open meanwhile would wait, and could miss a reload
