@@ -6,7 +6,7 @@ from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest, tree_digest
 from diglot.build.fileio import replace_bytes
-from diglot.build.options import REPO, Options, Summary
+from diglot.build.options import SHIPPED, Options, Summary
 from diglot.content.documents import Document
 from diglot.model.site import Site
 
@@ -16,7 +16,7 @@ REVIEW_LAYOUTS = ("review.html", "review-parts.html", "review.css")
 def review_layouts(layouts: Path) -> Path:
     """The folder holding the review's layouts: the project's if it has them all (a project's own
     layouts may predate the review page), else diglot's."""
-    return layouts if all((layouts / name).is_file() for name in REVIEW_LAYOUTS) else REPO / "layouts"
+    return layouts if all((layouts / name).is_file() for name in REVIEW_LAYOUTS) else SHIPPED / "layouts"
 
 
 def write_review(options: Options, site: Site, documents: list[Document], summary: Summary,
