@@ -2,6 +2,7 @@
 a project folder that builds with the packaged layouts."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,13 @@ def test_new_needs_a_folder_and_the_other_commands_take_none(tmp_path):
     assert run(sys.executable, REPO / "build.py", "new").returncode == 2
     wrong = run(sys.executable, REPO / "build.py", "build", tmp_path)
     assert wrong.returncode == 2 and "--project" in wrong.stderr
+
+
+def test_the_package_depends_on_every_runtime_requirement():
+    """requirements.txt pins what make site installs; pyproject.toml must name the same libraries."""
+    import tomllib
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=~!; ]", spec, maxsplit=1)[0].lower() for spec in declared}
+    pinned = {line.split("==")[0].strip().lower() for line in (REPO / "requirements.txt").read_text().splitlines()
+              if line.strip() and not line.startswith(("#", "-"))}
+    assert pinned == names
