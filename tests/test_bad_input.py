@@ -170,25 +170,56 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert tree(first / "content") == tree(second / "content")
 
 
+# build.py on a slow disk (every file written to the site takes 5 ms more), so that a signal sent
+# at a share of a build's time lands while the site is being written: these builds are fast.
+SLOW_BUILD = """import runpy, sys, time
+import diglot.build.output as output
+write_bytes = output.write_bytes
+output.write_bytes = lambda path, data: time.sleep(0.005) or write_bytes(path, data)
+sys.argv = ["build.py", "--project", sys.argv[1], "--quiet"]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def start_slow_build(project: Path) -> subprocess.Popen:
+    """Start build.py on a slow disk, as a user would start it."""
+    return subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def timed_build(project: Path) -> float:
+    """Build to the end on a slow disk; the seconds it took."""
+    started = time.monotonic()
+    assert start_slow_build(project).wait(timeout=120) == 0
+    return time.monotonic() - started
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_interrupted_build_leaves_previous_site(tmp_path, sig):
     seeds = {f"{i:03d}.txt": f"Headline number {i}\n\n{LONG_PARAGRAPH * 40}\n\nClosing {i}.".encode()
              for i in range(150)}
-    project = make_project(tmp_path / "p", seeds)
-    assert run_cli(project).returncode == 0
+    project = make_project(tmp_path / "p", {**REAL, **seeds})
+    timed_build(project)
     before = tree(project / "site")
-    for path in (project / "content").glob("*.md"):
-        path.write_text(path.read_text(encoding="utf-8").replace("Geneva", "Lausanne"), encoding="utf-8")
-    for delay in (0.3, 0.8, 1.5):
-        proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--project", str(project), "--quiet"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+    assert len([path for path in before if path.startswith("fr/") and path.endswith("/parallel.html")]) == 1
+    seconds = None
+    for round_, (old, new, share) in enumerate([("Geneva", "Lausanne", 0.3), ("Lausanne", "Bern", 0.5),
+                                                ("Bern", "Basel", 0.7)]):
+        for path in (project / "content").glob("*.md"):
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        proc = start_slow_build(project)
+        # The first round stops it while it starts up; later ones at a share of a whole rebuild's time.
+        time.sleep(0.3 if seconds is None else share * seconds)
+        assert proc.poll() is None, f"round {round_}: the build ended before the signal was sent"
         proc.send_signal(sig)
         proc.wait(timeout=60)
-        after = tree(project / "site")
-        assert after == before or all("Lausanne" in p.read_text("utf-8") or "Geneva" not in p.read_text("utf-8")
-                                      for p in (project / "site" / "en").glob("*/index.html"))
-        before = after
-    assert run_cli(project).returncode == 0
+        assert proc.returncode in (130, -sig), proc.returncode  # stopped by the signal, not done
+        interrupted = tree(project / "site")
+        seconds = timed_build(project)
+        complete = tree(project / "site")
+        assert complete != before  # the edit shows: the two trees a reader may see differ
+        # Every file of both languages is the old site's or, had it just been swapped in, the new one's.
+        assert interrupted in (before, complete), sorted(set(interrupted.items()) ^ set(before.items()))[:5]
+        before = complete
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site")]
     assert not leftovers
