@@ -25,6 +25,8 @@ def site(tmp_path_factory):
     build(Options(project=project))
     return project / "site"
 
+QUERY = {"en": "security", "fr": "sécurité"}
+
 
 def html_pages(site):
     """Every HTML file of the built site."""
@@ -67,17 +69,24 @@ def test_pages_raise_no_csp_violation_while_reading_and_searching(browser, site)
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
+        searched, peeked = [], []
         for path in html_pages(site):
             url = base + path.relative_to(site).as_posix().removesuffix("index.html")
             page.goto(url)
             page.wait_for_load_state("load")
             if page.locator(".search-input").is_visible():
                 page.focus(".search-input")
-                page.keyboard.type("security")
-                page.wait_for_timeout(300)
+                page.keyboard.type(QUERY[page.locator("html").get_attribute("lang")])
+                page.locator(".search-results a").first.wait_for()  # the index loaded and answered
+                searched.append(url)
             if page.locator(".peek-button").count():
                 page.locator(".peek-button").first.click()
-                page.wait_for_timeout(200)
+                page.locator(".peek p").first.wait_for()  # the translation was fetched and shown
+                peeked.append(url)
             assert page.evaluate("window.__csp") == [], url
         context.close()
         assert not errors, errors
+    # The walk searched from every page but the language router and peeked on both articles
+    # that have a translation: had a step not run, it would have proven nothing.
+    assert len(searched) >= len(html_pages(site)) - 2, searched
+    assert sorted(url.split("/")[-3] for url in peeked if url.endswith("/")) == ["en", "fr"], peeked
