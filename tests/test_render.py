@@ -267,7 +267,8 @@ def test_editing_a_description_rerenders_listings_of_that_language(tmp_path, rer
 def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_more_of_the_page(tmp_path):
     from jinja2 import UndefinedError
     from diglot.config import load_config
-    from diglot.render.pages import Page, PageJob, make_environment, render_page
+    from diglot.render.environment import make_environment
+    from diglot.render.pages import Page, PageJob, render_page
     layouts = tmp_path / "layouts"
     shutil.copytree(REPO / "layouts", layouts)
     (layouts / "partials" / "where.html").write_text("{{ page.root }}{{ page.lang }} {{ site_title }}")
@@ -282,7 +283,7 @@ def test_a_shared_partial_is_rendered_once_per_language_and_depth_and_sees_no_mo
     assert render("where.html", "fr/a/index.html", "fr") == render("where.html", "fr/b/index.html", "fr") \
         == "../../fr Site de test"
     assert render("where.html", "en/index.html", "en") == "../en Test site"
-    assert len(env.extensions["diglot.render.pages.SharedPartials"].rendered) == 2
+    assert len(env.extensions["diglot.render.environment.SharedPartials"].rendered) == 2
     with pytest.raises(UndefinedError, match="url"):  # a page's own value would be wrong on the next page
         render("leaky.html", "en/index.html", "en")
 
