@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 BASE_URL ?=
 BUILD_FLAGS := $(if $(BASE_URL),--base-url $(BASE_URL),)
 
-.PHONY: site test serve bench screenshots check clean setup
+.PHONY: site test serve bench screenshots check clean setup golden
 
 site: setup
 	$(PY) build.py build $(BUILD_FLAGS)
@@ -26,6 +26,10 @@ check: setup
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Rebuild tests/golden/ (the seed pair's site) after an intended change to the output; review with git diff.
+golden: setup
+	$(PY) tests/golden.py
 
 screenshots: setup
 	$(PY) tests/screenshots.py

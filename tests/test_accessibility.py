@@ -14,16 +14,34 @@ PAGES = ["", "en/", "fr/", f"en/{SLUG}/", f"fr/{SLUG}/", f"en/{SLUG}/parallel.ht
 
 @pytest.fixture
 def context(browser):
-    """A fresh context; the CSP is bypassed only so axe can be injected."""
-    contexts = []
+    """A fresh context; the CSP is bypassed only so axe can be injected. Fails the test on any
+    console error or uncaught exception in its pages: a page that breaks is not accessible."""
+    contexts, errors = [], []
 
     def make(**options):
         contexts.append(browser.new_context(bypass_csp=True, locale="en-US", **options))
+        contexts[-1].on("console", lambda message: message.type == "error" and errors.append(message.text))
+        contexts[-1].on("weberror", lambda error: errors.append(str(error.error)))
         return contexts[-1]
 
     yield make
     for made in contexts:
         made.close()
+    assert not errors, errors
+
+
+# The relative luminance and contrast ratio of WCAG 2, of CSS colours as getComputedStyle gives them.
+CONTRAST = """(a, b) => {
+  const luminance = css => {
+    const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map(v => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}"""
 
 
 def violations(page) -> list[str]:
@@ -71,6 +89,19 @@ def test_keyboard_focus_is_visible(base, context):
     page.locator("#s1 .peek-button").focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # focus by keyboard, so :focus-visible applies
-    style = page.evaluate("(e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth])"
-                          "(document.activeElement)")
-    assert style == ["solid", "3px"]
+    assert page.evaluate("document.activeElement.matches('.peek-button')")
+    style, width, colour, background = page.evaluate("""(e => {
+        const s = getComputedStyle(e);
+        return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor, getComputedStyle(document.body).backgroundColor];
+      })(document.activeElement)""")
+    # WCAG 2.4.13-like: a solid-enough ring at least 2 px thick, 3:1 against the page.
+    assert style not in ("none", "hidden") and width >= 2, (style, width)
+    assert page.evaluate(f"({CONTRAST})('{colour}', '{background}')") >= 3, (colour, background)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_body_text_contrast_is_high_in_both_schemes(base, context, scheme):
+    page = open_without_redirect(context(color_scheme=scheme), f"{base}en/{SLUG}/")
+    colours = page.evaluate("""[getComputedStyle(document.querySelector('#s2')).color,
+                                getComputedStyle(document.body).backgroundColor]""")
+    assert page.evaluate(f"({CONTRAST})('{colours[0]}', '{colours[1]}')") >= 7, colours  # WCAG AAA

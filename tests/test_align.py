@@ -221,5 +221,31 @@ small_sides = st.lists(st.lists(st.sampled_from(WORDS), max_size=25).map(" ".joi
 @settings(max_examples=300, deadline=None)
 @given(small_sides, small_sides, st.sampled_from([LENGTH_RATIO, 1.0, 0.5]))
 def test_banded_pruned_programme_finds_what_the_exhaustive_one_finds(left, right, ratio):
-    # Up to four paragraphs a side, the starting band already spans the whole table.
+    # Up to four paragraphs a side, the starting band already spans the whole table: the test
+    # below takes long articles.
     assert align_paragraphs(left, right, ratio) == exhaustive_alignment(left, right, ratio)
+
+
+def stray_case(rng, units_count: int) -> tuple[list[str], list[str]]:
+    """A long synthetic pair whose path leaves the diagonal: a run of 6 to 12 paragraphs that one
+    side lacks (an untranslated stretch), among the usual random edits."""
+    left, right, _ = make_case(rng, units_count)
+    start, length = rng.randrange(len(left) // 2), rng.randint(6, 12)
+    if rng.random() < 0.5:
+        return left[:start] + left[start + length:], right
+    return left, right[:start] + right[start + length:]
+
+
+def test_banded_programme_on_long_articles_finds_what_the_exhaustive_one_finds():
+    from diglot.model.align import BAND_START, band_columns, touches_band_edge
+    rng = random.Random(22)
+    cases = [make_case(rng, rng.randint(20, 30))[:2] for _ in range(6)] + [stray_case(rng, 24) for _ in range(8)]
+    widened = 0
+    for left, right in cases:
+        n, m = len(left), len(right)
+        # The starting band leaves out cells of the table, so the band is what is tested here.
+        assert any(len(band_columns(i, n, m, BAND_START)) < m + 1 for i in range(n + 1)), (n, m)
+        exhaustive = exhaustive_alignment(left, right)
+        widened += touches_band_edge(exhaustive, n, m, max(BAND_START, math.ceil(m / max(n, 1)) + 1))
+        assert align_paragraphs(left, right) == exhaustive, (n, m)
+    assert widened >= 3  # paths the starting band cannot hold: its widening is tested too

@@ -81,11 +81,33 @@ IMPORT_LIKE = st.dictionaries(st.sampled_from(list(KEYS)), st.one_of(LINE_TEXT, 
 METAS = st.one_of(st.dictionaries(KEYS_SEEN, VALUES, max_size=6), IMPORT_LIKE)
 
 
-@settings(max_examples=1000, deadline=None)
-@given(METAS)
-def test_format_meta_writes_exactly_what_yaml_writes(meta):
-    lines = format_meta(meta)
-    assert lines is None or lines == dump_meta(meta)
+def run_counting(check, strategy, examples: int) -> list[bool]:
+    """Run check (which returns whether the product answered, not left it to YAML) on examples
+    drawn from strategy; return those answers, so a test can require that it compared enough."""
+    answered: list[bool] = []
+
+    @settings(max_examples=examples, deadline=None, database=None)
+    @given(strategy)
+    def run(value):
+        answered.append(check(value))
+
+    run()
+    return answered
+
+
+def share(answers: list[bool]) -> float:
+    """The share of True answers."""
+    return sum(answers) / len(answers)
+
+
+def test_format_meta_writes_exactly_what_yaml_writes():
+    def check(meta) -> bool:
+        lines = format_meta(meta)
+        assert lines is None or lines == dump_meta(meta)
+        return lines is not None
+
+    # format_meta may leave a meta to YAML; had it always done so, nothing would be compared.
+    assert share(run_counting(check, METAS, 1000)) >= 0.15  # 40 % measured
 
 
 @settings(max_examples=1000, deadline=None)
@@ -156,22 +178,38 @@ def is_one_printable_line(comment):
     return all(ch not in comment for ch in "\n\r\x85\u2028\u2029\t\x00\x7f\ufeff\U0001F600")
 
 
-HEAD_LINES = st.lists(st.one_of(
+HEAD_LINE = st.one_of(
     st.builds("{}: {}".format, KEYS_SEEN, st.one_of(SCALARS, st.just("[]"), st.builds("'{}'".format, SCALARS))),
     st.builds("{}:".format, KEYS_SEEN),
     st.builds("- {}".format, SCALARS),
     st.builds("#{}".format, st.text(alphabet=TRICKY, max_size=6)),
     st.text(alphabet=TRICKY, max_size=8),
-), max_size=6)
+)
+HEAD_LINES = st.lists(HEAD_LINE, max_size=6)
 
 
-@settings(max_examples=1000, deadline=None)
-@given(HEAD_LINES)
-def test_read_meta_agrees_with_yaml_or_leaves_it_to_yaml(lines):
-    head = "".join(line + "\n" for line in lines)
-    read = read_meta(head)
-    if read is not None:
-        assert read == load_meta(head, "a.en.md")
+def importer_head_lines(meta: dict) -> list[str]:
+    """The front matter lines the importer writes for meta (YAML's own lines when it leaves it)."""
+    return split_front_matter(join_front_matter(meta, "Body."), "a.en.md")[0].splitlines()
+
+
+# Lines as the importer writes them, with one random line inserted among them (or none): many
+# are heads read_meta reads itself; random lines alone almost never are (0.3 %).
+EDITED_IMPORTER_LINES = st.builds(
+    lambda lines, extra, at: lines[:at] + extra + lines[at:],
+    IMPORT_LIKE.map(importer_head_lines), st.lists(HEAD_LINE, max_size=1),
+    st.integers(min_value=0, max_value=8))
+
+
+def test_read_meta_agrees_with_yaml_or_leaves_it_to_yaml():
+    def check(lines) -> bool:
+        head = "".join(line + "\n" for line in lines)
+        read = read_meta(head)
+        if read is not None:
+            assert read == load_meta(head, "a.en.md")
+        return read is not None
+
+    assert share(run_counting(check, st.one_of(HEAD_LINES, EDITED_IMPORTER_LINES), 1000)) >= 0.03  # 8 % measured
 
 
 @pytest.mark.parametrize("head", [

@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diglot.seeds.features import _EN_ONLY_CAPITALS as EN_ONLY_CAPITALS
-from diglot.seeds.features import _NUMBER as NUMBER
 from diglot.seeds.features import NAME_KEY_LENGTH, extract_names, extract_numbers, fold_accents
 from diglot.seeds.pairing import Pairing, pair_drafts, score_pair
 from diglot.build.import_step import read_seed
@@ -304,12 +303,46 @@ def names_by_definition(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+GROUP_SEPARATORS = ",.'\u2019 \u00a0\u202f\u2009"  # as EN and FR news write thousands
+
+
+def digits_from(text: str, start: int) -> int:
+    """Where the run of decimal digits starting at start ends."""
+    end = start
+    while end < len(text) and text[end].isdecimal():
+        end += 1
+    return end
+
+
+def read_number(text: str, start: int) -> tuple[str, str, int]:
+    """The number whose first digit is at start, by its definition: a lead of 1-3 digits then whole
+    groups of a separator and exactly 3 digits (`400 000`), else the whole digit run; then an
+    optional decimal part (`.5`, `,5`). Returns its integer part, decimal part and end."""
+    end = digits_from(text, start)
+    if end - start <= 3:
+        grouped = end
+        while grouped + 4 <= len(text) and text[grouped] in GROUP_SEPARATORS \
+                and digits_from(text, grouped + 1) == grouped + 4:
+            grouped += 4
+        end = grouped
+    fraction = ""
+    if end + 1 < len(text) and text[end] in ".," and text[end + 1].isdecimal():
+        fraction = text[end + 1:digits_from(text, end + 1)]
+        return text[start:end], fraction, end + 1 + len(fraction)
+    return text[start:end], fraction, end
+
+
 def numbers_by_definition(text: str) -> tuple[str, ...]:
-    """Numbers the slow, obvious way: every digit of each match kept, separators dropped."""
-    numbers = []
-    for match in NUMBER.finditer(text):
-        whole = "".join(ch for ch in match["int"] if ch.isdigit()).lstrip("0") or "0"
-        fraction = (match["frac"] or "").rstrip("0")
+    """Numbers the slow, obvious way, scanning left to right (no regex): every digit of each number
+    kept, separators dropped, leading zeros of the whole and trailing zeros of the fraction dropped."""
+    numbers, at = [], 0
+    while at < len(text):
+        if not text[at].isdecimal():
+            at += 1
+            continue
+        integer, fraction, at = read_number(text, at)
+        whole = "".join(ch for ch in integer if ch.isdecimal()).lstrip("0") or "0"
+        fraction = fraction.rstrip("0")
         numbers.append(f"{whole}.{fraction}" if fraction else whole)
     return tuple(numbers)
 

@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from ci import skip_or_fail
 from diglot.build import parallel
 
-pytestmark = pytest.mark.skipif(not parallel.may_fork(), reason="one core, or no fork: maps run serially")
+
+
+@pytest.fixture(autouse=True)
+def two_cores_at_least(monkeypatch):
+    """Fork two workers even on a one-core machine, so these tests run (and can fail) everywhere."""
+    cores = parallel.usable_cores()
+    monkeypatch.setattr(parallel, "usable_cores", lambda: max(2, cores))
+    monkeypatch.delenv(parallel.SERIAL_ENV, raising=False)
+    if not parallel.may_fork():
+        skip_or_fail("no fork() here: maps run serially")
 
 
 def test_results_come_back_in_order_from_every_worker():
@@ -66,11 +76,12 @@ def child_processes() -> set[int]:
     return children
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
 def test_an_interrupt_stops_the_workers_at_once():
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
+    if not Path("/proc/self/stat").exists():
+        skip_or_fail("needs /proc to list child processes")
     before = child_processes()
     previous = signal.signal(signal.SIGALRM, interrupt)
     try:
@@ -118,8 +129,9 @@ def test_a_map_beside_a_longer_started_work_returns_as_soon_as_its_own_items_are
     assert mapped - started < 1.5
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list child processes")
 def test_leaving_started_work_early_stops_its_workers():
+    if not Path("/proc/self/stat").exists():
+        skip_or_fail("needs /proc to list child processes")
     before = child_processes()
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="caller failed"):

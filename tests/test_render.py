@@ -207,19 +207,22 @@ def test_every_page_links_its_language_feed(site):
         assert link.attrs["href"].endswith("en/feed.xml") and (path.parent / link.attrs["href"]).resolve().is_file()
 
 
-def plan_keys(project: Path) -> dict[str, tuple[str, str]]:
-    """Each planned page's cache key as pages_step computes it (less layouts and config), and its template."""
-    from diglot.build.cache import digest
-    from diglot.config import load_config
-    from diglot.build.content_files import read_content
-    from diglot.content.documents import load_documents
-    from diglot.errors import Report
-    from diglot.render.pages import plan_pages
-    from diglot.model.site import build_site
-    config = load_config(project / "site.yaml")
-    site = build_site(config, load_documents(read_content(project / "content")), Report())
-    return {job.page.path: (digest(job.template, repr(job.page), *job.inputs), job.template)
-            for job in plan_pages(site, config)}
+@pytest.fixture
+def rerendered(monkeypatch):
+    """rerendered(project): rebuild project (already built once) and return the pages the build
+    rendered again, as the renderer saw them (every map in this process, so a recorder sees all)."""
+    from diglot.build import steps
+    monkeypatch.setenv("DIGLOT_SERIAL", "1")
+    render_page = steps.render_page
+
+    def rebuild(project: Path) -> set[str]:
+        seen = []
+        monkeypatch.setattr(steps, "render_page", lambda env, job: seen.append(job.page.path) or render_page(env, job))
+        build(Options(project=project))
+        monkeypatch.setattr(steps, "render_page", render_page)
+        return set(seen)
+
+    return rebuild
 
 
 def edit_content(project: Path, name: str, old: str, new: str) -> None:
@@ -230,40 +233,33 @@ def edit_content(project: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def changed_pages(before: dict, after: dict) -> set[str]:
-    """Pages whose key differs between two plans."""
-    return {path for path, (key, _) in after.items() if before.get(path, (None,))[0] != key}
-
-
 FULL = {f"{lang}/{SLUG}/{view}" for lang in ("en", "fr") for view in ("index.html", "parallel.html")} \
     | {"en/feed.xml", "fr/feed.xml"}  # the pages that show the article's whole text
 
 
-def test_a_body_edit_rerenders_the_pages_showing_the_text_but_no_listing(tmp_path):
+def test_a_body_edit_rerenders_the_pages_showing_the_text_but_no_listing(tmp_path, rerendered):
     project = site_with_english_only(tmp_path / "p")
-    before = plan_keys(project)
+    assert rerendered(project) == set()  # nothing changed: nothing rendered
     # A paragraph added at the end: the description (the first two paragraphs) does not change.
     edit_content(project, f"{SLUG}.en.md", "according to state security authorities.\n",
                  "according to state security authorities.\n\nA new closing paragraph.\n")
-    assert changed_pages(before, plan_keys(project)) == FULL
+    assert rerendered(project) == FULL
 
 
-def test_a_title_edit_rerenders_the_listings_that_show_it(tmp_path):
+def test_a_title_edit_rerenders_the_listings_that_show_it(tmp_path, rerendered):
     project = site_with_english_only(tmp_path / "p")
-    before = plan_keys(project)
     edit_content(project, f"{SLUG}.en.md", "title: China’s state security", "title: China’s security")
-    changed = changed_pages(before, plan_keys(project))
+    changed = rerendered(project)
     # The French file has no title: its version, and so the French listing, shows the English one.
     assert {"en/index.html", "en/section/china-society/index.html", "fr/index.html", "index.html"} | FULL <= changed
     assert "sitemap.xml" not in changed and "en/section/world-europe/index.html" not in changed
     assert f"en/{ONLY}/index.html" not in changed
 
 
-def test_editing_a_description_rerenders_listings_of_that_language(tmp_path):
+def test_editing_a_description_rerenders_listings_of_that_language(tmp_path, rerendered):
     project = site_with_english_only(tmp_path / "p")
-    before = plan_keys(project)
     edit_content(project, f"{SLUG}.fr.md", "---\n", "---\ndescription: Un résumé écrit à la main.\n")
-    changed = changed_pages(before, plan_keys(project))
+    changed = rerendered(project)
     assert {"fr/index.html", "fr/section/china-society/index.html"} <= changed
     assert "en/index.html" not in changed  # the English listing shows the English version
 

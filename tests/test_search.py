@@ -7,6 +7,8 @@ import json
 import pickle
 import random
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lunr.index import Index
 
+from ci import skip_or_fail
+from processes import outputs_under_two_hash_seeds
 from diglot.search.index import (
     SearchDoc,
-    _js_key_order,
     assemble_search_files,
     build_index,
     build_search_files,
@@ -120,8 +123,16 @@ def test_index_keeps_no_positions_and_uses_short_refs():
     assert [format_ref(n) for n in (0, 9, 10, 35, 36, 1295, 1296)] == ["0", "9", "a", "z", "10", "zz", "100"]
 
 
-def test_search_files_are_byte_identical_across_builds():
-    assert build_search_files("fr", FRENCH) == build_search_files("fr", list(FRENCH))
+def test_search_files_are_byte_identical_in_every_process():
+    code = """import hashlib, sys
+sys.path.insert(0, "tests")
+from test_search import FRENCH, ENGLISH, edge_cases
+from diglot.search.index import build_search_files
+for lang, docs in (("fr", FRENCH + edge_cases("fr")), ("en", ENGLISH + edge_cases("en"))):
+    for name, data in sorted(build_search_files(lang, docs).items()):
+        print(name, len(data), hashlib.sha256(data).hexdigest())"""
+    first, second = outputs_under_two_hash_seeds(code)
+    assert first == second and first.count("search/") == 4
 
 
 def test_a_language_without_articles_still_gets_loadable_search_files():
@@ -201,18 +212,45 @@ def edge_cases(lang: str) -> list[SearchDoc]:
     return docs
 
 
-def in_js_order(value):
+# Node (installed by `make setup` for npm) tells the order in which JavaScript iterates an object's
+# keys; diglot writes its JSON in that order and must not be the reference for it.
+JS_KEY_ORDER = """const keys = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const object = {};
+for (const key of keys) object[key] = 0;
+process.stdout.write(JSON.stringify(Object.keys(object)));"""
+
+
+def object_keys(value, found: set[str]) -> set[str]:
+    """Every key of every object inside a JSON value."""
+    if isinstance(value, dict):
+        found.update(value)
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        object_keys(item, found)
+    return found
+
+
+def js_key_ranks(keys: set[str]) -> dict[str, int]:
+    """Each key's place when JavaScript iterates an object that got the keys in code point order."""
+    if shutil.which("node") is None:
+        skip_or_fail("node is not installed (make setup installs it with npm)")
+    order = subprocess.run(["node", "-e", JS_KEY_ORDER], input=json.dumps(sorted(keys)), capture_output=True,
+                           text=True, check=True).stdout
+    return {key: rank for rank, key in enumerate(json.loads(order))}
+
+
+def in_js_order(value, ranks: dict[str, int]):
     """Copy a JSON value with every object's keys in JavaScript iteration order."""
     if isinstance(value, dict):
-        return {key: in_js_order(value[key]) for key in sorted(value, key=_js_key_order)}
+        return {key: in_js_order(value[key], ranks) for key in sorted(value, key=ranks.__getitem__)}
     if isinstance(value, list):
-        return [in_js_order(item) for item in value]
+        return [in_js_order(item, ranks) for item in value]
     return value
 
 
 def compact_json(value) -> bytes:
     """Serialize as the search files are written: compact UTF-8 JSON, keys in JavaScript's order."""
-    return json.dumps(in_js_order(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ordered = in_js_order(value, js_key_ranks(object_keys(value, set())))
+    return json.dumps(ordered, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def reference_index(lang: str, docs: list[SearchDoc]) -> bytes:

@@ -56,12 +56,17 @@ class Server:
 
     def get(self, raw_path: str) -> tuple[int, bytes]:
         """Send a request with the path exactly as given (no normalisation) and return status, body."""
+        status, _, body = self.get_with_headers(raw_path)
+        return status, body
+
+    def get_with_headers(self, raw_path: str) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """Like get, with the response's headers too."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.putrequest("GET", raw_path, skip_host=False, skip_accept_encoding=True)
             conn.endheaders()
             response = conn.getresponse()
-            return response.status, response.read()
+            return response.status, response.headers, response.read()
         finally:
             conn.close()
 
@@ -103,8 +108,14 @@ def test_serves_the_built_site_with_the_reload_script(server):
 
 
 def test_a_folder_without_slash_redirects_so_relative_links_work(server):
-    status, _ = server.get("/en")
-    assert status in (301, 302)
+    for folder in ("/en", english_page(server).rstrip("/")):
+        status, headers, _ = server.get_with_headers(folder)
+        assert status in (301, 302)
+        location = headers["Location"].removeprefix(f"http://127.0.0.1:{server.port}")
+        assert location == folder + "/"
+        status, page = server.get(location)
+        built = server.project / "site" / location.strip("/") / "index.html"
+        assert status == 200 and page.startswith(built.read_bytes().split(b"</body>")[0])
 
 
 @pytest.mark.parametrize("raw_path", [

@@ -9,11 +9,18 @@ from pathlib import Path
 import pytest
 from tornado import ioloop
 
+from ci import skip_or_fail
 from conftest import make_project
 from diglot.serve import server as serve
 from diglot.serve.watch import folders_under, open_watcher
 
-watcher_or_skip = pytest.mark.skipif(open_watcher() is None, reason="no inotify here: the server polls")
+
+
+@pytest.fixture
+def watcher_or_skip():
+    """Skip without inotify (the server then polls), or fail where every test must run."""
+    if open_watcher() is None:
+        skip_or_fail("no inotify here: the server polls")
 
 
 def readable(fd: int, seconds: float) -> bool:
@@ -29,8 +36,7 @@ def test_folders_under_lists_subfolders_and_each_files_folder_but_no_hidden_ones
     assert found == [str(tmp_path / "layouts"), str(tmp_path / "layouts" / "partials"), str(tmp_path)]
 
 
-@watcher_or_skip
-def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path):
+def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path, watcher_or_skip):
     (tmp_path / "layouts" / "partials").mkdir(parents=True)
     watcher = open_watcher()
     try:
@@ -44,8 +50,7 @@ def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path):
         watcher.close()
 
 
-@watcher_or_skip
-def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch):
+def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch, watcher_or_skip):
     from diglot.build.pipeline import Options, Summary, build, open_cache
     project = make_project(tmp_path / "project")
     options = Options(project=project).resolved()
