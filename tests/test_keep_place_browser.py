@@ -103,21 +103,22 @@ def test_a_peek_that_cannot_load_says_so_and_a_later_peek_retries(browser, base)
     assert not errors, errors
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: an open peek stays empty while its translation loads: "
-                                       "no loading note and no aria-busy")
 def test_a_peek_says_it_is_loading_while_the_translation_comes(browser, base):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     page = context.new_page()
     page.goto(f"{base}en/{SLUG}/")
     held = []
-    page.route(f"**/fr/{SLUG}/", held.append)  # the answer is on its way
+    page.route(f"**/fr/{SLUG}/", lambda route: held.append(route))  # the answer is on its way
     page.locator("#s3 .peek-button").click()
     page.wait_for_function("document.getElementById('peek-3') !== null")
     try:
         shown = page.evaluate("""(p => [p.getAttribute('aria-busy'), p.innerText.trim()])
             (document.getElementById('peek-3'))""")
-        assert shown[0] == "true" or shown[1], shown
+        assert shown == ["true", "Loading the translation…"], shown
     finally:
         for route in held:
             route.continue_()
-        context.close()
+    page.locator("#peek-3 p").first.wait_for()  # once it has come: the translation, and no longer busy
+    assert page.evaluate("document.getElementById('peek-3').getAttribute('aria-busy')") is None
+    assert "Loading" not in page.locator("#peek-3").inner_text()
+    context.close()

@@ -81,14 +81,27 @@
     return blocks[blocks.length - 1];
   }
 
+  /* The panel says it is loading (and is marked busy) until the other page has come. */
   function fillPeek(panel, body, n) {
+    var loading = document.createElement("div");
+    loading.className = "peek-loading";
+    loading.lang = html.lang;
+    loading.textContent = body.getAttribute("data-peek-loading");
+    panel.setAttribute("aria-busy", "true");
+    panel.appendChild(loading);
+    function settle() {
+      panel.removeChild(loading);
+      panel.removeAttribute("aria-busy");
+    }
     otherPage(body.getAttribute("data-peek-from")).then(function (doc) {
       var blocks = translatedBlocks(doc, n);
+      settle();
       if (!blocks.length) {
         panel.appendChild(note(body.getAttribute("data-peek-missing")));
       }
       blocks.forEach(function (block) { panel.appendChild(block); });
     }, function () {
+      settle();
       panel.appendChild(note(body.getAttribute("data-peek-error")));
     });
   }
