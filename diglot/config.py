@@ -17,6 +17,7 @@ DEFAULTS = {
     "default_language": "en",
     "base_url": "/",
     "sections": {},
+    "page_size": 20,
 }
 
 
@@ -29,6 +30,7 @@ class Config:
     default_language: str
     base_url: str
     sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    page_size: int = 20  # articles per listing page (the top page of a listing shows up to twice as many)
     languages: tuple[str, ...] = LANGUAGES
 
     @property
@@ -79,9 +81,13 @@ def validate_config(raw: dict, where: str) -> Config:
         raise DiglotError(Problem(where, "base_url must be a URL or a path like /news/"))
     if not isinstance(values["sections"], dict):
         raise DiglotError(Problem(where, "sections must map a section name to its translations"))
+    page_size = values["page_size"]
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 1000:
+        raise DiglotError(Problem(where, f"page_size must be a whole number of articles from 1 to 1000, "
+                                  f"got {page_size!r}", "for example page_size: 20"))
     return Config(title=values["title"], description=values["description"],
                   default_language=values["default_language"], base_url=values["base_url"],
-                  sections=values["sections"])
+                  sections=values["sections"], page_size=page_size)
 
 
 def per_language(value, key: str, where: str) -> dict[str, str]:

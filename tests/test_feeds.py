@@ -56,15 +56,25 @@ def test_feed_carries_full_content_in_its_language(site):
 
 def test_rebuilding_gives_identical_feeds_and_sitemap(tmp_path, site):
     again = site_with_english_only(tmp_path / "again") / "site"
-    for path in ("en/feed.xml", "fr/feed.xml", "sitemap.xml", "robots.txt"):
+    for path in ("en/feed.xml", "fr/feed.xml", "sitemap.xml", "sitemap-articles-1.xml", "sitemap-pages-1.xml",
+                 "robots.txt"):
         assert (again / path).read_bytes() == (site / path).read_bytes(), path
 
 
 def sitemap(site: Path) -> dict[str, dict[str, str]]:
-    """loc → {hreflang: href} from sitemap.xml."""
-    root = ET.parse(site / "sitemap.xml").getroot()
-    return {url.findtext(f"{SM}loc"): {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
-            for url in root.findall(f"{SM}url")}
+    """loc → {hreflang: href} from every sitemap file that sitemap.xml, an index, names."""
+    index = ET.parse(site / "sitemap.xml").getroot()
+    assert index.tag == f"{SM}sitemapindex"
+    urls = {}
+    for loc in (node.findtext(f"{SM}loc") for node in index.findall(f"{SM}sitemap")):
+        assert loc.startswith(BASE)
+        root = ET.parse(site / loc.removeprefix(BASE)).getroot()
+        assert root.tag == f"{SM}urlset"
+        for url in root.findall(f"{SM}url"):
+            assert url.findtext(f"{SM}loc") not in urls  # each page in one file only
+            urls[url.findtext(f"{SM}loc")] = {link.get("hreflang"): link.get("href")
+                                              for link in url.findall(f"{XHTML}link")}
+    return urls
 
 
 def test_sitemap_lists_every_page_with_its_language_versions(site):

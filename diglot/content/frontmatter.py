@@ -22,6 +22,7 @@ KEYS = {
     "authors": ((list, str), "a list of names, one per line, each such as '- Jane Doe'"),
     "credits": ((list,), "a list of strings"),
     "description": ((str,), "one sentence, a string"),
+    "summary": ((str,), "one line shown under the title in listings, a string"),
     "translation_key": ((str,), "a string shared by the article's language versions"),
     "alignment": ((str,), "beads such as '1-1 1-1 2-1' (English paragraphs-French paragraphs)"),
     "seed": ((str,), "the seed file name (written by the importer)"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -64,6 +65,11 @@ class Blocks:
         return f"Blocks({self.blocks!r})"
 
 
+# A sentence ends at . ! ? or … (and a closing quote), before a space and an upper-case letter or
+# an opening quote; not after a title or an initial ("M. Dupont", "Dr. Li", "J. Smith").
+SENTENCE_END = re.compile(r"[.!?…][»”\"')\u00a0\u202f]*(?=\s+[«“\"(]?\s*[A-ZÀ-ÖØ-Þ])")
+NOT_AN_END = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Mme|Mlle|MM|Me|Pr|[A-Z])\.)\Z")
+
 @dataclass(frozen=True)
 class Version:
     """One language version of an article, ready to render."""
@@ -86,6 +92,7 @@ class Version:
     summary_fingerprint: str = field(init=False, repr=False, compare=False)
     updated: datetime | None = None  # the latest update, when later than date
     authors: tuple[str, ...] = ()  # from the bylines, shown as written in every language
+    summary: str = ""  # one line for listings: front matter's summary, else the body's first sentence
 
     def __post_init__(self) -> None:
         """Fingerprint what a listing may show."""
@@ -216,7 +223,16 @@ def make_version(doc: Document, docs: dict, original: Document, titled: dict,
                    credits=tuple(str(c) for c in doc.meta.get("credits") or ()),
                    description=description, blocks=Blocks(blocks), path=doc.path, sha256=doc.sha256,
                    updated=updated if updated and (date is None or updated > date) else None,
-                   authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors))
+                   authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors),
+                   summary=doc.meta.get("summary") or first_sentence(blocks))
+
+
+def first_sentence(blocks: tuple[Block, ...], limit: int = 200) -> str:
+    """The body's first sentence (cut on a word past limit), for a listing's one-line summary."""
+    text = blocks[0].text.strip() if blocks else ""
+    end = next((m.end() for m in SENTENCE_END.finditer(text) if not NOT_AN_END.search(text[:m.end()])), len(text))
+    sentence = text[:end].strip()
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:

@@ -69,6 +69,13 @@ def _long_date_format(lang: str):
     return locale, get_date_format("long", locale=locale)
 
 
+@lru_cache(maxsize=4096)
+def format_month(year: int, month: int, lang: str) -> str:
+    """A month the way readers of lang name it: 'May 2024', 'mai 2024' (Babel's stand-alone month)."""
+    locale = _long_date_format(lang)[0]
+    return f"{locale.months['stand-alone']['wide'][month]} {year}"
+
+
 def iso_date(value: date | datetime) -> str:
     """Return ISO 8601 for <time datetime> and feeds; a datetime keeps its zone, if it has one."""
     if isinstance(value, datetime):

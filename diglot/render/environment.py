@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from diglot.config import Config
 from diglot.model.site import Section
-from diglot.model.text import format_date, iso_date
+from diglot.model.text import format_date, format_month, iso_date
 from diglot.model.typography import typeset
 from diglot.render.feeds import atom_time
 
@@ -98,7 +98,8 @@ def make_environment(layouts: Path, config: Config, compiled: BytecodeCache | No
     env.globals.update(config=config, strings=load_strings(layouts, config.languages),
                        absolute=config.absolute_url, segmented=segmented_body, side_by_side=side_by_side,
                        plain_body=plain_body,
-                       section_label=memoize_typed(partial(section_label, config.sections)), section_url=section_url)
+                       section_label=memoize_typed(partial(section_label, config.sections)), section_url=section_url,
+                       month_name=format_month)
     return env
 
 

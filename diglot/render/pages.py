@@ -11,7 +11,10 @@ from diglot.config import Config
 from diglot.model.site import Article, Section, Site
 from diglot.render.environment import language_variables
 from diglot.render.feeds import feed_entries, feed_updated, sitemap_urls
+from diglot.render.pagination import chunked, paginate
 
+# The sitemap protocol's limit per file; 50,000 URLs with their alternates stay far below its 50 MB.
+SITEMAP_URLS = 50_000
 
 @dataclass(frozen=True)
 class Page:
@@ -123,14 +126,15 @@ class PageJob:
 
 def plan_pages(site: Site, config: Config) -> list[PageJob]:
     """Every page of the site, in a stable order; nothing is rendered here."""
-    jobs = article_jobs(site) + parallel_jobs(site) + listing_jobs(site, config) + feed_jobs(site, config)
+    jobs = (article_jobs(site) + parallel_jobs(site) + listing_jobs(site, config) + archive_jobs(site, config)
+            + feed_jobs(site, config))
     home = Page("index.html", config.default_language, tuple((lang, f"{lang}/") for lang in config.languages))
     # Keyed by every article's summary, not just the newest five it shows: cheap for one page,
     # and still right when a site owner's home.html lists more.
     listed = tuple(summary for lang in config.languages for summary in summaries(site.articles, lang))
     jobs.append(PageJob("home.html", home, {"site": site}, listed))
     jobs.append(PageJob("404.html", Page("404.html", config.default_language, base=config.base_path), {"site": site}, ()))
-    return jobs + site_index_jobs(jobs, config)
+    return jobs + site_index_jobs(jobs, site, config)
 
 
 def summaries(articles, lang: str) -> tuple[str, ...]:
@@ -174,15 +178,64 @@ def parallel_jobs(site: Site) -> list[PageJob]:
 
 
 def listing_jobs(site: Site, config: Config) -> list[PageJob]:
-    """The latest-articles listing and every section's listing, in every language."""
-    common, menu = {"sections": site.sections}, sections_menu(site)
-    jobs = [PageJob("listing.html", page, {**common, "articles": site.articles, "section": None},
-                    menu + summaries(site.articles, lang))
-            for lang, page in language_pages("", config).items()]
-    for section in site.sections:
-        for lang, page in language_pages(f"section/{section.slug}/", config).items():
-            jobs.append(PageJob("listing.html", page, {**common, "articles": section.articles, "section": section},
-                                menu + summaries(section.articles, lang)))
+    """Every language's listing of the latest articles and every section's, in pages
+    (render/pagination.py). Only a listing's top page links the sections (and, for a language's
+    listing, the month archives): the numbered pages then stay as they are when those change."""
+    menu = {"sections": site.sections}, sections_menu(site)
+    months = tuple((year, month, len(items)) for (year, month), items in archive_months(site))
+    common = {"sections": (), "section": None, "months": ()}
+    jobs = []
+    for lang in config.languages:
+        jobs += paged_jobs("listing.html", site.articles, f"{lang}/", lang, config, common, (),
+                           top=({**menu[0], "months": months}, menu[1] + (repr(months),)))
+        for section in site.sections:
+            jobs += paged_jobs("listing.html", section.articles, f"{lang}/section/{section.slug}/", lang, config,
+                               {**common, "section": section}, (section.name,), top=menu)
+    return jobs
+
+
+def paged_jobs(template: str, articles, base: str, lang: str, config: Config, context: dict,
+               inputs: tuple[str, ...], top: tuple[dict, tuple[str, ...]] = ({}, ()),
+               link_all: bool = False) -> list[PageJob]:
+    """A job per page of one listing in lang: its articles, its navigation, and what keys it (the
+    articles' summaries, the navigation, inputs); top: what only the top page shows besides (the
+    months' counts change with every new article: the numbered pages do not show them)."""
+    jobs = []
+    for listing in paginate(articles, config.page_size, base, link_all):
+        alternates = tuple((other, other + listing.path[len(lang):]) for other in config.languages)
+        page = Page(f"{listing.path}index.html", lang, alternates)
+        extra_context, extra_inputs = top if listing.number is None else ({}, ())
+        jobs.append(PageJob(template, page, {**context, **extra_context, "articles": listing.items,
+                                             "listing": listing},
+                            inputs + extra_inputs + (listing.nav_key,) + summaries(listing.items, lang)))
+    return jobs
+
+
+def archive_months(site: Site) -> list[tuple[tuple[int, int], tuple]]:
+    """The site's dated articles by (year, month), newest month first, each month newest first."""
+    months: dict[tuple[int, int], list] = {}
+    for article in site.articles:
+        if article.date:
+            months.setdefault((article.date.year, article.date.month), []).append(article)
+    return [(key, tuple(months[key])) for key in sorted(months, reverse=True)]
+
+
+def archive_jobs(site: Site, config: Config) -> list[PageJob]:
+    """Every language's archive: an index of years and months with their counts, and each month's
+    articles in pages (the month's top page links every page of the month)."""
+    months = archive_months(site)
+    counts = tuple((year, month, len(items)) for (year, month), items in months)
+    undated = tuple(article for article in site.articles if not article.date)
+    jobs = [PageJob("archive.html", page, {"months": counts, "undated": len(undated)},
+                    (repr(counts), str(len(undated))))
+            for page in language_pages("archive/", config).values()]
+    for lang in config.languages:
+        for (year, month), items in months:
+            jobs += paged_jobs("month.html", items, f"{lang}/archive/{year}/{month:02d}/", lang, config,
+                               {"year": year, "month": month}, (f"{year}-{month}",), link_all=True)
+        if undated:
+            jobs += paged_jobs("month.html", undated, f"{lang}/archive/undated/", lang, config,
+                               {"year": None, "month": None}, ("undated",), link_all=True)
     return jobs
 
 
@@ -198,14 +251,25 @@ def feed_jobs(site: Site, config: Config) -> list[PageJob]:
     return jobs
 
 
-def site_index_jobs(jobs: list[PageJob], config: Config) -> list[PageJob]:
-    """sitemap.xml listing every HTML page with its hreflang alternates, and robots.txt pointing at it."""
-    pages = [job.page for job in jobs if job.template.endswith(".html") and job.template != "404.html"]
+def site_index_jobs(jobs: list[PageJob], site: Site, config: Config) -> list[PageJob]:
+    """sitemap.xml, an index of sitemap files of at most SITEMAP_URLS pages each (with their hreflang
+    alternates), and robots.txt pointing at it. Article pages come oldest first, so a new article
+    changes the last of their files only; listing and archive pages have files of their own."""
     lang = config.default_language
-    # The sitemap shows URLs only: an edit to an article's text leaves it as it is.
-    shown = tuple(repr((page.url, page.alternates)) for page in pages)
-    sitemap = PageJob("sitemap.xml", Page("sitemap.xml", lang), {"urls": Deferred(sitemap_urls, pages, lang)}, shown)
-    return [sitemap,
+    age = {article.key: n for n, article in enumerate(reversed(site.articles))}  # 0: the oldest
+    pages = [job for job in jobs if job.template.endswith(".html") and job.template != "404.html"]
+    series = {
+        "articles": [job.page for job in sorted((job for job in pages if "article" in job.context),
+                                                key=lambda job: (age[job.context["article"].key], job.page.path))],
+        "pages": [job.page for job in pages if "article" not in job.context],
+    }
+    sitemaps = [PageJob("sitemap.xml", Page(f"sitemap-{name}-{number}.xml", lang),
+                        # The sitemap shows URLs only: an edit to an article's text leaves it as it is.
+                        {"urls": Deferred(sitemap_urls, chunk, lang)},
+                        tuple(repr((page.url, page.alternates)) for page in chunk))
+                for name, listed in series.items() for number, chunk in enumerate(chunked(listed, SITEMAP_URLS), 1)]
+    files = tuple(job.page.path for job in sitemaps)
+    return [PageJob("sitemap-index.xml", Page("sitemap.xml", lang), {"sitemaps": files}, files), *sitemaps,
             PageJob("robots.txt", Page("robots.txt", lang), {}, ())]
 
 
