@@ -153,6 +153,37 @@ def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> Non
                                            [n for n in summary.report.notes if n not in news])))
 
 
+def make_and_write(site, config: Config, options: Options, cache: BuildCache, steps, summary: Summary,
+                   progress: Progress, remember) -> None:
+    """Make every page and search file (on every core; into a fresh tree when there is one, whose
+    files then never travel back) and write site/, the cache saved meanwhile; remember() keeps
+    what a build with no change replays."""
+    fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
+    try:
+        with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned
+            trees = look_at_output(options, cache)
+            holds = trees.holds if trees else lambda rel, digest: not options.write
+            progress.stage("pages")
+            files, summary.rendered = steps.pages_step(site, config, options.layouts, cache, holds, fresh)
+            summary.pages = len(files)
+            progress.stage("search")
+            files.update(search_files(holds))
+        files.update(collect_assets(options.layouts))
+        if options.strict and summary.report.warnings:
+            raise DiglotError(*summary.report.warnings)
+        progress.stage("write")
+        # The cache is saved while the site is written, but for what writing it changes.
+        with cache.committing("output", "builds"):
+            if options.write:
+                write_step(files, options, cache, trees)
+            summary.articles, summary.files = len(site.articles), len(files)
+            remember()
+    except BaseException:
+        if fresh:  # after the workers are stopped (leaving the searching block): none still writes there
+            shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
 def run_build(options: Options, cache: BuildCache, progress: Progress, replay: bool = True) -> Summary:
     """build(), once it holds the cache: replay the last build (if replay), or run every step."""
     cache.begin()
@@ -183,30 +214,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         if options.review:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
             write_review(options, site, documents, summary, cache)
-        fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
-        try:
-            with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned
-                trees = look_at_output(options, cache)
-                holds = trees.holds if trees else lambda rel, digest: not options.write
-                progress.stage("pages")
-                files, summary.rendered = steps.pages_step(site, config, options.layouts, cache, holds, fresh)
-                summary.pages = len(files)
-                progress.stage("search")
-                files.update(search_files(holds))
-            files.update(collect_assets(options.layouts))
-            if options.strict and summary.report.warnings:
-                raise DiglotError(*summary.report.warnings)
-            progress.stage("write")
-            # The cache is saved while the site is written, but for what writing it changes.
-            with cache.committing("output", "builds"):
-                if options.write:
-                    write_step(files, options, cache, trees)
-                summary.articles, summary.files = len(site.articles), len(files)
-                remember_summary(summary, key, news, cache)
-        except BaseException:
-            if fresh:  # after the workers are stopped (leaving the searching block): none still writes there
-                shutil.rmtree(fresh, ignore_errors=True)
-            raise
+        make_and_write(site, config, options, cache, steps, summary, progress,
+                       remember=lambda: remember_summary(summary, key, news, cache))
     finally:
         progress.close()
     return summary
