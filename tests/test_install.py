@@ -45,9 +45,9 @@ def test_diglot_new_makes_a_project_that_the_installed_command_builds(installed,
         shutil.copy(SEEDS / seed, project / "seeds")
     built = run(installed, "build", "--quiet", cwd=project)
     assert built.returncode == 0, built.stderr
-    pages = sorted(p.relative_to(project / "site").as_posix() for p in (project / "site").glob("*/*/index.html"))
+    pages = sorted(p.parent.relative_to(project / "site").as_posix() for p in (project / "site").glob("*/*/parallel.html"))
     assert [page.split("/")[0] for page in pages] == ["en", "fr"], pages
-    french = (project / "site" / pages[1]).read_text(encoding="utf-8")
+    french = (project / "site" / pages[1] / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr"' in french and 'data-seg="8"' in french
     assert (project / "site" / "assets" / "lunr" / "lunr.min.js").stat().st_size > 10_000
     assert len(list((project / "content").glob("*.md"))) == 2
