@@ -16,6 +16,7 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.token_set import TokenSet
 
+from diglot.search.shards import sharded_search_files
 from diglot.search.pipeline import LANGUAGES, PIPELINE_LABELS, make_pipeline, pipeline_terms, split_lowered, word_terms
 
 TITLE_BOOST = 10
@@ -190,6 +191,17 @@ def assemble_search_files(lang: str, refs: Sequence[str], terms: Sequence[DocTer
         f"search/{lang}.index.json": _assemble_index(lang, refs, terms),
         f"search/{lang}.docs.json": _docs_file(refs, [doc_terms.listing for doc_terms in terms]),
     }
+
+
+def assemble_sharded_files(lang: str, refs: Sequence[str], terms: Sequence[DocTerms]) -> dict[str, bytes]:
+    """Make one language's term-sharded search files (search/shards.py) from each document's ref and
+    precomputed terms; refs must be the documents' numbers (format_ref), as the build gives them."""
+    if len(refs) != len(terms):
+        raise ValueError(f"{len(refs)} search refs but {len(terms)} sets of terms")
+    if any(ref != format_ref(number) for number, ref in enumerate(refs)):
+        raise ValueError("sharded search files need refs numbered in document order (format_ref)")
+    boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
+    return sharded_search_files(lang, refs, terms, FIELDS, boosts, (K1, B), LUNR_VERSION)
 
 
 def _docs_file(refs: Sequence[str], listings: list[str]) -> bytes:

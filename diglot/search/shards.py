@@ -1,0 +1,130 @@
+"""Per-language search files split by term, so a query downloads a few kilobytes at any archive size.
+
+One language's search lives in search/<lang>/:
+
+- manifest.json: what scoring and routing need of the whole language (lunr's fields and boosts,
+  BM25 parameters, the query pipeline's labels, the document count, the average field lengths,
+  the shard keys, the size of a metadata block). Loaded on the search box's first focus.
+- t/<key>.json: the terms whose longest shard key prefix is <key> (terms after the pipeline:
+  stemmed, folded), each with all its postings: document number, raw term frequency per field
+  and the document's field lengths. The browser computes lunr's BM25 weights from these (the
+  same operations as lunr's Builder, so the same floats), builds a partial lunr.Index of the
+  query's terms and searches it unchanged (layouts/assets/search-shards.js).
+- m/<n>.json: what a result shows (URL, title, date, snippet) of documents n*BLOCK .. n*BLOCK+BLOCK-1.
+
+Weights are not stored: they move with every document added (document count, average lengths,
+document frequencies), and storing them would rewrite every shard on every edit. Shard keys
+depend only on the terms under them, so an edit rewrites the shards of its terms, its metadata
+block and the manifest.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+
+from diglot.search.pipeline import make_pipeline
+
+# A shard holds at most this many postings unless one term alone has more (gzip: ~4 bytes each).
+SHARD_POSTINGS = 20000
+# Documents per metadata block: a result list of 10 fetches at most 10 blocks.
+META_BLOCK = 100
+SHARDED_FORMAT = 1
+
+
+def _first_seen_ranks(fields) -> dict[str, int]:
+    """Each term of a document numbered in the order lunr's Builder meets it (title terms, then body)."""
+    ranks: dict[str, int] = {}
+    for _length, counts in fields:
+        for term in counts:
+            ranks.setdefault(term, len(ranks))
+    return ranks
+
+
+def term_postings(terms) -> dict[str, list[int]]:
+    """Each term's entry: its rank in its first document, then per document holding it (in document
+    order) the document number's gap from the last one, its frequency in each field and the
+    document's field lengths, as one flat list."""
+    entries: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for number, doc_terms in enumerate(terms):
+        (title_length, title), (body_length, body) = doc_terms.fields
+        for term, rank in _first_seen_ranks(doc_terms.fields).items():
+            entry = entries.get(term)
+            if entry is None:
+                entry = entries[term] = [rank]
+            entry += (number - last.get(term, 0), title.get(term, 0), body.get(term, 0), title_length, body_length)
+            last[term] = number
+    return entries
+
+
+def shard_keys(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> list[str]:
+    """Prefixes to shard terms by: a term goes to the longest key it starts with. A prefix holding
+    more than limit postings gives its biggest next-letter groups keys of their own until what is
+    left fits: a key depends only on the terms under it, so growth splits keys locally."""
+    keys = []
+    pending = [("", dict(sizes))]
+    while pending:
+        prefix, under = pending.pop()
+        keys.append(prefix)
+        total = sum(under.values())
+        if total <= limit:
+            continue
+        groups: dict[str, dict[str, int]] = defaultdict(dict)
+        for term, size in under.items():
+            if len(term) > len(prefix):
+                groups[prefix + term[len(prefix)]][term] = size
+        for child in sorted(groups, key=lambda c: (-sum(groups[c].values()), c)):
+            if total <= limit:
+                break
+            total -= sum(groups[child].values())
+            pending.append((child, groups[child]))
+    return sorted(keys)
+
+
+def shard_of(term: str, keys: set[str]) -> str:
+    """The shard key of a term: the longest key it starts with."""
+    for end in range(len(term), -1, -1):
+        if term[:end] in keys:
+            return term[:end]
+    raise ValueError("shard keys lack the empty root key")
+
+
+def shard_file_name(key: str) -> str:
+    """A shard's file name: its key when made of ASCII lowercase letters and digits, else "_" and the
+    hex of its UTF-8 (no plain key holds "_"; the root key "" is "_")."""
+    if key and all("a" <= c <= "z" or "0" <= c <= "9" for c in key):
+        return key
+    return "_" + key.encode("utf-8").hex()
+
+
+def _compact(value) -> str:
+    """JSON without spaces, UTF-8 text kept as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields: Sequence[str],
+                         boosts: Sequence[int], bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
+    """Make one language's manifest, term shards and metadata blocks (refs are base-36 document numbers)."""
+    entries = term_postings(terms)
+    keys = shard_keys({term: (len(entry) - 1) // 5 for term, entry in entries.items()})
+    key_set = set(keys)
+    shards: dict[str, dict[str, list[int]]] = {key: {} for key in keys}
+    for term in sorted(entries):
+        shards[shard_of(term, key_set)][term] = entries[term]
+    count = len(terms)
+    averages = [sum(doc.fields[f][0] for doc in terms) / (count or 1) for f in range(len(fields))]
+    manifest = {
+        "format": SHARDED_FORMAT, "lunr": lunr_version, "fields": list(fields), "boosts": list(boosts),
+        "k1": bm25[0], "b": bm25[1], "pipeline": make_pipeline(lang, for_query=True).serialize(),
+        "count": count, "averages": averages, "block": META_BLOCK,
+        "shards": {key: shard_file_name(key) for key in keys},
+    }
+    base = f"search/{lang}/"
+    files = {base + "manifest.json": _compact(manifest).encode("utf-8")}
+    for key, shard in shards.items():
+        files[f"{base}t/{shard_file_name(key)}.json"] = _compact(shard).encode("utf-8")
+    for start in range(0, count, META_BLOCK):
+        listings = ",".join(doc.listing for doc in terms[start:start + META_BLOCK])
+        files[f"{base}m/{start // META_BLOCK}.json"] = f"[{listings}]".encode("utf-8")
+    return files
