@@ -19,6 +19,7 @@ contexts (no HTTP cache):
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import functools
 import gzip
 import http.server
@@ -35,6 +36,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
 WORDS = {"en": "security", "fr": "sécurité"}
+RARE_WORDS = {"en": "manipulative", "fr": "manipulation"}
 KEY_GAP_MS = 150
 TARGETS = {"gzip_bytes_per_1000": 1_200_000, "first_ms": 300, "later_ms": 30}
 # Stamps each keydown and each finished search in page time, so Python reads exact gaps.
@@ -199,12 +201,53 @@ def report(figures: dict) -> str:
     return "\n".join(lines)
 
 
+def shard_figures(articles: int) -> list[str]:
+    """Sharded search files of a synthetic corpus (bench/corpus.py), per language: file count, gzip bytes a
+    one-word query fetches (manifest, its shards, at most 10 metadata blocks), files one edit rewrites."""
+    from test_search_shards import corpus_docs
+    from diglot.search.index import assemble_sharded_files, document_terms
+    from diglot.search.pipeline import pipeline_terms
+    from diglot.search.shards import shard_file_name, shard_of
+
+    lines = [f"| N={articles} | lang | files | word | postings | gzip KB: manifest + shards + blocks | files one edit rewrites |",
+             "|---|---|---|---|---|---|---|"]
+    for lang, docs in corpus_docs(articles).items():
+        refs = [doc.ref for doc in docs]
+        started = time.process_time()
+        terms = [document_terms(lang, doc) for doc in docs]
+        files = assemble_sharded_files(lang, refs, terms)
+        seconds = time.process_time() - started
+        edited = list(terms)
+        edited[1] = document_terms(lang, replace(docs[1], title=docs[1].title + " Zanzibar"))
+        after = assemble_sharded_files(lang, refs, edited)
+        rewritten = sum(1 for path in after if files.get(path) != after[path])
+        gz = {path: len(gzip.compress(data, 9)) for path, data in files.items()}
+        manifest = json.loads(files[f"search/{lang}/manifest.json"])
+        keys = set(manifest["shards"])
+        blocks = sorted((size for path, size in gz.items() if "/m/" in path), reverse=True)
+        for word in (RARE_WORDS[lang], WORDS[lang]):
+            term = pipeline_terms(lang, word)[0]
+            shard = f"search/{lang}/t/{shard_file_name(shard_of(term, keys))}.json"
+            postings = (len(json.loads(files[shard]).get(term, [0])) - 1) // 5
+            fetched = gz[f"search/{lang}/manifest.json"] + gz[shard] + sum(blocks[:10])
+            lines.append(f"| | {lang} | {len(files)} (cap {len(docs) // 50}) | {word} | {postings} | "
+                         f"{gz[f'search/{lang}/manifest.json'] / 1e3:.1f} + {gz[shard] / 1e3:.1f} + "
+                         f"≤{sum(blocks[:10]) / 1e3:.1f} = ≤{fetched / 1e3:.1f} | {rewritten} |")
+        lines.append(f"| | {lang} | build CPU {seconds / len(docs) * 1000:.2f} s per 1,000 | | | | |")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="a built site folder (holds search/)")
+    parser.add_argument("site", type=Path, nargs="?", help="a built site folder (holds search/)")
+    parser.add_argument("--shards", type=int, nargs="*", metavar="N",
+                        help="only the sharded files' figures on synthetic corpora of N articles (e.g. 1000 10000)")
     parser.add_argument("--runs", type=int, default=5, help="fresh browser contexts per language (median)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of lines")
     args = parser.parse_args(argv)
+    if args.shards:
+        print("\n".join(line for n in args.shards for line in shard_figures(n)))
+        return 0
     site = args.site.resolve()
     langs = sorted(p.name.split(".")[0] for p in (site / "search").glob("*.index.json"))
     figures = {
