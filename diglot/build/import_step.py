@@ -100,7 +100,7 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
     paths = sorted((Path(entry.path) for entry in os.scandir(options.seeds)
                     if not entry.name.startswith(".") and entry.is_file()), key=lambda path: path.name) \
         if options.seeds.is_dir() else []
-    drafts, profiles, bodies, unreadable = [], {}, {}, 0
+    drafts, profiles, bodies, keys, unreadable = [], {}, {}, {}, 0
     with start_forked(try_read_seed, paths, FORK_MIN_SEEDS) as reading:
         meanwhile()
         outcomes = reading.results()
@@ -109,12 +109,12 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
             found.warn(f"seeds/{path.name}", outcome)
             unreadable += 1
             continue
-        draft, profile, body = outcome
+        draft, profile, body, version_keys = outcome
         drafts.append(draft)
-        profiles[draft.seed], bodies[draft.seed] = profile, body
+        profiles[draft.seed], bodies[draft.seed], keys[draft.seed] = profile, body, version_keys
         for note in draft.notes:
             found.note(f"seeds/{path.name}: {note}")
-    triage = triage_drafts(drafts, LANGUAGES)
+    triage = triage_drafts(drafts, LANGUAGES, keys)
     for aside in triage.set_aside:
         found.warn(f"seeds/{aside.seed}", aside.what, aside.fix)
     pairing = pair_drafts(triage.kept, profiles=profiles,
@@ -130,9 +130,10 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
 
 
 def try_read_seed(path: Path):
-    """The seed's Draft with what pairing and the import make of it (its profile and Markdown
-    body: made here, on every core), or the reason it holds no article."""
+    """The seed's Draft with what pairing, duplicate finding and the import make of it (its profile,
+    version keys and Markdown body: made here, on every core), or the reason it holds no article."""
     from diglot.content.importer import draft_body
+    from diglot.seeds.duplicates import version_keys
     from diglot.seeds.pairing import profile_draft
     from diglot.seeds.parse import SeedError
 
@@ -140,7 +141,7 @@ def try_read_seed(path: Path):
         draft = read_seed(path)
     except SeedError as exc:
         return exc.reason
-    return draft, profile_draft(draft), draft_body(draft)
+    return draft, profile_draft(draft), draft_body(draft), version_keys(draft)
 
 
 def read_seed(path: Path):

@@ -9,9 +9,10 @@ is kept (the last by file name when no date tells).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 Draft = Any  # diglot.seeds.parse.Draft, read by duck typing
 # Fields that say where a draft comes from, not what it says.
@@ -57,23 +58,37 @@ def normal_words(text: str | None) -> str:
     return " ".join(_WORD.findall(text.lower())) if text else ""
 
 
+def short_hash(text: str) -> bytes:
+    """Eight bytes that stand for a normalised text (what workers send back instead of the text)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+
+
+def version_keys(draft: Draft) -> tuple[bytes | None, frozenset[bytes]]:
+    """What versions are found by: the headline (if long enough) and the long paragraphs, each
+    normalised and hashed. The build makes these on its workers, with the draft."""
+    title = normal_words(draft.title)
+    own = {normal_words(p) for p in draft.paragraphs}
+    return (short_hash(title) if len(title.split()) >= MIN_TITLE_WORDS else None,
+            frozenset(short_hash(p) for p in own if len(p) >= MIN_PARAGRAPH_CHARS))
+
+
 def version_stamp(draft: Draft) -> str:
     """When a draft was last written: its Updated line if the parser read one, else its date."""
     stamp = getattr(draft, "updated", None) or draft.date
     return stamp.isoformat() if stamp else ""
 
 
-def related_pairs(drafts: list[Draft]) -> list[tuple[int, int, str]]:
-    """Pairs of drafts (indexes, and why) of one language that are versions of one article."""
+def related_pairs(drafts: list[Draft], keys: Mapping[str, tuple] | None = None) -> list[tuple[int, int, str]]:
+    """Pairs of drafts (indexes, and why) of one language that are versions of one article.
+
+    keys: version_keys of each draft by seed name, when they were made already (on every core)."""
     titles: dict[tuple, list[int]] = {}
     postings: dict[tuple, list[int]] = {}
     sizes = []
     for index, draft in enumerate(drafts):
-        title = normal_words(draft.title)
-        if len(title.split()) >= MIN_TITLE_WORDS:
+        title, own = keys[draft.seed] if keys else version_keys(draft)
+        if title is not None:
             titles.setdefault((draft.language, title), []).append(index)
-        own = {normal_words(p) for p in draft.paragraphs} - {""}
-        own = {p for p in own if len(p) >= MIN_PARAGRAPH_CHARS}
         sizes.append(len(own))
         for paragraph in own:
             postings.setdefault((draft.language, paragraph), []).append(index)
@@ -89,7 +104,8 @@ def related_pairs(drafts: list[Draft]) -> list[tuple[int, int, str]]:
     return sorted((a, b, why) for (a, b), why in found.items())
 
 
-def drop_earlier_versions(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
+def drop_earlier_versions(drafts: Iterable[Draft], keys: Mapping[str, tuple] | None = None) -> tuple[
+        list[Draft], list[Duplicate]]:
     """Keep the latest version of each article (by Updated line or date, then seed name)."""
     ordered = sorted(drafts, key=lambda d: d.seed)
     group = list(range(len(ordered)))  # union-find: a version of a version is one article
@@ -101,7 +117,7 @@ def drop_earlier_versions(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Du
         return i
 
     reasons = {}
-    for a, b, why in related_pairs(ordered):
+    for a, b, why in related_pairs(ordered, keys):
         group[root(b)] = root(a)
         reasons.setdefault(b, why)
         reasons.setdefault(a, why)
@@ -117,8 +133,10 @@ def drop_earlier_versions(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Du
     return [d for d in ordered if d.seed not in dropped], sorted(versions, key=lambda d: d.seed)
 
 
-def find_duplicates(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
-    """The drafts to import (one per article) and the duplicates set aside, by seed name."""
+def find_duplicates(drafts: Iterable[Draft], keys: Mapping[str, tuple] | None = None) -> tuple[
+        list[Draft], list[Duplicate]]:
+    """The drafts to import (one per article) and the duplicates set aside, by seed name
+    (keys: as related_pairs')."""
     unique, copies = drop_copies(drafts)
-    latest, versions = drop_earlier_versions(unique)
+    latest, versions = drop_earlier_versions(unique, keys)
     return latest, sorted(copies + versions, key=lambda d: d.seed)

@@ -3,7 +3,7 @@ Every other seed is set aside with a message that names it and says why (pure)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from diglot.seeds.duplicates import Duplicate, find_duplicates
 from diglot.seeds.language import language_name
@@ -30,12 +30,14 @@ class Triage:
     replaced: dict[str, tuple[str, ...]]
 
 
-def triage_drafts(drafts: Iterable[Draft], languages: tuple[str, ...]) -> Triage:
-    """Skip drafts in languages the site does not publish, then set aside duplicates."""
+def triage_drafts(drafts: Iterable[Draft], languages: tuple[str, ...], keys: Mapping[str, tuple] | None = None
+                  ) -> Triage:
+    """Skip drafts in languages the site does not publish, then set aside duplicates (keys: each
+    draft's duplicates.version_keys by seed name, when made already)."""
     drafts = sorted(drafts, key=lambda d: d.seed)
     published = [d for d in drafts if d.language in languages]
     foreign = [skip_language(d, languages) for d in drafts if d.language not in languages]
-    kept, duplicates = find_duplicates(published)
+    kept, duplicates = find_duplicates(published, keys)
     replaced: dict[str, list[str]] = {}
     for duplicate in duplicates:
         replaced.setdefault(duplicate.kept, []).append(duplicate.seed)
