@@ -38,7 +38,7 @@ def test_seeds_become_content_files(built_site):
 def test_pages_listings_and_home_exist(built_site):
     site = built_site / "site"
     for path in (f"en/{SLUG}/index.html", f"fr/{SLUG}/index.html", "en/index.html", "fr/index.html",
-                 "index.html", "404.html", "search/en.index.json", "search/fr.docs.json",
+                 "index.html", "404.html", "search/en/manifest.json", "search/fr/m/0.json",
                  "assets/lunr/lunr.min.js", "assets/lunr/lunr.fr.js"):
         assert (site / path).is_file(), path
 

@@ -18,7 +18,8 @@ ARTICLE = {lang: f"site/{lang}/{SLUG}/" for lang in ("en", "fr")}
 # Records each finished search, so a test can wait for the query it typed.
 WATCH_RESULTS = """document.addEventListener('diglot-search-results',
     e => { window.lastSearch = e.detail; }, true);"""
-BAD_QUERIES = ["titre:x", "~", "https://example.org/a?b=c", "*", "+", "-", "^2", "title:", "\\", "a:b:c", "sécu*"]
+BAD_QUERIES = ["titre:x", "~", "https://example.org/a?b=c", "*", "+", "-", "^2", "title:", "\\", "a:b:c", "sécu*",
+               "espion~1", "*ionnage", "sécurité~2"]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -126,15 +127,24 @@ def test_other_language_mode_finds_the_french_version_from_the_english_page(read
 def test_french_only_mode_does_not_load_the_english_index(reader):
     reader.open(ARTICLE["fr"])
     reader.search("espion")
-    assert not [url for url in reader.requests if url.endswith("en.index.json")]
+    assert not [url for url in reader.requests if "/search/en/" in url]
 
 
 def test_index_and_lunr_load_only_when_the_box_is_focused(reader):
     reader.open(ARTICLE["fr"])
     reader.page.wait_for_timeout(300)
     assert not [url for url in reader.requests if "/search/" in url or "/lunr/" in url]
-    with reader.page.expect_request(lambda r: r.url.endswith("search/fr.index.json")):
+    with reader.page.expect_request(lambda r: r.url.endswith("search/fr/manifest.json")):
         reader.page.focus(".search-input")
+
+
+def test_a_search_fetches_the_manifest_a_few_shards_and_the_shown_results_blocks_only(reader):
+    reader.open(ARTICLE["fr"])
+    reader.search("espionnage")
+    fetched = [url.split("/search/")[1] for url in reader.requests if "/search/" in url]
+    assert fetched[0] == "fr/manifest.json"
+    assert 1 <= len([path for path in fetched if "/t/" in path]) <= 3
+    assert [path for path in fetched if "/m/" in path] == ["fr/m/0.json"]
 
 
 def test_keyboard_moves_through_results_opens_one_and_escape_closes(reader):

@@ -23,7 +23,7 @@ from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
 from diglot.render.pages import plan_pages, render_page
-from diglot.search.index import SearchDoc, assemble_search_files, document_terms, format_ref
+from diglot.search.index import SearchDoc, assemble_sharded_files, document_terms, format_ref
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
 
@@ -187,7 +187,7 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
                  if known is MISSING}
         every = [found[key] if known is MISSING else known for key, known in zip(term_keys[lang], cached)]
         refs = [format_ref(number) for number in range(len(every))]
-        built = assemble_search_files(lang, refs, every)
+        built = assemble_sharded_files(lang, refs, every)
         return {key: pickled(value) for key, value in found.items()}, \
             {path: made_file(place, path, data) for path, data in built.items()}
 

@@ -186,8 +186,7 @@
       var root = html.getAttribute("data-root") || "";
       var lang = form.getAttribute("data-lang");
       form.getAttribute("data-scripts").split(" ").forEach(function (path) { preload(root + path, "script"); });
-      preload(root + "search/" + lang + ".index.json", "fetch");
-      preload(root + "search/" + lang + ".docs.json", "fetch");
+      preload(root + "search/" + lang + "/manifest.json", "fetch");
       var script = document.createElement("script");
       script.src = root + "assets/search.js";
       document.head.appendChild(script);

@@ -2,8 +2,9 @@
  * diglot search box: results as the reader types, from the lunr indexes in search/.
  *
  * Nothing heavy loads with the page: on the box's first focus the lunr scripts
- * and the reader's language's index download in parallel, and the index is
- * parsed once. The other language loads only when the reader asks for it.
+ * and the reader's language's search manifest download in parallel; each query
+ * then fetches only the shards of its terms and the metadata of the results shown
+ * (search-shards.js). The other language loads only when the reader asks for it.
  * Plain ES2017, no modules: pages allow only script files from their own site.
  */
 (function () {
@@ -71,38 +72,25 @@
     });
   }
 
-  /* One language's index and documents, fetched alongside the scripts and parsed once. */
+  /* One language's search manifest, fetched alongside the scripts; shards and metadata
+     blocks come later, for each query's terms and the results shown (search-shards.js). */
   function loadLanguage(lang) {
     if (!indexes[lang]) {
-      indexes[lang] = Promise.all([
-        loadScripts(),
-        fetchJson('search/' + lang + '.index.json'),
-        fetchJson('search/' + lang + '.docs.json')
-      ]).then(function (parts) {
+      var manifest = fetchJson('search/' + lang + '/manifest.json');
+      indexes[lang] = Promise.all([loadScripts(), manifest]).then(function () {
+        var fetchOnce = function (path) { return /manifest\.json$/.test(path) ? manifest : fetchJson(path); };
+        return window.diglotSearchShards.open(window.lunr, fetchOnce, 'search/' + lang + '/');
+      }).then(function (store) {
         return {
           lang: lang,
-          index: window.diglotSearchPipelines.loadIndex(window.lunr, parts[1]),
-          docs: parts[2],
+          store: store,
           pipeline: window.diglotSearchPipelines.pipeline(window.lunr, lang, false),
           words: new Map()
         };
-      }).then(function (entry) {
-        requestAnimationFrame(function () { setTimeout(warmUp, 0, entry); });
-        return entry;
       });
       indexes[lang].catch(function () { delete indexes[lang]; });
     }
     return indexes[lang];
-  }
-
-  /* Runs one throwaway search and highlight once the first frame after loading is
-     painted: the second real search would otherwise pay for the engine's warm-up. */
-  function warmUp(entry) {
-    var doc = entry.docs[Object.keys(entry.docs)[0]];
-    if (doc) {
-      searchOne(entry, doc.title.slice(0, MIN_PREFIX));
-      appendHighlighted(document.createDocumentFragment(), doc.title + ' ' + doc.snippet, entry, {});
-    }
   }
 
   function searchedLangs() {
@@ -152,29 +140,39 @@
     };
   }
 
+  /* One language's results (a promise): lunr's parser first, every word as a plain term if it refuses the input. */
   function searchOne(entry, text) {
     var results;
     try {
-      results = entry.index.query(parsedQuery(entry.lang, text));
+      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text));
     } catch (parseError) {
       try {
-        results = entry.index.query(plainQuery(entry.lang, text));
+        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text));
       } catch (error) {
-        results = [];
+        results = Promise.resolve([]);
       }
     }
-    return results.map(function (result) {
-      return { entry: entry, result: result };
+    return results.then(function (found) {
+      return found.map(function (result) {
+        return { entry: entry, result: result };
+      });
     });
   }
 
+  /* Every searched language's results, best first, the ones shown with what they show (hit.doc). */
   function searchAll(entries, text) {
-    var hits = [];
-    entries.forEach(function (entry) {
-      hits = hits.concat(searchOne(entry, text));
+    return Promise.all(entries.map(function (entry) { return searchOne(entry, text); })).then(function (lists) {
+      // Stable sort: equal scores keep each index's own order.
+      var hits = [].concat.apply([], lists).sort(function (a, b) { return b.result.score - a.result.score; });
+      var shown = hits.slice(0, SHOWN);
+      return Promise.all(entries.map(function (entry) {
+        var refs = shown.filter(function (hit) { return hit.entry === entry; }).map(function (hit) { return hit.result.ref; });
+        return refs.length ? window.diglotSearchShards.documents(entry.store, refs) : {};
+      })).then(function (docs) {
+        shown.forEach(function (hit) { hit.doc = docs[entries.indexOf(hit.entry)][hit.result.ref]; });
+        return hits;
+      });
     });
-    // Stable sort: equal scores keep each index's own order.
-    return hits.sort(function (a, b) { return b.result.score - a.result.score; });
   }
 
   /* The index terms a word of a title or snippet stands for (cached: words repeat). */
@@ -221,7 +219,7 @@
   }
 
   function resultItem(hit, number) {
-    var doc = hit.entry.docs[hit.result.ref];
+    var doc = hit.doc;
     var matched = hit.result.matchData.metadata;
     var item = document.createElement('li');
     var link = document.createElement('a');
@@ -302,9 +300,11 @@
     }
     var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
     Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
+      return searchAll(entries, text);
+    }).then(function (hits) {
       clearTimeout(waiting);
       if (ticket === generation) {
-        render(searchAll(entries, text), text);
+        render(hits, text);
       }
     }, function () {
       clearTimeout(waiting);
