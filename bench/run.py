@@ -148,8 +148,8 @@ def folder_size(folder: Path) -> tuple[int, int, int]:
 
 
 def index_sizes(site: Path) -> tuple[int, int] | None:
-    """Return the raw and gzipped bytes of site/search/*.index.json, or None if absent."""
-    indexes = sorted((site / "search").glob("*.index.json"))
+    """Return the raw and gzipped bytes of the search files (site/search/, sharded), or None if absent."""
+    indexes = sorted(path for path in (site / "search").rglob("*.json") if path.is_file())
     if not indexes:
         return None
     raw = [path.read_bytes() for path in indexes]

@@ -2,7 +2,7 @@
 
 A synthetic corpus (bench/corpus.py) is indexed twice from the same terms: once whole (the
 unsharded index, searched by lunr.py's Index.search) and once sharded (search/shards.py,
-searched in headless Chromium by lunr.js 2.3.9 through diglot/search/search-shards.js, which
+searched in headless Chromium by lunr.js 2.3.9 through layouts/assets/search-shards.js, which
 fetches only the shards a query needs). Refs, their order and their scores must be equal.
 """
 
@@ -29,7 +29,7 @@ SCRIPTS = [
     ROOT / "node_modules/lunr-languages/lunr.stemmer.support.js",
     ROOT / "node_modules/lunr-languages/lunr.fr.js",
     ROOT / "layouts/assets/search-pipelines.js",
-    ROOT / "diglot/search/search-shards.js",
+    ROOT / "layouts/assets/search-shards.js",
 ]
 PLAIN_WORD = re.compile(r"^[^\W\d_]{3,}$")
 

@@ -9,8 +9,7 @@ One language's search lives in search/<lang>/:
   stemmed, folded), each with all its postings: document number, raw term frequency per field
   and the document's field lengths. The browser computes lunr's BM25 weights from these (the
   same operations as lunr's Builder, so the same floats), builds a partial lunr.Index of the
-  query's terms and searches it unchanged (search-shards.js beside this module: not yet
-  what builds write or the search box loads; it moves to layouts/assets/ when they do).
+  query's terms and searches it unchanged (layouts/assets/search-shards.js).
 - m/<n>.json: what a result shows (URL, title, date, snippet) of documents n*BLOCK .. n*BLOCK+BLOCK-1.
 
 Weights are not stored: they move with every document added (document count, average lengths,
