@@ -1,19 +1,23 @@
-"""Measure what search costs: index build time, download size, and time to results in Chromium.
+"""Measure what search costs: sharded file sizes, and time and bytes to results in headless Chromium.
 
 Usage: python bench/search_timing.py SITE_DIR [--runs N] [--json]
+       python bench/search_timing.py --timing 1000 10000 [--runs N]   (synthetic corpora, bench/corpus.py)
+       python bench/search_timing.py --shards 1000 10000              (file figures only, no browser)
 
-SITE_DIR is a built site (the folder holding search/ and assets/). When its parent is
-the diglot project that built it (site.yaml, content/), the index build is timed too.
-The site is served from 127.0.0.1 on a free port; headless Chromium opens an article
-in each language, focuses the search box and types a word one key at a time, 150 ms
-apart (about typing speed). Printed figures are medians over N fresh browser
-contexts (no HTTP cache):
+The site (SITE_DIR, or the seed pair's site with its search/ replaced by a synthetic corpus'
+sharded files) is served from 127.0.0.1 with gzip (as static hosts serve JSON and scripts).
+Each run is a fresh browser context (cold cache) opening a language's home page; the search box
+is focused and a one-word query typed at once, a key every 150 ms (about typing speed), without
+waiting for results. Per language, for a rare word and the word in most documents, unthrottled
+and under the phone profile (Chrome DevTools Protocol: 150 ms latency, 1.6 Mbit/s down,
+0.75 Mbit/s up, CPU 4x slower), medians over N runs of:
 
-- first results: focus -> first results, with the first key typed at once after focus (the
-  lazy load of lunr and the index starts on focus, so all of it is counted); the time
-  from that key alone is shown too
-- later keys: each following key -> its results
-- load breakdown: index download, JSON parse and lunr.Index.load on their own
+- bytes after focus: every response's transfer size (headers and gzip body, resource timing)
+  from focus until the full word's results are shown (scripts, manifest, shards, blocks)
+- dependent requests: the longest chain of requests started after the last keystroke, each
+  starting after the one before ended
+- first results: last keystroke -> the full word's results painted
+- later keys: Backspace and the letter again, twice, each key -> its results painted
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from dataclasses import replace
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
+import re
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -38,34 +45,48 @@ sys.path.insert(0, str(REPO / "tests"))
 WORDS = {"en": "security", "fr": "sécurité"}
 RARE_WORDS = {"en": "manipulative", "fr": "manipulation"}
 KEY_GAP_MS = 150
-TARGETS = {"gzip_bytes_per_1000": 1_200_000, "first_ms": 300, "later_ms": 30}
-# Stamps each keydown and each finished search in page time, so Python reads exact gaps.
+TARGETS = {"bytes": 60_000, "dependent": 2, "first_ms": 150, "first_mobile_ms": 600, "later_ms": 30}
+# The phone profile Lighthouse uses, in CDP's units (bytes per second).
+MOBILE = {"latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8, "cpu": 4}
+# Stamps focus, each input and each finished search (with its query) in page time.
 PROBE = """
+performance.setResourceTimingBufferSize(2000);
 window.searchTimes = {focus: null, keys: [], results: []};
-document.addEventListener('focusin', () => { window.searchTimes.focus = performance.now(); }, true);
+// Capture on window: before the box's own focus handler starts the lazy load.
+window.addEventListener('focus', () => { window.searchTimes.focus ??= performance.now(); }, true);
 document.addEventListener('input', () => window.searchTimes.keys.push(performance.now()), true);
-document.addEventListener('diglot-search-results', () => {
-  const t = performance.now();
-  requestAnimationFrame(() => window.searchTimes.results.push({at: t, painted: performance.now()}));
+document.addEventListener('diglot-search-results', (e) => {
+  const t = performance.now(), query = e.detail.query;
+  requestAnimationFrame(() => window.searchTimes.results.push({at: t, painted: performance.now(), query}));
 }, true);
 """
-# Times the parts of the lazy load one by one, in a page that already has the scripts.
-LOAD_BREAKDOWN = """async (lang) => {
-  const root = document.documentElement.dataset.root || '';
-  const t0 = performance.now();
-  const text = await (await fetch(root + 'search/' + lang + '.index.json', {cache: 'no-store'})).text();
-  const t1 = performance.now();
-  const json = JSON.parse(text);
-  const t2 = performance.now();
-  diglotSearchPipelines.loadIndex(lunr, json);
-  const t3 = performance.now();
-  return {download_ms: t1 - t0, parse_ms: t2 - t1, index_load_ms: t3 - t2};
-}"""
+RESOURCES = """() => performance.getEntriesByType('resource').map(r => (
+  {name: r.name, start: r.startTime, end: r.responseEnd, bytes: r.transferSize}))"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped (level 6, as web servers do) when the browser accepts it."""
+    zipped: dict[str, bytes] = {}
+
     def log_message(self, *args):
         """Keep the report readable."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not os.path.isfile(path):
+            return super().send_head()
+        if path not in self.zipped:
+            with open(path, "rb") as f:
+                self.zipped[path] = gzip.compress(f.read(), 6, mtime=0)
+        body = self.zipped[path]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 class QuietServer(http.server.ThreadingHTTPServer):
@@ -74,25 +95,10 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve the site on 127.0.0.1 at a free port, from a background thread."""
-    httpd = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    """Serve the site with gzip on 127.0.0.1 at a free port, from a background thread."""
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
-def read_docs(site: Path, lang: str) -> dict:
-    return json.loads((site / "search" / f"{lang}.docs.json").read_text(encoding="utf-8"))
-
-
-def size_figures(site: Path, lang: str) -> dict:
-    """Index and documents-file bytes, raw and gzip -9, per 1,000 articles of one language."""
-    count = len(read_docs(site, lang))
-    figures = {"articles": count}
-    for kind in ("index", "docs"):
-        data = (site / "search" / f"{lang}.{kind}.json").read_bytes()
-        figures[f"{kind}_raw_bytes_per_1000"] = round(len(data) * 1000 / max(count, 1))
-        figures[f"{kind}_gzip_bytes_per_1000"] = round(len(gzip.compress(data, 9)) * 1000 / max(count, 1))
-    return figures
 
 
 def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
@@ -104,7 +110,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     from diglot.content.documents import load_documents
     from diglot.errors import Report
     from diglot.build.steps import indexed_articles, search_doc
-    from diglot.search.index import assemble_search_files, document_terms
+    from diglot.search.index import assemble_sharded_files, document_terms
     from diglot.model.site import build_site
 
     config = load_config(project / "site.yaml", {})
@@ -120,85 +126,125 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
         cold = time.process_time()
         terms = [document_terms(lang, doc) for doc in docs]
         warm = time.process_time()
-        assemble_search_files(lang, [doc.ref for doc in docs], terms)
+        assemble_sharded_files(lang, [doc.ref for doc in docs], terms)
         done = time.process_time()
         seconds[lang] = {"terms_cold": (cold - started) * per_1000, "terms_warm": (warm - cold) * per_1000,
                          "assembly": (done - warm) * per_1000}
     return seconds
 
 
-def one_run(browser, base: str, path: str, word: str) -> dict:
-    """Open a page in a fresh context, type a word into the search box, return the page's stamps."""
+def dependent_requests(resources: list[dict]) -> int:
+    """The longest chain of requests, each starting once the one before it has ended."""
+    depth: list[int] = []
+    for n, r in enumerate(resources):
+        depth.append(1 + max((depth[m] for m, q in enumerate(resources[:n]) if q["end"] <= r["start"]), default=0))
+    return max(depth, default=0)
+
+
+def results_for(stamps: dict, word: str, after: float) -> dict:
+    """The first painted results of this query after a time."""
+    return next(r for r in stamps["results"] if r["query"] == word and r["at"] >= after)
+
+
+def one_run(browser, base: str, path: str, word: str, mobile: bool) -> dict:
+    """Open a page in a fresh context, type a word right after focus, then edit its last letter twice."""
     context = browser.new_context()
     context.add_init_script(PROBE)
     page = context.new_page()
     page.goto(base + path)
     page.wait_for_load_state("load")
+    if mobile:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, **{k: v for k, v in MOBILE.items() if k != "cpu"}})
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": MOBILE["cpu"]})
     page.focus(".search-input")
-    for count, key in enumerate(word):
-        page.keyboard.type(key)
-        page.wait_for_function("n => window.searchTimes.results.length > n", arg=count, timeout=30_000)
-        page.wait_for_timeout(KEY_GAP_MS)
+    page.keyboard.type(word, delay=KEY_GAP_MS)
+    wait = "w => window.searchTimes.results.some(r => r.query === w && r.at >= window.searchTimes.keys.at(-1))"
+    page.wait_for_function(wait, arg=word, timeout=120_000)
     stamps = page.evaluate("window.searchTimes")
-    lang = path.split("/")[0]
-    breakdown = page.evaluate(LOAD_BREAKDOWN, lang)
+    shown = results_for(stamps, word, stamps["keys"][-1])
+    resources = [r for r in page.evaluate(RESOURCES) if stamps["focus"] <= r["start"] <= shown["at"]]
+    after_last = [r for r in resources if r["start"] >= stamps["keys"][-1]]
+    later = []
+    for key, text in (("Backspace", word[:-1]), (word[-1], word)) * 2:
+        count = len(page.evaluate("window.searchTimes.keys"))
+        page.keyboard.press(key)
+        page.wait_for_function(wait.replace("w =>", "([w, n]) =>").replace("keys.at(-1)", "keys[n]"),
+                               arg=[text, count], timeout=60_000)
+        stamps = page.evaluate("window.searchTimes")
+        later.append(results_for(stamps, text, stamps["keys"][count])["painted"] - stamps["keys"][count])
     context.close()
-    gaps = [r["painted"] - k for k, r in zip(stamps["keys"], stamps["results"])]
-    first = stamps["results"][0]["painted"]
-    return {"first_ms": first - stamps["focus"], "first_key_ms": gaps[0], "later_ms": gaps[1:], **breakdown}
+    kinds = {"shards": "/t/", "blocks": "/m/", "scripts": "/assets/"}
+    return {"first_ms": shown["painted"] - stamps["keys"][len(word) - 1], "later_ms": later,
+            "bytes": sum(r["bytes"] for r in resources), "dependent": dependent_requests(after_last),
+            **{kind: sum(1 for r in resources if mark in r["name"]) for kind, mark in kinds.items()},
+            "after_last": len(after_last)}
 
 
-def browser_figures(site: Path, runs: int) -> dict:
-    """Median times to results per language over fresh browser contexts."""
+def timing_rows(site: Path, words: dict[str, dict[str, str]], runs: int, label: str) -> list[str]:
+    """One table row per language, word and profile: medians over fresh browser contexts."""
     from playwright.sync_api import sync_playwright
 
     from browser import launch_chromium
 
+    rows = []
     httpd, base = serve(site)
-    figures = {}
     try:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            for lang, word in WORDS.items():
-                docs = read_docs(site, lang)
-                path = next(iter(docs.values()))["url"]
-                results = [one_run(browser, base, path, word) for _ in range(runs)]
-                later = [ms for r in results for ms in r["later_ms"]]
-                figures[lang] = {
-                    "page": path,
-                    "first_results_ms": statistics.median(r["first_ms"] for r in results),
-                    "first_key_ms": statistics.median(r["first_key_ms"] for r in results),
-                    "later_keys_ms": statistics.median(later),
-                    "later_keys_max_ms": max(later),
-                    **{key: statistics.median(r[key] for r in results)
-                       for key in ("download_ms", "parse_ms", "index_load_ms")},
-                }
+            for lang, kinds in words.items():
+                for kind, word in kinds.items():
+                    for mobile in (False, True):
+                        found = [one_run(browser, base, f"{lang}/", word, mobile) for _ in range(runs)]
+                        med = lambda key: statistics.median(r[key] for r in found)  # noqa: E731
+                        later = [ms for r in found for ms in r["later_ms"]]
+                        rows.append(f"| {label} | {lang} | {kind} `{word}` | {'phone' if mobile else 'fast'} | "
+                                    f"{med('bytes') / 1e3:.1f} | {med('scripts'):.0f} + {med('shards'):.0f} + "
+                                    f"{med('blocks'):.0f} | {med('after_last'):.0f} / {med('dependent'):.0f} | "
+                                    f"{med('first_ms'):.0f} | {statistics.median(later):.0f} / {max(later):.0f} |")
             browser.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
-    return figures
+    return rows
 
 
-def report(figures: dict) -> str:
-    """Format the figures as the lines bench/run.py and readers see."""
-    lines = [f"load average while measuring: {figures['load_average']:.1f} on {os.cpu_count()} CPUs "
-             "(browser times grow with it)"]
-    for lang, size in figures["size"].items():
-        lines.append(f"{lang}: {size['articles']} articles; index {size['index_raw_bytes_per_1000'] / 1e6:.2f} MB raw, "
-                     f"{size['index_gzip_bytes_per_1000'] / 1e6:.2f} MB gzip per 1,000 articles "
-                     f"(target ≤ {TARGETS['gzip_bytes_per_1000'] / 1e6:.1f}); docs "
-                     f"{size['docs_gzip_bytes_per_1000'] / 1e3:.0f} KB gzip per 1,000")
-    for lang, seconds in (figures.get("build_seconds_per_1000") or {}).items():
-        lines.append(f"{lang}: CPU s per 1,000 articles: terms {seconds['terms_cold']:.2f} cold "
-                     f"({seconds['terms_warm']:.2f} with words cached), assembly {seconds['assembly']:.2f}")
-    for lang, timing in figures["browser"].items():
-        lines.append(f"{lang}: first results {timing['first_results_ms']:.0f} ms after focus and first key "
-                     f"({timing['first_key_ms']:.0f} ms after the key; target ≤ {TARGETS['first_ms']}); later keys {timing['later_keys_ms']:.1f} ms median, "
-                     f"{timing['later_keys_max_ms']:.1f} ms max (target ≤ {TARGETS['later_ms']}); "
-                     f"load parts: download {timing['download_ms']:.0f} ms, JSON.parse {timing['parse_ms']:.0f} ms, "
-                     f"lunr.Index.load {timing['index_load_ms']:.0f} ms")
-    return "\n".join(lines)
+TIMING_HEAD = ["| N | lang | word | profile | KB after focus | files: scripts + shards + blocks | requests after "
+               "last key / dependent | first results ms after last key | later keys ms median / max |",
+               "|---|---|---|---|---|---|---|---|---|"]
+
+
+def synthetic_site(articles: int, root: Path) -> tuple[Path, dict[str, dict[str, str]]]:
+    """The seed pair's site with its search files replaced by a synthetic corpus' (its pages' search box
+    then searches N articles), and per language its rarest and its most common word of 6+ letters."""
+    import shutil
+
+    from golden import build_seed_pair
+    from test_search_shards import corpus_docs
+    from diglot.search.index import assemble_sharded_files, document_terms
+    from diglot.search.pipeline import pipeline_terms
+
+    site = build_seed_pair(root)
+    shutil.rmtree(site / "search")
+    words = {}
+    for lang, docs in corpus_docs(articles).items():
+        files = assemble_sharded_files(lang, [doc.ref for doc in docs], [document_terms(lang, doc) for doc in docs])
+        postings = {}
+        for path, data in files.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(data)
+            if "/t/" in path:
+                postings.update({term: (len(entry) - 1) // 5 for term, entry in json.loads(data).items()})
+        counts = {}
+        for word in set(re.findall(r"[^\W\d_]{6,}", " ".join(doc.body for doc in docs[:200]).lower())):
+            terms = pipeline_terms(lang, word)
+            if len(terms) == 1 and terms[0] in postings:
+                counts[word] = postings[terms[0]]
+        ordered = sorted(counts, key=lambda w: (counts[w], w))
+        words[lang] = {f"rare ({counts[ordered[0]]} docs)": ordered[0],
+                       f"common ({counts[ordered[-1]]} docs)": ordered[-1]}
+    return site, words
 
 
 def shard_figures(articles: int) -> list[str]:
@@ -242,21 +288,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument("site", type=Path, nargs="?", help="a built site folder (holds search/)")
     parser.add_argument("--shards", type=int, nargs="*", metavar="N",
                         help="only the sharded files' figures on synthetic corpora of N articles (e.g. 1000 10000)")
-    parser.add_argument("--runs", type=int, default=5, help="fresh browser contexts per language (median)")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of lines")
+    parser.add_argument("--timing", type=int, nargs="*", metavar="N",
+                        help="browser timings on synthetic corpora of N articles (1000 10000; 100000 takes long)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh browser contexts per row (median)")
     args = parser.parse_args(argv)
     if args.shards:
         print("\n".join(line for n in args.shards for line in shard_figures(n)))
         return 0
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (browser times grow with it)")
+    print("\n".join(TIMING_HEAD))
+    if args.timing:
+        for n in args.timing:
+            with tempfile.TemporaryDirectory() as temp:
+                site, words = synthetic_site(n, Path(temp))
+                print("\n".join(timing_rows(site, words, args.runs, str(n))), flush=True)
+        return 0
     site = args.site.resolve()
-    langs = sorted(p.name.split(".")[0] for p in (site / "search").glob("*.index.json"))
-    figures = {
-        "size": {lang: size_figures(site, lang) for lang in langs},
-        "build_seconds_per_1000": build_seconds(site.parent),
-        "browser": browser_figures(site, args.runs),
-        "load_average": os.getloadavg()[0],
-    }
-    print(json.dumps(figures, indent=2) if args.json else report(figures))
+    words = {lang: {"rare": RARE_WORDS[lang], "common": WORDS[lang]}
+             for lang in sorted(p.name for p in (site / "search").iterdir() if p.is_dir())}
+    print("\n".join(timing_rows(site, words, args.runs, "site")))
     return 0
 
 

@@ -159,9 +159,13 @@
     });
   }
 
-  /* Every searched language's results, best first, the ones shown with what they show (hit.doc). */
-  function searchAll(entries, text) {
+  /* Every searched language's results, best first, the ones shown with what they show (hit.doc);
+     null when a newer query started meanwhile (its blocks would be fetched for nothing). */
+  function searchAll(entries, text, ticket) {
     return Promise.all(entries.map(function (entry) { return searchOne(entry, text); })).then(function (lists) {
+      if (ticket !== generation) {
+        return null;
+      }
       // Stable sort: equal scores keep each index's own order.
       var hits = [].concat.apply([], lists).sort(function (a, b) { return b.result.score - a.result.score; });
       var shown = hits.slice(0, SHOWN);
@@ -300,7 +304,7 @@
     }
     var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
     Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
-      return searchAll(entries, text);
+      return searchAll(entries, text, ticket);
     }).then(function (hits) {
       clearTimeout(waiting);
       if (ticket === generation) {
