@@ -269,7 +269,9 @@ def browser_figures(tool: Tool) -> list[str]:
         result = subprocess.run([str(PYTHON), str(BENCH / script), str(target), "--runs", "5"],
                                 cwd=REPO, capture_output=True, text=True)
         body = result.stdout.strip() if result.returncode == 0 else f"failed: {result.stderr.strip()[-500:]}"
-        sections.append(f"## {title}\n\n" + "\n".join(f"- {line}" for line in body.splitlines()))
+        # Table rows stay as they are (a table); other lines become bullets.
+        sections.append(f"## {title}\n\n" + "\n".join(line if line.startswith("|") else f"- {line}"
+                                                        for line in body.splitlines()))
     return sections
 
 
