@@ -211,8 +211,11 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:
-    """The articles in one language's search index, in index order: every one with that version."""
-    return [article for article in site.articles if lang in article.versions]
+    """The articles in one language's search index, in index order: every one with that version,
+    oldest first. A document's ref is its position, so a new article (the newest) takes the next
+    ref and no other moves: its terms' shards, the last metadata block and the manifest change,
+    not every shard (newest first, one addition rewrote all 55 search files at 1,000 pairs)."""
+    return [article for article in reversed(site.articles) if lang in article.versions]
 
 
 def search_doc(article: Article, lang: str, number: int) -> SearchDoc:
