@@ -26,7 +26,7 @@ try:
 except ImportError:  # not on Windows: builds there do not take turns
     fcntl = None
 
-FORMAT = 3  # each entry pickled on its own, in segments: a build appends one with what it changed
+FORMAT = 4  # 4: articles carry their sentences. Each entry pickled on its own, in segments: a build appends one with what it changed
 SEGMENT_LENGTH = 8  # a segment opens with the length of its entries...
 CHECKSUM_SIZE = 32  # ...and closes with their sha256
 # A table is written anew once its file, grown by segments, would be this many times the size of
@@ -37,7 +37,7 @@ MAGIC = b"diglot-cache\n"
 # Saving fewer tables than this is not worth a fork.
 SAVE_FORK_MIN_TABLES = 2
 # Libraries whose output ends up in site/: a new version may change a byte.
-LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe", "anyascii")
+LIBRARIES = ("markdown", "jinja2", "lunr", "pyyaml", "babel", "markupsafe", "anyascii", "sentence-splitter")
 MISSING = object()
 FileStat = tuple[int, int]  # size, mtime_ns
 

@@ -25,6 +25,7 @@ KEYS = {
     "summary": ((str,), "one line shown under the title in listings, a string"),
     "translation_key": ((str,), "a string shared by the article's language versions"),
     "alignment": ((str,), "beads such as '1-1 1-1 2-1' (English paragraphs-French paragraphs)"),
+    "sentence_alignment": ((dict,), "one line per segment: its number and sentence beads, e.g. '  3: 1-1 2-1', or 'off'"),
     "seed": ((str,), "the seed file name (written by the importer)"),
     "seed_sha256": ((str,), "the seed's hash (written by the importer)"),
     "import_sha256": ((str,), "the imported text's hash (written by the importer)"),

@@ -145,11 +145,22 @@ def align_segments(left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
         theirs = [s for j in rights for s in right[j]]
         first_left = starts_left[lefts[0]] if lefts else 0
         first_right = starts_right[rights[0]] if rights else 0
-        beads = align_sentences(ours, theirs) if ours and theirs else [
+        beads = align_sentences(ours, theirs, segment_ratio_near(ours, theirs)) if ours and theirs else [
             Bead(tuple(range(len(ours))), tuple(range(len(theirs))), 1.0)]
         aligned.append([Bead(tuple(first_left + i for i in bead.left), tuple(first_right + j for j in bead.right),
                              bead.confidence) for bead in beads])
     return aligned
+
+
+# French runs about 1.2 times the characters of its English (align.py's LENGTH_RATIO); a segment's
+# own ratio is trusted within this factor of it: beyond, an added or dropped sentence is skewing it.
+EN_FR_RATIO = 1.2
+RATIO_SLACK = 1.25
+
+
+def segment_ratio_near(left: Sequence[str], right: Sequence[str]) -> float:
+    """The segment's own length ratio, held within RATIO_SLACK of English–French's usual ratio."""
+    return min(max(segment_ratio(left, right), EN_FR_RATIO / RATIO_SLACK), EN_FR_RATIO * RATIO_SLACK)
 
 
 def _starts(paragraphs: Sequence[Sequence[str]]) -> list[int]:

@@ -13,6 +13,7 @@ from diglot.content.frontmatter import hash_text, parse_date
 from diglot.content.slugs import slugify
 from diglot.errors import DiglotError, Problem, Report
 from diglot.model.align import align_paragraphs, parse_alignment
+from diglot.model.sentence_ids import SentenceBead, html_spans, number_sentences
 from diglot.model.text import Block, render_blocks
 
 
@@ -117,6 +118,10 @@ class Article:
     segments: dict[str, tuple[int, ...]]
     original: str
     fingerprint: str  # hash of the content files it is made of: changes when any of them does
+    # Per language, each block's sentences as (start, end, ID) in its HTML ((-1, -1, ID): the whole
+    # block); a sentence and its translation share an ID (sentence_ids.py).
+    sentences: dict[str, tuple[tuple[tuple[int, int, int], ...], ...]] = field(default_factory=dict)
+    sentence_beads: tuple[SentenceBead, ...] = ()  # for the review page
 
     @property
     def date(self) -> datetime | None:
@@ -195,7 +200,10 @@ def make_article(key: str, docs: dict[str, Document], report: Report) -> Article
     versions = {lang: make_version(doc, docs, docs[original], titled, bodies[lang], report)
                 for lang, doc in docs.items()}
     fingerprint = hash_text("".join(docs[lang].sha256 for lang in sorted(docs)))
-    return Article(key, versions, number_segments(docs, bodies, report), original, fingerprint)
+    segments = align_segments_of(docs, bodies, report)
+    sentences, beads = number_sentences(bodies, segments, sentence_overrides(docs, bodies, segments, report)
+                                        if segments else {})
+    return Article(key, versions, segment_numbers(bodies, segments), original, fingerprint, sentences, beads)
 
 
 def make_version(doc: Document, docs: dict, original: Document, titled: dict,
@@ -241,21 +249,61 @@ def summarize(blocks: tuple[Block, ...], limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def number_segments(docs: dict[str, Document], bodies: dict, report: Report) -> dict[str, tuple[int, ...]]:
-    """Give every block a segment number; translated blocks share numbers across languages."""
+def align_segments_of(docs: dict[str, Document], bodies: dict, report: Report):
+    """The segments of an English–French article (front matter's, else the aligner's), or None."""
     if set(docs) != {"en", "fr"}:
-        return {lang: tuple(range(1, len(blocks) + 1)) for lang, blocks in bodies.items()}
+        return None
     left, right = bodies["en"], bodies["fr"]
     segments = override_alignment(docs, len(left), len(right), report)
+    return segments if segments is not None else align_paragraphs([b.text for b in left], [b.text for b in right])
+
+
+def segment_numbers(bodies: dict, segments) -> dict[str, tuple[int, ...]]:
+    """Give every block a segment number; translated blocks share numbers across languages."""
     if segments is None:
-        segments = align_paragraphs([b.text for b in left], [b.text for b in right])
-    numbers = {"en": [0] * len(left), "fr": [0] * len(right)}
+        return {lang: tuple(range(1, len(blocks) + 1)) for lang, blocks in bodies.items()}
+    numbers = {"en": [0] * len(bodies["en"]), "fr": [0] * len(bodies["fr"])}
     for n, (lefts, rights) in enumerate(segments, start=1):
         for i in lefts:
             numbers["en"][i] = n
         for j in rights:
             numbers["fr"][j] = n
     return {lang: tuple(nums) for lang, nums in numbers.items()}
+
+
+def sentence_overrides(docs: dict[str, Document], bodies: dict, segments, report: Report) -> dict:
+    """The front matter's `sentence_alignment:` (segment number: beads such as "1-1 2-1", or "off"
+    to read it paragraph by paragraph), as sentence_ids.number_sentences takes it; bad entries warn."""
+    overrides = {}
+    for doc in (docs["en"], docs["fr"]):
+        spec = doc.meta.get("sentence_alignment")
+        if not spec:
+            continue
+        line = doc.key_lines.get("sentence_alignment")
+        if not isinstance(spec, dict):
+            report.warn(doc.path, "sentence_alignment is ignored: it is not a mapping",
+                        "write one line per segment, e.g. '  3: 1-1 2-1' or '  3: off'", line)
+            continue
+        for number, beads in spec.items():
+            try:
+                overrides[int(number)] = parse_sentence_beads(number, str(beads), bodies, segments)
+            except (ValueError, IndexError) as exc:
+                report.warn(doc.path, f"sentence_alignment of segment {number} is ignored: {exc}",
+                            "fix the beads (they count sentences), write 'off', or remove the line", line)
+    return overrides
+
+
+def parse_sentence_beads(number, spec: str, bodies: dict, segments):
+    """One segment's sentence beads, from a bead string over its sentences; None for "off"."""
+    if spec.strip().lower() in ("off", "paragraph", "none"):
+        return None
+    index = int(number) - 1
+    if not 0 <= index < len(segments):
+        raise ValueError(f"there is no segment {number} (the article has {len(segments)})")
+    lefts, rights = segments[index]
+    count = {lang: sum(len(html_spans(bodies[lang][k], lang)) for k in ks)
+             for lang, ks in (("en", lefts), ("fr", rights))}
+    return parse_alignment(spec, count["en"], count["fr"])
 
 
 def override_alignment(docs: dict[str, Document], n_left: int, n_right: int, report: Report):

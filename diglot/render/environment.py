@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 
 import yaml
@@ -118,15 +119,28 @@ def memoize_typed(function):
     return remembered
 
 
-def segmented_body(blocks, numbers) -> Markup:
-    """Blocks as HTML with data-seg="N" on each, and id="sN" on the first block of a segment."""
+def segmented_body(blocks, numbers, sentences=()) -> Markup:
+    """Blocks as HTML with data-seg="N" on each, and id="sN" on the first block of a segment; each
+    sentence inside a `<span data-sent="ID">` (or, for a block read as one sentence, the ID on it)."""
     out, seen = [], set()
-    for block, n in zip(blocks, numbers):
+    for block, n, marks in zip_longest(blocks, numbers, sentences or (), fillvalue=()):
         attrs = f' data-seg="{n}"' + ("" if n in seen else f' id="s{n}"')
         seen.add(n)
-        cut = len(block.tag) + 1
-        out.append(block.html[:cut] + attrs + block.html[cut:])
+        out.append(marked_html(block, marks, attrs))
     return Markup("\n".join(out))
+
+
+def marked_html(block, marks, attrs: str = "") -> str:
+    """A block's HTML with attrs on its element and its sentences wrapped in data-sent spans."""
+    source, cut = block.html, len(block.tag) + 1
+    if marks and marks[0][0] < 0:
+        return source[:cut] + attrs + f' data-sent="{marks[0][2]}"' + source[cut:]
+    parts, at = [source[:cut], attrs], cut
+    for start, end, sid in marks:
+        parts += [source[at:start], f'<span data-sent="{sid}">', source[start:end], "</span>"]
+        at = end
+    parts.append(source[at:])
+    return "".join(parts)
 
 
 def side_by_side(rows, mine: str, theirs: str) -> Markup:

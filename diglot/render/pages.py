@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import zip_longest
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from diglot.config import Config
 from diglot.model.site import Article, Section, Site
-from diglot.render.environment import language_variables
+from diglot.render.environment import language_variables, marked_html
 from diglot.render.feeds import feed_entries, feed_updated, sitemap_urls
 from diglot.render.pagination import chunked, paginate
 
@@ -86,8 +87,10 @@ def parallel_rows(article: Article, lang: str, other: str) -> list[Row]:
     """Pair the blocks of two languages by segment number, in reading order."""
     def grouped(code: str) -> dict[int, list[str]]:
         groups: dict[int, list[str]] = {}
-        for block, n in zip(article.versions[code].blocks, article.segments[code]):
-            groups.setdefault(n, []).append(block.html)
+        marks = article.sentences.get(code) or ()
+        for block, n, sentences in zip_longest(article.versions[code].blocks, article.segments[code], marks,
+                                              fillvalue=()):
+            groups.setdefault(n, []).append(marked_html(block, sentences))
         return groups
 
     mine, theirs = grouped(lang), grouped(other)
