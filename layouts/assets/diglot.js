@@ -27,10 +27,30 @@
     return Number(blocks[blocks.length - 1].getAttribute("data-seg"));
   }
 
+  /* The sentence at the top of the viewport, in this page's own language (a side-by-side page
+     shows both: its own half is .mine), or null. */
+  function currentSentence(seg) {
+    var bar = document.querySelector(".language-toggle");
+    var top = bar ? bar.getBoundingClientRect().bottom : 0;
+    var found = document.querySelectorAll('.article-body [data-sent], .half.mine [data-sent]');
+    for (var i = 0; i < found.length; i++) {
+      if (found[i].getBoundingClientRect().bottom > top + 8) {
+        var block = found[i].closest("[data-seg]");
+        return !block || Number(block.getAttribute("data-seg")) === seg ? found[i].getAttribute("data-sent") : null;
+      }
+    }
+    return null;
+  }
+
+  var SENTENCE = "diglot-sentence";
+
   function keepPlace(event) {
     var link = event.target.closest("a[data-keep-place]");
     if (!link) { return; }
     var seg = currentSegment();
+    try {  /* the page it opens scrolls on to the same sentence (the #sN still works without it) */
+      window.sessionStorage.setItem(SENTENCE, seg ? currentSentence(seg) || "" : "");
+    } catch (e) { /* storage may be disabled */ }
     var base = link.getAttribute("href").split("#")[0];
     link.setAttribute("href", seg ? base + "#s" + seg : base);
     if (link.hasAttribute("hreflang")) { remember(link.getAttribute("hreflang")); }
@@ -39,6 +59,7 @@
   /* #sN may name a segment that has no block on this side (a 1-0 bead): land on the nearest. */
   function landOnSegment() {
     var match = /^#s(\d+)$/.exec(window.location.hash);
+    landOnSentence(match);
     if (!match || document.getElementById("s" + match[1])) { return; }
     var wanted = Number(match[1]), best = null;
     document.querySelectorAll("[data-seg]").forEach(function (el) {
@@ -46,6 +67,75 @@
     });
     if (best) { best.scrollIntoView(); }
   }
+
+  /* After a toggle, the sentence the reader was at, if it is not the segment's first line. */
+  function landOnSentence(match) {
+    var id = null;
+    try {
+      id = window.sessionStorage.getItem(SENTENCE);
+      window.sessionStorage.removeItem(SENTENCE);
+    } catch (e) { return; }
+    var target = match && id && document.querySelector(
+      '.article-body [data-sent="' + id + '"], .half.mine [data-sent="' + id + '"]');
+    var block = target && target.closest("[data-seg]");
+    if (block && block.getAttribute("data-seg") === match[1] && target.getBoundingClientRect().top > 0) {
+      target.classList.add("sent-landed");
+      /* after the browser's own jump to #sN, which comes once the page has loaded */
+      var land = function () { window.setTimeout(function () { target.scrollIntoView(); }, 0); };
+      if (document.readyState === "complete") { land(); } else { window.addEventListener("load", land); }
+    }
+  }
+
+  /* Side by side: pointing at a sentence (hover, tap, keyboard focus) highlights it and its
+     translation, scrolls the translation into view when it is off screen, and tells a screen
+     reader what the translation says. Only classes change: no layout shift. */
+  function linkSentences(body) {
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    body.parentNode.insertBefore(live, body.nextSibling);
+    body.querySelectorAll(".half [data-sent]").forEach(function (el) {
+      el.tabIndex = 0;
+    });
+    var shown = null;
+    function point(el, announce) {
+      var id = el.getAttribute("data-sent");
+      if (id === shown && !announce) { return; }
+      body.querySelectorAll(".sent-hi").forEach(function (old) { old.classList.remove("sent-hi"); });
+      shown = id;
+      var half = el.closest(".half");
+      var pair = body.querySelectorAll('[data-sent="' + id + '"]');
+      var theirs = [];
+      pair.forEach(function (other) {
+        other.classList.add("sent-hi");
+        if (other.closest(".half") !== half) { theirs.push(other); }
+      });
+      if (!theirs.length) { return; }
+      var box = theirs[0].getBoundingClientRect();
+      var bar = document.querySelector(".language-toggle");
+      var top = bar ? bar.getBoundingClientRect().bottom : 0;
+      if (box.bottom < top || box.top > window.innerHeight) { theirs[0].scrollIntoView({ block: "nearest" }); }
+      if (announce) {
+        live.lang = theirs[0].closest(".half").lang;
+        live.textContent = theirs.map(function (t) { return t.textContent; }).join(" ");
+      }
+    }
+    body.addEventListener("mouseover", function (event) {
+      var el = event.target.closest("[data-sent]");
+      if (el && body.contains(el)) { point(el, false); }
+    });
+    body.addEventListener("focusin", function (event) {
+      var el = event.target.closest("[data-sent]");
+      if (el) { point(el, true); }
+    });
+    body.addEventListener("click", function (event) {
+      var el = event.target.closest("[data-sent]");
+      if (el) { point(el, true); }
+    });
+  }
+
+  /* The sentence of the article body the reader last pointed at (the peek emphasises its match). */
+  var pointed = null;
 
   /* Paragraph peek: the other language's page is fetched once, on the first peek, and its
      [data-seg] blocks are copied beside ours; nothing of it is embedded in this page. */
@@ -100,9 +190,23 @@
         panel.appendChild(note(body.getAttribute("data-peek-missing")));
       }
       blocks.forEach(function (block) { panel.appendChild(block); });
+      emphasise(panel, body, n);
     }, function () {
       settle();
       panel.appendChild(note(body.getAttribute("data-peek-error")));
+    });
+  }
+
+  /* In the peek, the sentence matching the one last pointed at in segment n (else its first). */
+  function emphasise(panel, body, n) {
+    var own = pointed && pointed.closest('[data-seg="' + n + '"]') ? pointed
+      : body.querySelector('[data-seg="' + n + '"] [data-sent], [data-seg="' + n + '"][data-sent]');
+    var id = own && own.getAttribute("data-sent");
+    panel.querySelectorAll('[data-sent="' + id + '"]').forEach(function (el) {
+      el.classList.add("sent-hi");
+      var mark = document.createElement("strong");
+      el.parentNode.insertBefore(mark, el);
+      mark.appendChild(el);
     });
   }
 
@@ -207,5 +311,15 @@
   window.addEventListener("hashchange", landOnSegment);
   landOnSegment();
   var peekable = document.querySelector(".article-body[data-peek-from]");
-  if (peekable && window.fetch && window.DOMParser) { addPeekButtons(peekable); }
+  if (peekable && window.fetch && window.DOMParser) {
+    addPeekButtons(peekable);
+    peekable.addEventListener("mouseover", function (event) {
+      pointed = event.target.closest("[data-sent]") || pointed;
+    });
+    peekable.addEventListener("focusin", function (event) {
+      pointed = event.target.closest("[data-sent]") || pointed;
+    });
+  }
+  var parallel = document.querySelector(".parallel-body");
+  if (parallel) { linkSentences(parallel); }
 }());
