@@ -1,6 +1,6 @@
 /* diglot reading behaviour: remember the reader's language, keep their place across
-   languages and views, peek at one paragraph's translation, send the home page to the
-   reader's language. No dependencies. */
+   languages and views (to the sentence), the paragraph peek's buttons (peek.js does the rest),
+   send the home page to the reader's language. Side by side: parallel.js. No dependencies. */
 (function () {
   "use strict";
   var html = document.documentElement;
@@ -86,153 +86,31 @@
     }
   }
 
-  /* Side by side: pointing at a sentence (hover, tap, keyboard focus) highlights it and its
-     translation, scrolls the translation into view when it is off screen, and tells a screen
-     reader what the translation says. Only classes change: no layout shift. */
-  function linkSentences(body) {
-    var live = document.createElement("p");
-    live.className = "visually-hidden";
-    live.setAttribute("aria-live", "polite");
-    body.parentNode.insertBefore(live, body.nextSibling);
-    body.querySelectorAll(".half [data-sent]").forEach(function (el) {
-      el.tabIndex = 0;
-    });
-    var shown = null;
-    function point(el, announce) {
-      var id = el.getAttribute("data-sent");
-      if (id === shown && !announce) { return; }
-      body.querySelectorAll(".sent-hi").forEach(function (old) { old.classList.remove("sent-hi"); });
-      shown = id;
-      var half = el.closest(".half");
-      var pair = body.querySelectorAll('[data-sent="' + id + '"]');
-      var theirs = [];
-      pair.forEach(function (other) {
-        other.classList.add("sent-hi");
-        if (other.closest(".half") !== half) { theirs.push(other); }
-      });
-      if (!theirs.length) { return; }
-      var box = theirs[0].getBoundingClientRect();
-      var bar = document.querySelector(".language-toggle");
-      var top = bar ? bar.getBoundingClientRect().bottom : 0;
-      if (box.bottom < top || box.top > window.innerHeight) { theirs[0].scrollIntoView({ block: "nearest" }); }
-      if (announce) {
-        live.lang = theirs[0].closest(".half").lang;
-        live.textContent = theirs.map(function (t) { return t.textContent; }).join(" ");
-      }
-    }
-    body.addEventListener("mouseover", function (event) {
-      var el = event.target.closest("[data-sent]");
-      if (el && body.contains(el)) { point(el, false); }
-    });
-    body.addEventListener("focusin", function (event) {
-      var el = event.target.closest("[data-sent]");
-      if (el) { point(el, true); }
-    });
-    body.addEventListener("click", function (event) {
-      var el = event.target.closest("[data-sent]");
-      if (el) { point(el, true); }
-    });
-  }
-
   /* The sentence of the article body the reader last pointed at (the peek emphasises its match). */
   var pointed = null;
 
-  /* Paragraph peek: the other language's page is fetched once, on the first peek, and its
-     [data-seg] blocks are copied beside ours; nothing of it is embedded in this page. */
-  var fetched = {};
+  /* The peek's code (peek.js) is fetched when the reader first reaches for a peek button, pointer or
+     focus, so the article page stays under its 30 KB; a click that comes before it waits for it. */
+  var peekQueue = null;
 
-  function otherPage(url) {
-    if (!fetched[url]) {
-      fetched[url] = window.fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.text();
-      }).then(function (text) {
-        return new DOMParser().parseFromString(text, "text/html");
-      });
-      fetched[url].catch(function () { delete fetched[url]; });  /* let a later peek retry */
-    }
-    return fetched[url];
+  function loadPeek() {
+    if (peekQueue) { return; }
+    peekQueue = [];
+    var script = document.createElement("script");
+    script.src = (html.getAttribute("data-root") || "") + "assets/peek.js";
+    script.onload = function () {
+      peekQueue.forEach(function (run) { run(); });
+      peekQueue = [];
+    };
+    script.onerror = function () { peekQueue = null; };  /* a later reach retries */
+    document.head.appendChild(script);
   }
 
-  /* Copies of segment n's blocks from the other page, without ids or segment numbers. */
-  function translatedBlocks(doc, n) {
-    var found = doc.querySelectorAll('.article-body [data-seg="' + n + '"]');
-    return Array.prototype.map.call(found, function (block) {
-      var copy = document.importNode(block, true);
-      copy.removeAttribute("id");
-      copy.removeAttribute("data-seg");
-      return copy;
-    });
-  }
-
-  /* The last block of segment n on this page: the peek goes after it. */
-  function lastBlockOf(body, n) {
-    var blocks = body.querySelectorAll('[data-seg="' + n + '"]');
-    return blocks[blocks.length - 1];
-  }
-
-  /* The panel says it is loading (and is marked busy) until the other page has come. */
-  function fillPeek(panel, body, n) {
-    var loading = document.createElement("div");
-    loading.className = "peek-loading";
-    loading.lang = html.lang;
-    loading.textContent = body.getAttribute("data-peek-loading");
-    panel.setAttribute("aria-busy", "true");
-    panel.appendChild(loading);
-    function settle() {
-      panel.removeChild(loading);
-      panel.removeAttribute("aria-busy");
-    }
-    otherPage(body.getAttribute("data-peek-from")).then(function (doc) {
-      var blocks = translatedBlocks(doc, n);
-      settle();
-      if (!blocks.length) {
-        panel.appendChild(note(body.getAttribute("data-peek-missing")));
-      }
-      blocks.forEach(function (block) { panel.appendChild(block); });
-      emphasise(panel, body, n);
-    }, function () {
-      settle();
-      panel.appendChild(note(body.getAttribute("data-peek-error")));
-    });
-  }
-
-  /* In the peek, the sentence matching the one last pointed at in segment n (else its first). */
-  function emphasise(panel, body, n) {
-    var own = pointed && pointed.closest('[data-seg="' + n + '"]') ? pointed
-      : body.querySelector('[data-seg="' + n + '"] [data-sent], [data-seg="' + n + '"][data-sent]');
-    var id = own && own.getAttribute("data-sent");
-    panel.querySelectorAll('[data-sent="' + id + '"]').forEach(function (el) {
-      el.classList.add("sent-hi");
-      var mark = document.createElement("strong");
-      el.parentNode.insertBefore(mark, el);
-      mark.appendChild(el);
-    });
-  }
-
-  /* A message in the page's own language, inside a panel that is in the other language. */
-  function note(text) {
-    var p = document.createElement("p");
-    p.className = "peek-note";
-    p.lang = html.lang;
-    p.textContent = text;
-    return p;
-  }
-
-  function togglePeek(button, body) {
-    var n = button.getAttribute("data-peek-seg");
-    var panel = document.getElementById("peek-" + n);
-    var open = button.getAttribute("aria-expanded") !== "true";
-    if (!panel) {
-      panel = document.createElement("div");
-      panel.className = "peek";
-      panel.id = "peek-" + n;
-      panel.lang = body.getAttribute("data-peek-lang");
-      lastBlockOf(body, n).insertAdjacentElement("afterend", panel);
-      fillPeek(panel, body, n);
-    }
-    panel.hidden = !open;
-    button.setAttribute("aria-expanded", String(open));
+  function peekAt(button, body) {
+    var run = function () { window.diglotPeek(button, body, pointed); };
+    if (window.diglotPeek) { run(); return; }
+    loadPeek();
+    peekQueue.push(run);
   }
 
   /* A small button at the end of the first block of every segment. */
@@ -250,7 +128,7 @@
       button.setAttribute("aria-expanded", "false");
       button.setAttribute("aria-controls", "peek-" + n);
       button.setAttribute("data-peek-seg", n);
-      button.addEventListener("click", function () { togglePeek(button, body); });
+      button.addEventListener("click", function () { peekAt(button, body); });
       host.appendChild(document.createTextNode(" "));
       host.appendChild(button);
     });
@@ -313,13 +191,11 @@
   var peekable = document.querySelector(".article-body[data-peek-from]");
   if (peekable && window.fetch && window.DOMParser) {
     addPeekButtons(peekable);
-    peekable.addEventListener("mouseover", function (event) {
-      pointed = event.target.closest("[data-sent]") || pointed;
-    });
-    peekable.addEventListener("focusin", function (event) {
-      pointed = event.target.closest("[data-sent]") || pointed;
+    ["mouseover", "focusin"].forEach(function (kind) {
+      peekable.addEventListener(kind, function (event) {
+        pointed = event.target.closest("[data-sent]") || pointed;
+        if (event.target.closest(".peek-button")) { loadPeek(); }
+      });
     });
   }
-  var parallel = document.querySelector(".parallel-body");
-  if (parallel) { linkSentences(parallel); }
 }());
