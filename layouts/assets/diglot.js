@@ -28,16 +28,19 @@
   }
 
   /* The sentence at the top of the viewport, in this page's own language (a side-by-side page
-     shows both: its own half is .mine), or null. */
+     shows both: its own half is .mine), or null: the first one still showing below the bar, unless
+     only its last line shows and the next sentence starts on that line (the reader is past it). */
   function currentSentence(seg) {
     var bar = document.querySelector(".language-toggle");
     var top = bar ? bar.getBoundingClientRect().bottom : 0;
     var found = document.querySelectorAll('.article-body [data-sent], .half.mine [data-sent]');
     for (var i = 0; i < found.length; i++) {
-      if (found[i].getBoundingClientRect().bottom > top + 8) {
-        var block = found[i].closest("[data-seg]");
-        return !block || Number(block.getAttribute("data-seg")) === seg ? found[i].getAttribute("data-sent") : null;
-      }
+      var lines = found[i].getClientRects(), last = lines[lines.length - 1];
+      if (!last || last.bottom <= top + 8) { continue; }
+      var next = found[i + 1] && found[i + 1].getClientRects()[0];
+      if (lines[0].top < top - 2 && last.top < top + 8 && next && Math.abs(next.top - last.top) < 2) { continue; }
+      var block = found[i].closest("[data-seg]");
+      return !block || Number(block.getAttribute("data-seg")) === seg ? found[i].getAttribute("data-sent") : null;
     }
     return null;
   }
