@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from diglot.model.align import log_tail
+from diglot.model.align import _SQRT_2, log_tail
 from diglot.seeds.features import extract_numbers, fold_accents
 
 # Priors of the beads inside a segment. Gale & Church's, with 1-0/0-1 a little likelier: inside a
@@ -42,6 +42,8 @@ EVIDENCE_WEIGHT = 12.0
 COGNATE_KEY = 4
 COGNATE_MIN = 5
 _WORD = re.compile(r"[^\W\d_]+")
+# The words of COGNATE_MIN letters or more (a shorter run of letters has no such stretch in it).
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % COGNATE_MIN)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,14 @@ class Bead:
 @lru_cache(maxsize=16384)
 def evidence(sentence: str) -> frozenset[str]:
     """Return what of a sentence survives translation: its numbers and the keys of its long words."""
-    keys = {fold_accents(word)[:COGNATE_KEY] for word in _WORD.findall(sentence) if len(word) >= COGNATE_MIN}
-    return frozenset(keys).union(extract_numbers(sentence))
+    return frozenset(map(cognate_key, _LONG_WORD.findall(sentence))).union(extract_numbers(sentence))
+
+
+@lru_cache(maxsize=65536)
+def cognate_key(word: str) -> str:
+    """Return the key a word shares with its cognates (memoized: news repeats its words, and folding
+    accents was most of the cost of a build's sentence alignment)."""
+    return fold_accents(word)[:COGNATE_KEY]
 
 
 def length_cost(left_chars: int, right_chars: int, ratio: float) -> float:
@@ -96,24 +104,83 @@ def align_sentences(left: Sequence[str], right: Sequence[str], ratio: float | No
     """Align two sentence lists; every sentence lands in exactly one bead, in order."""
     ratio = ratio or segment_ratio(left, right)
     n, m = len(left), len(right)
-    costs = [[math.inf] * (m + 1) for _ in range(n + 1)]
-    back = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
-    costs[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            for a, b, _ in _BEAD_COSTS:
-                if (a or b) and a <= i and b <= j and costs[i - a][j - b] < math.inf:
-                    cost = costs[i - a][j - b] + bead_cost(left[i - a:i], right[j - b:j], ratio)
-                    if cost < costs[i][j]:
-                        costs[i][j], back[i][j] = cost, (a, b)
+    ours, theirs = _spans(left), _spans(right)
+    back = _best_chains(ours, theirs, n, m, ratio)
     steps = []
     i, j = n, m
     while i or j:
-        a, b = back[i][j]
+        a, b = back[i * (m + 1) + j]
         steps.append((i - a, i, j - b, j))
         i, j = i - a, j - b
+    reference = -math.log(BEAD_PRIORS[1, 1])  # as bead_confidence, from the spans already made
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)),
-                 bead_confidence(left[i0:i1], right[j0:j1], ratio)) for i0, i1, j0, j1 in reversed(steps)]
+                 min(1.0, math.exp(reference - _span_cost(ours, theirs, i0, i1, j0, j1, ratio))))
+            for i0, i1, j0, j1 in reversed(steps)]
+
+
+def _span_cost(ours: dict, theirs: dict, i0: int, i1: int, j0: int, j1: int, ratio: float) -> float:
+    """bead_cost of left[i0:i1] and right[j0:j1], from their spans (_spans)."""
+    prior = -math.log(BEAD_PRIORS[i1 - i0, j1 - j0])
+    if i0 == i1 or j0 == j1:
+        return prior
+    (mine, chars_left), (yours, chars_right) = ours[i0, i1], theirs[j0, j1]
+    shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
+    return prior + length_cost(chars_left, chars_right, ratio) - EVIDENCE_WEIGHT * shared
+
+
+def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list[tuple[int, int]]:
+    """The DP: for each cell (i, j), flattened to i × (m + 1) + j, the last bead of the cheapest chain
+    explaining the first i and j sentences. A bead costs what bead_cost says, the same sums in the
+    same order (length_cost written out), from each side's spans worked out once (ours, theirs:
+    _spans): building them at every cell, and calls and lists of lists, were most of its time."""
+    inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
+    costs, back = [inf] * ((n + 1) * width), [(0, 0)] * ((n + 1) * width)
+    costs[0] = 0.0
+    beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            cell = i * width + j
+            best, step = costs[cell], back[cell]
+            for a, b, offset, prior, bead in beads:
+                if a > i or b > j:
+                    continue
+                base = costs[cell - offset]
+                if base == inf:
+                    continue
+                if a and b:
+                    mine, chars_left = ours[i - a, i]
+                    yours, chars_right = theirs[j - b, j]
+                    shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
+                    if base + (prior - EVIDENCE_WEIGHT * shared) >= best:
+                        continue  # the length cost is never negative: this bead cannot win
+                    mean = (chars_left + chars_right / ratio) / 2.0
+                    if mean == 0:
+                        length = 0.0
+                    else:  # length_cost, inline
+                        z = abs((ratio * chars_left - chars_right) / sqrt(mean * VARIANCE)) / _SQRT_2
+                        length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
+                    cost = base + (prior + length - EVIDENCE_WEIGHT * shared)
+                else:
+                    cost = base + prior
+                if cost < best:
+                    best, step = cost, bead
+            costs[cell], back[cell] = best, step
+    return back
+
+
+_WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
+
+
+def _spans(sentences: Sequence[str]) -> dict[tuple[int, int], tuple[frozenset[str], int]]:
+    """The evidence and characters of every run of up to _WIDEST sentences, by (start, stop)."""
+    found = [evidence(sentence) for sentence in sentences]
+    spans = {}
+    for start in range(len(sentences)):
+        keys, chars = frozenset(), 0
+        for stop in range(start + 1, min(start + _WIDEST, len(sentences)) + 1):
+            keys, chars = keys | found[stop - 1], chars + len(sentences[stop - 1])
+            spans[start, stop] = (keys, chars)
+    return spans
 
 
 # A segment whose least sure bead is below this reads paragraph by paragraph: its sentences share

@@ -77,7 +77,10 @@ def span_text(block: Block, span: tuple[int, int]) -> str:
     """The plain text of a sentence (the whole block's for WHOLE), for the aligner."""
     if span == WHOLE:
         return block.text
-    return html.unescape(_TAG.sub("", block.html[span[0]:span[1]]))
+    fragment = block.html[span[0]:span[1]]
+    if "<" not in fragment and "&" not in fragment:
+        return fragment  # the usual sentence: no markup, no entity
+    return html.unescape(_TAG.sub("", fragment))
 
 
 def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segment] | None,
