@@ -2,6 +2,7 @@
 alignment side by side with confidences, what needs attention first; axe-clean under its own CSP."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -124,6 +125,19 @@ def test_a_pair_is_shown_side_by_side_with_each_segments_confidence(reviewed):
     assert first[0] == "1" and first[1].startswith("China’s Ministry of State Security")  # as the site typesets it
     assert first[2].startswith("Le ministère chinois de la Sécurité d’État") and first[3] == "1-1"
     assert all(0.0 <= float(cells[4].split()[0]) <= 1.0 for _, cells in segments)
+
+
+def test_each_segment_shows_its_sentence_beads_and_their_confidence(reviewed):
+    _, html, _ = reviewed
+    segments = rows(html, "alignment")
+    law = next(cells for _, cells in segments if cells[1].startswith("The revised Counter-Espionage Law"))
+    beads = re.findall(r"(\d+-\d+) (\d\.\d\d)", law[5])  # four sentences a side, one bead each
+    assert [bead for bead, _ in beads] == ["1-1"] * 4 and all(0 <= float(c) <= 1 for _, c in beads)
+    # each sentence is marked with its bead's number, the same on both sides
+    assert "on July 1, 2023.1 If someone" in law[1] and "le 1er juillet 2023.1 Si" in law[2].replace("\u202f", " ")
+    assert law[1].endswith("revised law.4") and law[2].endswith("loi révisée.4")
+    untranslated = next(cells for kind, cells in segments if kind == "untranslated")
+    assert untranslated[5] == ""  # nothing to align a sentence with
 
 
 def test_an_untranslated_paragraph_is_highlighted(reviewed):

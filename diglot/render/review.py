@@ -1,5 +1,5 @@
 """The site owner's review page: what became of every seed, and every pair's alignment side by side
-with each segment's confidence, what needs a look first (pure: model and outcomes in, HTML out).
+with each segment's confidence and sentence beads, what needs a look first (pure: model and outcomes in, HTML out).
 
 The page is one self-contained file (it is opened from disk after `check --review`, or served by
 the dev server at /_review/): its stylesheet is inline, allowed by its sha256 in the page's CSP
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from diglot.content.outcomes import NOT_IMPORTED, PAIRED, SINGLE, SeedOutcome
 from diglot.errors import Problem, Report
 from diglot.model.align import format_alignment, segment_confidences
+from diglot.model.sentence_ids import html_spans, span_text
 from diglot.model.site import Article, Site
 
 # A segment below this confidence is highlighted (align.segment_confidence: a 1-1 whose length
@@ -32,14 +33,37 @@ LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
 @dataclass(frozen=True)
+class SentenceBeadView:
+    """One sentence bead of a segment: how many sentences on each side, the aligner's confidence."""
+
+    left: int
+    right: int
+    confidence: float
+
+    @property
+    def bead(self) -> str:
+        """The bead as `sentence_alignment:` writes it, e.g. 2-1."""
+        return f"{self.left}-{self.right}"
+
+
+# A paragraph's sentences, each with the number of its bead in the segment (1, 2, …).
+Sentences = tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class SegmentView:
-    """One segment of an alignment: its paragraphs on each side, its bead and confidence."""
+    """One segment of an alignment: its paragraphs on each side, its bead and confidence, and its
+    sentence beads (by_sentence: the pages read it sentence by sentence, else paragraph by paragraph)."""
 
     number: int
     left: tuple[str, ...]
     right: tuple[str, ...]
     confidence: float
     flag: str  # "untranslated" (1-0, 0-1), "low" (below LOW_CONFIDENCE) or ""
+    beads: tuple[SentenceBeadView, ...] = ()
+    by_sentence: bool = False
+    left_sentences: tuple[Sentences, ...] = ()  # per paragraph of left (empty: show left as it is)
+    right_sentences: tuple[Sentences, ...] = ()
 
     @property
     def bead(self) -> str:
@@ -99,8 +123,45 @@ def segment_views(article: Article) -> tuple[SegmentView, ...]:
         segments.append((tuple(range(i, i + len(lefts))), tuple(range(j, j + len(rights)))))
         i, j = i + len(lefts), j + len(rights)
     confidences = segment_confidences(flat_left, flat_right, segments)
-    return tuple(SegmentView(n, lefts, rights, confidence, flag_of(lefts, rights, confidence))
-                 for n, lefts, rights, confidence in zip(numbers, left, right, confidences))
+    views = [SegmentView(n, lefts, rights, confidence, flag_of(lefts, rights, confidence))
+             for n, lefts, rights, confidence in zip(numbers, left, right, confidences)]
+    return tuple(with_sentences(view, article, sentence_beads) for view, sentence_beads
+                 in zip(views, sentence_beads_by_segment(article, numbers)))
+
+
+def sentence_beads_by_segment(article: Article, numbers: list[int]) -> list[list]:
+    """The article's sentence beads (model.sentence_ids.SentenceBead), grouped by segment, in order."""
+    grouped: dict[int, list] = {}
+    for bead in article.sentence_beads:
+        grouped.setdefault(bead.segment, []).append(bead)
+    return [grouped.get(n, []) for n in numbers]
+
+
+def with_sentences(view: SegmentView, article: Article, beads: list) -> SegmentView:
+    """A segment with its sentence beads, and its paragraphs' sentences marked with their bead's
+    number (only when it reads sentence by sentence: else it is one bead, nothing to mark)."""
+    if not beads or not (view.left and view.right):
+        return view
+    shown = beads[0].shown
+    found = {"en": {}, "fr": {}}
+    for number, bead in enumerate(beads, start=1):
+        found["en"].update((i, number) for i in bead.left)
+        found["fr"].update((j, number) for j in bead.right)
+    marked = {lang: paragraph_sentences(article, lang, found[lang]) if shown else () for lang in ("en", "fr")}
+    return replace(view, beads=tuple(SentenceBeadView(len(b.left), len(b.right), b.confidence) for b in beads),
+                   by_sentence=shown, left_sentences=marked["en"], right_sentences=marked["fr"])
+
+
+def paragraph_sentences(article: Article, lang: str, bead_of: dict[int, int]) -> tuple[Sentences, ...]:
+    """The sentences of the paragraphs holding bead_of's sentences (article-wide numbers), each with
+    its bead's number, paragraph by paragraph."""
+    paragraphs, at = [], 0
+    for block in article.versions[lang].blocks:
+        spans = html_spans(block, lang)
+        if any(at + k in bead_of for k in range(len(spans))):
+            paragraphs.append(tuple((bead_of.get(at + k, 0), span_text(block, span)) for k, span in enumerate(spans)))
+        at += len(spans)
+    return tuple(paragraphs)
 
 
 def flag_of(left: tuple[str, ...], right: tuple[str, ...], confidence: float) -> str:
