@@ -41,7 +41,6 @@ EVIDENCE_WEIGHT = 12.0
 # Letters of a word kept as its cognate key, and the shortest word that has one.
 COGNATE_KEY = 4
 COGNATE_MIN = 5
-_WORD = re.compile(r"[^\W\d_]+")
 # The words of COGNATE_MIN letters or more (a shorter run of letters has no such stretch in it).
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % COGNATE_MIN)
 
