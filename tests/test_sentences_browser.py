@@ -76,3 +76,30 @@ def test_the_toggle_lands_on_the_sentence_at_the_top(base, open_page, viewport, 
     top = page.evaluate("""(() => { const s = document.querySelector('.article-body [data-sent="3"], .half.mine [data-sent="3"]');
         return s.getBoundingClientRect().top - document.querySelector('.language-toggle').getBoundingClientRect().bottom; })()""")
     assert -30 < top < 60, top  # the sentence, not only its paragraph, is at the top
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_highlighted_sentence_pair_has_no_accessibility_violation(base, browser, viewport):
+    from test_accessibility import violations
+    context = browser.new_context(bypass_csp=True, viewport=viewport, locale="en-US")  # for axe's script only
+    page = context.new_page()
+    page.goto(f"{base}fr/{SLUG}/parallel.html")
+    page.locator('.half.mine [data-sent="2"]').focus()
+    assert len(page.evaluate(HIGHLIGHTED)) >= 2
+    assert violations(page) == []
+    context.close()
+
+
+def test_without_javascript_sentences_are_plain_text(base, browser):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    for view in ("", "parallel.html"):
+        page.goto(f"{base}en/{SLUG}/{view}")
+        looks = page.evaluate("""[...document.querySelectorAll('[data-sent]')].map(s => {
+            const c = getComputedStyle(s), p = getComputedStyle(s.parentElement);
+            return [s.tabIndex, c.backgroundColor, c.display, c.color === p.color, c.fontWeight === p.fontWeight];
+        })""")
+        assert len(looks) > 10
+        # not a tab stop, no highlight, inline, set as the text around it
+        assert {tuple(x) for x in looks} == {(-1, "rgba(0, 0, 0, 0)", "inline", True, True)}, view
+    context.close()
