@@ -93,3 +93,18 @@ def test_count_votes_matches_its_definition_on_the_real_seeds():
     for path in sorted(SEEDS.iterdir()):
         text = path.read_text(encoding="utf-8", errors="replace")
         assert count_votes(text) == count_votes_by_definition(text)
+
+
+def test_an_english_article_whose_longest_paragraph_quotes_french_stays_english():
+    # The quotation makes the third paragraph French by its cues (guillemets, accents, elisions),
+    # and that paragraph is the article's longest: weighed paragraph by paragraph, the article
+    # came out French; weighed sentence by sentence, English, as most of its text is.
+    article = "\n\n".join([
+        "Stolen paintings recovered in Lyon",
+        "Paintings stolen from a museum were recovered on Monday, police said.",
+        "Two men were arrested and will appear before a judge on Friday.",
+        "The director thanked the investigators. A curator said: « C'est une excellente nouvelle "
+        "pour le patrimoine européen, et nous attendons avec impatience le retour des tableaux "
+        "qu'on croyait perdus à jamais. »",
+    ])
+    assert detect_language(article)[0] == "en"

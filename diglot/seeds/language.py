@@ -76,23 +76,42 @@ def split_words(text: str) -> list[str]:
 
 def detect_language(text: str) -> tuple[str, float]:
     """Guess a text's language (ISO 639-1 code, "und" if unrecognised), with a confidence from
-    0.5 to 1: the language most of its paragraphs are in, weighed by length, so that an English
-    article quoting a French paragraph (whose accents and elisions are dense cues) stays English."""
+    0.5 to 1: the language most of its paragraphs are in, weighed by length, and inside an English
+    or French paragraph most of its sentences, so that an English article quoting French (a
+    paragraph, or a sentence whose guillemets, accents and elisions are dense cues) stays English."""
     whole = detect_block(text)
     # A quotation can only win the vote of the whole text if it wins by little: a clear winner is
     # the majority language, and most texts are settled so, in one pass.
     if whole[1] >= CLEAR_WIN:
         return whole
-    blocks = [block for block in text.split("\n\n") if block.strip()]
-    if len(blocks) < 2:
-        return whole
+    pieces = [piece for block in text.split("\n\n") if block.strip() for piece in weighed_pieces(block)]
     weights: Counter = Counter()
-    guesses = [detect_block(block)[0] for block in blocks]
-    for block, language in zip(blocks, guesses):
-        weights[language] += len(block) * (CJK_WEIGHT if language in CJK else 1)
-    winner = weights.most_common(1)[0][0]  # a tie goes to the first paragraph's language
-    language, confidence = detect_block("\n\n".join(b for b, g in zip(blocks, guesses) if g == winner))
+    for piece, language in pieces:
+        weights[language] += len(piece) * (CJK_WEIGHT if language in CJK else 1)
+    if len(weights) < 2:
+        return whole  # one language throughout: the whole text's vote says how sure
+    winner = weights.most_common(1)[0][0]  # a tie goes to the first piece's language
+    language, confidence = detect_block("\n\n".join(p for p, g in pieces if g == winner))
     return winner, confidence if language == winner else 0.5
+
+
+# Sentence ends, and a colon before a quotation: where an English or French paragraph is cut to
+# weigh its sentences one by one.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?»”\"])\s+(?=[«“\"(]?[^\W\d_])|(?<=:)\s+(?=[«“\"])")
+
+
+def weighed_pieces(block: str) -> list[tuple[str, str]]:
+    """A paragraph with its language; an English or French one cut into its sentences, each with
+    English or French by its own cues (the paragraph's language where they tie). Sentences are
+    too short to tell other languages apart reliably, so those paragraphs stay whole."""
+    language = detect_block(block)[0]
+    if language not in ("en", "fr"):
+        return [(block, language)]
+    pieces = []
+    for sentence in _SENTENCE_BREAK.split(block):
+        votes = count_votes(sentence)
+        pieces.append((sentence, language if votes["en"] == votes["fr"] else max(votes, key=votes.get)))
+    return pieces
 
 
 def detect_block(text: str) -> tuple[str, float]:
