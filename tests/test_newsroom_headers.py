@@ -326,3 +326,17 @@ def test_bylines_that_name_a_role_are_header_lines_without_authors(line):
     draft = parse(f"Trade grows\n{line}\nPhoto: VCG")
     assert (draft.authors, draft.byline, draft.credits) == ((), line, ("Photo: VCG",))
     assert draft.paragraphs[0].startswith("The ministry said")
+
+
+@pytest.mark.parametrize("line, source", [("Source: Xinhua", "Xinhua"), ("Source : AFP", "AFP"),
+                                          ("Sources: AFP, Reuters", "AFP, Reuters"), ("Global Times", "Global Times")])
+def test_a_trailing_source_line_is_the_source_not_a_paragraph(line, source):
+    body = ("The first paragraph, long enough to be one.", "The second paragraph, as long as the first.")
+    draft = parse_seed("A headline\n\n" + "\n\n".join(body) + f"\n\n{line}\n", "s.txt")
+    assert (draft.source, draft.paragraphs, draft.credits) == (source, body, ())
+    assert "credit line" not in " ".join(draft.notes)
+
+
+def test_a_last_sentence_that_mentions_a_source_stays_in_the_body():
+    text = "A headline\n\nThe first paragraph.\n\nThe second one.\n\nSource: officials said the talks would resume in May.\n"
+    assert parse_seed(text, "s.txt").paragraphs[-1].startswith("Source: officials")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
@@ -314,10 +315,18 @@ def read_authors(bylines: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for line in bylines for name in read_byline(line) or ()))
 
 
+# A labelled source line ("Source: Xinhua", "Sources : AFP, Reuters"), as agencies end their copy.
+_SOURCE_LABEL = re.compile(r"(?:source|sources)\s?:\s*(.+)", re.IGNORECASE)
+
+
 def split_source(paragraphs: Lines) -> tuple[Lines, str | None]:
-    """Take a short trailing source line ("Global Times") off the end of the body."""
-    if paragraphs and is_source(paragraphs[-1]):
-        return paragraphs[:-1], paragraphs[-1]
+    """Take a short trailing source line ("Global Times", "Source: Xinhua") off the end of the body."""
+    if not paragraphs:
+        return paragraphs, None
+    labelled = _SOURCE_LABEL.fullmatch(paragraphs[-1])
+    name = labelled.group(1).strip() if labelled else paragraphs[-1]
+    if is_source(name.replace(",", "")):  # a labelled line may list several sources
+        return paragraphs[:-1], name
     return paragraphs, None
 
 
