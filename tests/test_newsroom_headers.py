@@ -340,3 +340,16 @@ def test_a_trailing_source_line_is_the_source_not_a_paragraph(line, source):
 def test_a_last_sentence_that_mentions_a_source_stays_in_the_body():
     text = "A headline\n\nThe first paragraph.\n\nThe second one.\n\nSource: officials said the talks would resume in May.\n"
     assert parse_seed(text, "s.txt").paragraphs[-1].startswith("Source: officials")
+
+
+@pytest.mark.parametrize("kicker, headline", [("World", "City council approves tram extension"),
+                                              ("Planète", "La canicule s'installe dans le Sud-Ouest")])
+def test_a_mixed_case_kicker_above_the_headline_is_the_section(kicker, headline):
+    text = f"{kicker}\n{headline}\nBy Jane Doe\n\nThe first paragraph of the story.\n\nThe second paragraph.\n"
+    draft = parse_seed(text, "s.txt")
+    assert (draft.section, draft.title, draft.credits) == (kicker, headline, ())
+
+
+def test_a_headline_alone_above_its_byline_is_no_kicker():
+    draft = parse_seed("Heatwave grips the south-west\nBy Jane Doe\n\nThe first paragraph.\n\nThe second.\n", "s.txt")
+    assert (draft.section, draft.title) == (None, "Heatwave grips the south-west")

@@ -232,10 +232,27 @@ def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) 
     parts = compound_parts(line)
     if parts:
         return parts
+    if is_kicker(block, index, found):
+        return [("section", line)]
     for part in SHAPE_PRIORITY:
         if not (part in ONCE and found[part]) and HEADER_TESTS[part](block, index):
             return [(part, line)]
     return None
+
+
+# A kicker ("World", "Business", "Planète") is at most this many words: a headline is longer.
+MAX_KICKER_WORDS = 3
+
+
+def is_kicker(block: Lines, index: int, found: dict[str, list[str]]) -> bool:
+    """Tell whether a seed's first line is a section in mixed case ("World") above its headline:
+    a few words, no sentence, and the next line a longer headline rather than a date, byline or
+    credit (upper-case sections are is_section's)."""
+    if any(found.values()) or index + 1 >= len(block):
+        return False
+    line, after = block[index], block[index + 1]
+    return (len(line.split()) <= MAX_KICKER_WORDS and is_label(line) and len(after) > len(line)
+            and is_headline(after) and not any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")))
 
 
 def compound_parts(line: str) -> list[tuple[str, str]] | None:
