@@ -135,18 +135,18 @@ def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list
     inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
     costs, back = [inf] * ((n + 1) * width), [(0, 0)] * ((n + 1) * width)
     costs[0] = 0.0
-    beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS]
+    fitting = _fitting_beads(width)
     for i in range(n + 1):
         for j in range(m + 1):
             cell = i * width + j
             best, step = costs[cell], back[cell]
-            for a, b, offset, prior, bead in beads:
-                if a > i or b > j:
-                    continue
+            for a, b, offset, prior, bead in fitting[min(i, _WIDEST), min(j, _WIDEST)]:
                 base = costs[cell - offset]
                 if base == inf:
                     continue
                 if a and b:
+                    if base + prior - EVIDENCE_WEIGHT >= best:
+                        continue  # even sharing everything, with no length cost, it cannot win
                     mine, chars_left = ours[i - a, i]
                     yours, chars_right = theirs[j - b, j]
                     shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
@@ -168,6 +168,15 @@ def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list
 
 
 _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
+
+
+@lru_cache(maxsize=64)
+def _fitting_beads(width: int) -> dict[tuple[int, int], list[tuple[int, int, int, float, tuple[int, int]]]]:
+    """For a DP row width, the beads that fit at a cell (a, b, cell offset, prior, bead), by how
+    many sentences each side has so far, capped at the widest bead: the DP skips the test."""
+    beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS]
+    return {(x, y): [bead for bead in beads if bead[0] <= x and bead[1] <= y]
+            for x in range(_WIDEST + 1) for y in range(_WIDEST + 1)}
 
 
 def _spans(sentences: Sequence[str]) -> dict[tuple[int, int], tuple[frozenset[str], int]]:
