@@ -251,7 +251,7 @@ def test_what_needs_attention_comes_first_and_open(browser, reviewed):
 
 
 def test_serve_shows_the_review_page_at_underscore_review(tmp_path):
-    from test_serve import Server, free_port
+    from test_serve import Server, free_port, wait_for
 
     project = make_project(tmp_path / "project", newsroom_seeds())
     server = Server(project, free_port())
@@ -262,5 +262,8 @@ def test_serve_shows_the_review_page_at_underscore_review(tmp_path):
         status, _ = server.get("/_review")
         assert status in (301, 302)
         assert not list((project / "site").rglob("review*"))
+        # The page is made when asked for, from the last build: a seed added since shows up.
+        (project / "seeds" / "091_also_empty.txt").write_text("\n", encoding="utf-8")
+        wait_for(lambda: b"seeds/091_also_empty.txt" in server.get("/_review/")[1], "the review of the rebuild")
     finally:
         server.stop()

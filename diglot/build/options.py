@@ -1,6 +1,7 @@
 """How a build is asked for (Options) and what it did (Summary)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +30,9 @@ class Options:
     cache: Path | None = None
     use_cache: bool = True
     review: bool = False  # also write the owner's review page (review_path)
+    # The dev server's: make the review page only when it is asked for (Summary.write_review), since
+    # at 10,000 pairs rendering it was a third of an edit's rebuild.
+    review_later: bool = False
 
     def resolved(self) -> "Options":
         """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
@@ -60,3 +64,4 @@ class Summary:
     replayed: bool = False  # nothing had changed: the last build's summary, no step run
     duplicates: int = 0  # seeds not imported: copies and earlier versions of another seed
     skipped: int = 0  # seeds not imported: no article in them, or a language the site does not publish
+    write_review: Callable[[], Path] | None = None  # with review_later: writes this build's review page

@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest
@@ -149,7 +150,7 @@ def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> Non
     """Keep what a rebuild with no change replays: this summary, without this build's news."""
     news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
     BUILDS.put(cache, key, replace(
-        summary, rendered=0, report=Report(list(summary.report.warnings),
+        summary, rendered=0, write_review=None, report=Report(list(summary.report.warnings),
                                            [n for n in summary.report.notes if n not in news])))
 
 
@@ -190,7 +191,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     config: Config = load_config(options.config, {"base_url": options.base_url})
     seeds, content = seed_stats(options.seeds), read_content_again(options, cache)
     key = BUILDS.key(options, config, seeds, content_hashes(content, cache))
-    # A replayed build has no site model to review: the review page needs the steps to run.
+    # A replayed build has no site model to review: the review page needs the steps to run (the dev
+    # server's review_later keeps the last build's, which the replayed one did not change).
     replayed = replay_unchanged(options, key, cache) if replay and not options.review else None
     if replayed is not None:  # nothing to do; no commit either, so a warm cache keeps every entry
         return replayed
@@ -211,9 +213,11 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             documents = steps.load_step(content, cache)
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
-        if options.review:  # before --strict may stop the build: the page shows what is wrong
+        if options.review or options.review_later:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
-            write_review(options, site, documents, summary, cache)
+            summary.write_review = partial(write_review, options, site, documents, summary, cache)
+            if options.review:
+                summary.write_review()
         make_and_write(site, config, options, cache, steps, summary, progress,
                        remember=lambda: remember_summary(summary, key, news, cache))
     finally:
