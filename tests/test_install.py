@@ -51,6 +51,15 @@ def test_diglot_new_makes_a_project_that_the_installed_command_builds(installed,
     assert '<html lang="fr"' in french and 'data-seg="8"' in french
     assert (project / "site" / "assets" / "lunr" / "lunr.min.js").stat().st_size > 10_000
     assert len(list((project / "content").glob("*.md"))) == 2
+    reviewed = run(installed, "check", "--review", cwd=project)  # the review's layouts and styles are packaged too
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert "Review of the import" in (tmp_path / "news" / "review.html").read_text(encoding="utf-8")
+
+
+def test_every_layout_file_is_packaged(installed):
+    packaged = next(installed.parent.parent.glob("lib/python*/site-packages/diglot/layouts"))
+    files = lambda root: sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())  # noqa: E731
+    assert files(packaged) == [f for f in files(REPO / "layouts") if "__pycache__" not in f]
 
 
 def test_the_installed_command_has_the_same_help_as_build_py(installed):
