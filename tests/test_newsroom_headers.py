@@ -353,3 +353,16 @@ def test_a_mixed_case_kicker_above_the_headline_is_the_section(kicker, headline)
 def test_a_headline_alone_above_its_byline_is_no_kicker():
     draft = parse_seed("Heatwave grips the south-west\nBy Jane Doe\n\nThe first paragraph.\n\nThe second.\n", "s.txt")
     assert (draft.section, draft.title) == (None, "Heatwave grips the south-west")
+
+
+def test_sections_named_in_two_cases_are_one_section_page(tmp_path):
+    seeds = {"a.txt": b"WORLD\nLeaders meet in Geneva for climate talks\nPublished: May 10, 2024\n\n"
+                      b"Leaders of 40 countries met in Geneva on Friday.\n\nThe talks end on Sunday.\n",
+             "b.txt": b"World\nFloods hit the northern valleys after storms\nBy Jane Doe\n\n"
+                      b"Floods hit 12 villages on Monday.\n\nRescuers reached them by boat.\n"}
+    project = make_project(tmp_path / "p", seeds)
+    build(Options(project=project))
+    listing = (project / "site" / "en" / "section" / "world" / "index.html").read_text(encoding="utf-8")
+    assert "Leaders meet in Geneva" in listing and "Floods hit the northern valleys" in listing
+    home = (project / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert home.count('section/world/"') == 1  # one entry in the sections menu

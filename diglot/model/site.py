@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -320,10 +320,15 @@ def override_alignment(docs: dict[str, Document], n_left: int, n_right: int, rep
 
 
 def collect_sections(articles: list[Article]) -> tuple[Section, ...]:
-    """Sections by name, each with its articles in listing order."""
-    by_name: dict[str, list[Article]] = defaultdict(list)
+    """Sections by slug, each with its articles in listing order: names that make one slug ("World",
+    "WORLD") are one section, which would otherwise share a page; it is called by its most used name."""
+    by_slug: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         name = article.versions[article.original].section
         if name:
-            by_name[name].append(article)
-    return tuple(Section(name, slugify(name), tuple(arts)) for name, arts in sorted(by_name.items()))
+            by_slug[slugify(name)].append(article)
+    sections = []
+    for slug, arts in by_slug.items():
+        names = Counter(article.versions[article.original].section for article in arts)
+        sections.append(Section(min(names, key=lambda name: (-names[name], name)), slug, tuple(arts)))
+    return tuple(sorted(sections, key=lambda section: (section.name, section.slug)))
