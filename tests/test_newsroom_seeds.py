@@ -143,6 +143,16 @@ def test_the_same_headline_in_two_languages_or_a_short_one_is_no_version():
     assert len(kept) == 4 and not dropped
 
 
+def test_a_recurring_headline_on_other_days_is_another_article_unless_the_text_is_shared():
+    days = [draft(f"{n}.txt", "Morning briefing: what to know", [PARAGRAPHS[n]], datetime(2024, 5, 10 + n))
+            for n in range(3)]
+    assert not find_duplicates(days)[1]  # three days' briefings: three articles
+    same_day = draft("3.txt", "Morning briefing: what to know", [PARAGRAPHS[3]], datetime(2024, 5, 10, 18))
+    rewritten = draft("4.txt", "Morning briefing: what to know", [PARAGRAPHS[1], PARAGRAPHS[4]], datetime(2024, 5, 14))
+    kept, dropped = find_duplicates(days + [same_day, rewritten])
+    assert sorted((d.seed, d.kept) for d in dropped) == [("0.txt", "3.txt"), ("1.txt", "4.txt")]
+
+
 def test_boilerplate_shared_by_many_seeds_makes_no_versions():
     boiler = "This article first appeared in the print edition of the newspaper."
     drafts = [draft(f"{n}.txt", f"Story number {n} today", [PARAGRAPHS[n], boiler]) for n in range(6)]

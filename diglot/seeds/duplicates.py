@@ -78,6 +78,12 @@ def version_stamp(draft: Draft) -> str:
     return stamp.isoformat() if stamp else ""
 
 
+def same_day(one: Draft, other: Draft) -> bool:
+    """Tell whether two drafts were first published on one day, as far as they say (an update
+    keeps its original date; a draft without a date may be either)."""
+    return one.date is None or other.date is None or one.date.date() == other.date.date()
+
+
 def related_pairs(drafts: list[Draft], keys: Mapping[str, tuple] | None = None) -> list[tuple[int, int, str]]:
     """Pairs of drafts (indexes, and why) of one language that are versions of one article.
 
@@ -92,12 +98,15 @@ def related_pairs(drafts: list[Draft], keys: Mapping[str, tuple] | None = None) 
         sizes.append(len(own))
         for paragraph in own:
             postings.setdefault((draft.language, paragraph), []).append(index)
-    found = {(a, b): "the same headline" for same in titles.values() for a in same for b in same if a < b}
     shared: dict[tuple[int, int], int] = {}
     for seeds in postings.values():
         if 1 < len(seeds) <= MAX_PARAGRAPH_SEEDS:
             for pair in ((a, b) for a in seeds for b in seeds if a < b):
                 shared[pair] = shared.get(pair, 0) + 1
+    # A headline alone makes versions only of one day's story: a recurring one ("Morning briefing",
+    # "Letters to the editor") on another day, with nothing else in common, is another article.
+    found = {(a, b): "the same headline" for same in titles.values() for a in same for b in same
+             if a < b and (shared.get((a, b)) or same_day(drafts[a], drafts[b]))}
     for (a, b), count in shared.items():
         if 2 * count > min(sizes[a], sizes[b]):
             found.setdefault((a, b), "most paragraphs the same")
