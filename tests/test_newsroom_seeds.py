@@ -276,3 +276,9 @@ def test_a_one_paragraph_chinese_seed_is_skipped_by_its_language_not_as_a_headli
                     encoding="utf-8")
     draft = read_seed(seed)
     assert draft.language == "zh" and draft.title is None and len(draft.paragraphs) == 1
+
+
+def test_a_long_text_without_spaces_is_sampled_to_the_sample_size():
+    chinese = "国家统计局周一公布的数据显示，今年前十个月全国规模以上工业企业利润同比增长。" * 200
+    sample = spread_sample(chinese, LANGUAGE_SAMPLE)
+    assert len(sample) <= LANGUAGE_SAMPLE + 20 and detect_language(sample)[0] == "zh"

@@ -309,13 +309,15 @@ def detect_script(text: str) -> tuple[str, float] | None:
 def spread_sample(text: str, size: int, pieces: int = 8) -> str:
     """A text whole if it is at most `size` characters long, else `size` characters of it in
     `pieces` slices spread over its whole length, so that a quotation at the start does not
-    outvote the rest (each slice starts and ends at a space, so no word is cut)."""
+    outvote the rest (each slice starts and ends at a space, so no word is cut, where the text
+    has spaces: Chinese, Japanese or Thai is cut anywhere)."""
     if len(text) <= size:
         return text
     width, stride = size // pieces, len(text) // pieces
     slices = []
     for start in range(0, pieces * stride, stride):
-        begin = text.find(" ", start, start + width) + 1 if start else 0
+        space = text.find(" ", start, start + width) if start else -1
+        begin = space + 1 if space >= 0 else start
         end = text.rfind(" ", begin, start + width)
         slices.append(text[begin:end if end > begin else start + width])
     return "\n\n".join(slices)  # each slice a paragraph of its own: it is weighed on its own

@@ -44,10 +44,10 @@ from diglot.seeds.language import detect_language, spread_sample
 __all__ = ["Draft", "SeedError", "decode_seed", "draft_of", "parse_seed", "read_header", "classify_header_line",
            "is_credit", "is_date_line", "read_date"]
 
-# Language is settled long before this: the first 1,000 characters (~150 words, ~50 cues) gave
-# the language and low-confidence flag of the whole text for all 11,524 seeds of the bench corpora
-# (1,000 and 5,000 pairs) and tests, as did the first 400; counting cues over 2,000 characters
-# was a third of reading a seed.
+# Language is settled long before this: 1,000 characters (~150 words, ~50 cues) gave the language
+# and low-confidence flag of the whole text for all 11,524 seeds of the bench corpora (1,000 and
+# 5,000 pairs) and tests, as did 400; counting cues over 2,000 characters was a third of reading a
+# seed. A longer seed is sampled in slices spread over it (language.spread_sample).
 LANGUAGE_SAMPLE = 1_000
 # Header parts and the source are short; longer lines are body without a regex.
 MAX_HEADER_LINE = 200
