@@ -344,8 +344,9 @@ def test_a_last_sentence_that_mentions_a_source_stays_in_the_body():
 
 @pytest.mark.parametrize("kicker, headline", [("World", "City council approves tram extension"),
                                               ("Planète", "La canicule s'installe dans le Sud-Ouest")])
-def test_a_mixed_case_kicker_above_the_headline_is_the_section(kicker, headline):
-    text = f"{kicker}\n{headline}\nBy Jane Doe\n\nThe first paragraph of the story.\n\nThe second paragraph.\n"
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["together", "apart"])
+def test_a_mixed_case_kicker_above_the_headline_is_the_section(kicker, headline, gap):
+    text = f"{kicker}{gap}{headline}{gap}By Jane Doe\n\nThe first paragraph of the story.\n\nThe second paragraph.\n"
     draft = parse_seed(text, "s.txt")
     assert (draft.section, draft.title, draft.credits) == (kicker, headline, ())
 
@@ -353,6 +354,9 @@ def test_a_mixed_case_kicker_above_the_headline_is_the_section(kicker, headline)
 def test_a_headline_alone_above_its_byline_is_no_kicker():
     draft = parse_seed("Heatwave grips the south-west\nBy Jane Doe\n\nThe first paragraph.\n\nThe second.\n", "s.txt")
     assert (draft.section, draft.title) == (None, "Heatwave grips the south-west")
+    # Two short lines apart with no byline or date under them: a headline and its standfirst.
+    draft = parse_seed("Heatwave\n\nThe south-west braces for 41 degrees\n\nThe first paragraph.\n", "s.txt")
+    assert (draft.section, draft.title) == (None, "Heatwave")
 
 
 def test_sections_named_in_two_cases_are_one_section_page(tmp_path):

@@ -222,9 +222,11 @@ def split_blocks(text: str) -> list[Lines]:
     return [tuple(block) for filled, block in groupby(lines, key=bool) if filled]
 
 
-def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) -> list[tuple[str, str]] | None:
+def classify_header_line(block: Lines, index: int, found: dict[str, list[str]],
+                         following: Lines = ()) -> list[tuple[str, str]] | None:
     """The header parts line `index` of a block holds, as (part, text) pairs, given the parts
-    found so far; None when the line starts the body."""
+    found so far and the header's next lines (following, across blank lines); None when the line
+    starts the body."""
     line = block[index]
     if len(line) > MAX_HEADER_LINE:
         return None
@@ -232,7 +234,7 @@ def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) 
     parts = compound_parts(line)
     if parts:
         return parts
-    if is_kicker(block, index, found):
+    if is_kicker(line, following, found, apart=index + 1 >= len(block)):
         return [("section", line)]
     for part in SHAPE_PRIORITY:
         if not (part in ONCE and found[part]) and HEADER_TESTS[part](block, index):
@@ -244,15 +246,24 @@ def classify_header_line(block: Lines, index: int, found: dict[str, list[str]]) 
 MAX_KICKER_WORDS = 3
 
 
-def is_kicker(block: Lines, index: int, found: dict[str, list[str]]) -> bool:
+def is_kicker(line: str, following: Lines, found: dict[str, list[str]], apart: bool) -> bool:
     """Tell whether a seed's first line is a section in mixed case ("World") above its headline:
     a few words, no sentence, and the next line a longer headline rather than a date, byline or
-    credit (upper-case sections are is_section's)."""
-    if any(found.values()) or index + 1 >= len(block):
+    credit (upper-case sections are is_section's). With a blank line between them (apart), the
+    headline must be followed by a date, byline or credit line: else the two short lines are
+    more likely a headline and its standfirst."""
+    if any(found.values()) or not following:
         return False
-    line, after = block[index], block[index + 1]
-    return (len(line.split()) <= MAX_KICKER_WORDS and is_label(line) and len(after) > len(line)
-            and is_headline(after) and not any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")))
+    after = following[0]
+    if not (len(line.split()) <= MAX_KICKER_WORDS and is_label(line) and len(after) > len(line)
+            and is_headline(after) and not is_header_detail(after)):
+        return False
+    return not apart or (len(following) > 1 and is_header_detail(following[1]))
+
+
+def is_header_detail(line: str) -> bool:
+    """Tell whether a line is a date, byline or credit line."""
+    return any(LINE_TESTS[part](line) for part in ("date", "credit", "byline"))
 
 
 def compound_parts(line: str) -> list[tuple[str, str]] | None:
@@ -279,7 +290,7 @@ def is_title(block: Lines, index: int) -> bool:
     if not is_headline(block[index]):
         return False
     after = block[index + 1] if index + 1 < len(block) else None
-    if after is None or is_section(after) or any(LINE_TESTS[part](after) for part in ("date", "credit", "byline")):
+    if after is None or is_section(after) or is_header_detail(after):
         return True
     return not is_wrapped(block[index:index + WRAP_SAMPLE])
 
@@ -306,7 +317,8 @@ def read_header(blocks: list[Lines]) -> tuple[dict[str, list[str]], list[Lines]]
     kept: Lines = ()
     for position, (number, index) in enumerate(lines):
         block = blocks[number]
-        parts = classify_header_line(block, index, found)
+        following = tuple(blocks[n][i] for n, i in lines[position + 1:position + 3])
+        parts = classify_header_line(block, index, found, following)
         if parts is None and found["title"] and not kept and header_follows(blocks, lines, position):
             parts = [("credit", block[index])] if is_source(block[index]) else []
             kept = () if parts else (block[index],)
@@ -324,7 +336,7 @@ def header_follows(blocks: list[Lines], lines: list[tuple[int, int]], position: 
     if len(blocks[number][index]) > MAX_HEADER_LINE or position + 1 >= len(lines):
         return False
     after = blocks[lines[position + 1][0]][lines[position + 1][1]]
-    return any(LINE_TESTS[part](after) for part in ("date", "byline", "credit"))
+    return is_header_detail(after)
 
 
 def read_authors(bylines: list[str]) -> tuple[str, ...]:
