@@ -173,7 +173,7 @@ def test_parse_override_beads():
 
 
 @pytest.mark.parametrize("spec, message", [
-    ("1-1 1-1", "covers 2 original and 2 translated paragraphs, but the article has 3 and 2"),
+    ("1-1 1-1", "covers 2 English and 2 French paragraphs, but the article has 3 and 2"),
     ("1-1 x 1-1", "'x' is not of the form L-R"),
     ("1-1 0-0 2-1", "'0-0' covers no paragraph"),
 ])

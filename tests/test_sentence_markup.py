@@ -111,3 +111,11 @@ def test_front_matter_turns_a_segment_off_or_sets_its_beads(tmp_path):
     second_fr = re.findall(r'data-sent="(\d+)"', re.search(r'<p data-seg="2"[^>]*>(.*?)</p>', fr, re.S).group(1))
     # 1-1 1-2 as written: the English shares move joins the French shares and the analysts' sentences.
     assert second_fr == [second_en[0], second_en[1], second_en[1]] and second_en[0] != second_en[1]
+
+
+def test_a_bad_sentence_alignment_warns_in_sentences_and_is_ignored(tmp_path):
+    project = build_pair(tmp_path, "sentence_alignment:\n  2: 1-1\n  three: 1-1\n").parent
+    summary = build(Options(project=project))
+    said = [f"{w.what} {w.fix}" for w in summary.report.warnings]
+    assert any("segment 2" in s and "English and" in s and "sentences" in s and "paragraphs" not in s for s in said), said
+    assert any("'three' is not a segment number" in s for s in said), said

@@ -226,15 +226,17 @@ def segment_confidences(left: Sequence[str], right: Sequence[str], segments: Seq
 _BEAD = re.compile(r"^(\d+)-(\d+)$")
 
 
-def parse_alignment(spec: str, n_left: int, n_right: int) -> list[Segment]:
-    """Turn a front-matter override such as `"1-1 2-1 0-1"` into segments."""
+def parse_alignment(spec: str, n_left: int, n_right: int, units: str = "paragraphs",
+                    whole: str = "the article") -> list[Segment]:
+    """Turn a front-matter override such as `"1-1 2-1 0-1"` into segments (of paragraphs, or of the
+    sentences of one segment: units and whole name them in the error)."""
     beads = [_parse_bead(token) for token in spec.replace(",", " ").split()]
     used_left = sum(a for a, _ in beads)
     used_right = sum(b for _, b in beads)
     if (used_left, used_right) != (n_left, n_right):
         raise ValueError(
-            f"alignment {spec!r} covers {used_left} original and {used_right} "
-            f"translated paragraphs, but the article has {n_left} and {n_right}; "
+            f"{spec!r} covers {used_left} English and {used_right} French "
+            f"{units}, but {whole} has {n_left} and {n_right}; "
             "make the left numbers add up to the first and the right numbers to the second"
         )
     return segments_from_beads(beads)

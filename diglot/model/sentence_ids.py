@@ -20,7 +20,6 @@ from diglot.model.sentences import split_sentences
 
 # (start, end) of a sentence in its block's HTML; (-1, -1): the whole block is one sentence.
 WHOLE = (-1, -1)
-Mark = tuple[int, int, int]  # start, end, sentence ID
 _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
 _VOID = frozenset({"br", "img", "wbr", "hr", "input", "source"})
 Segment = tuple[tuple[int, ...], tuple[int, ...]]

@@ -59,7 +59,6 @@ _STARTERS = frozenset(
     "le la les un une il elle ils elles nous on ce cette ces mais et or donc puis en au aux dans pour "
     "selon alors depuis lors personne aucun rien tout tous".split())
 _OPENING = "«\"“‘'(["
-_CLOSING = ".!?…»\"”’')] "
 
 
 @lru_cache(maxsize=4)
@@ -140,5 +139,5 @@ def library_ends(word: str, following: str, lang: str) -> bool:
 
 
 def sentence_texts(text: str, lang: str) -> list[str]:
-    """The sentences of text as strings (for tests and the bench)."""
+    """The sentences of text as strings (for the tests)."""
     return [text[start:end] for start, end in split_sentences(text, lang)]

@@ -286,7 +286,9 @@ def sentence_overrides(docs: dict[str, Document], bodies: dict, segments, report
             continue
         for number, beads in spec.items():
             try:
-                overrides[int(number)] = parse_sentence_beads(number, str(beads), bodies, segments)
+                if not isinstance(number, int) or isinstance(number, bool):
+                    raise ValueError(f"{number!r} is not a segment number (1, 2, … as data-seg and #sN count them)")
+                overrides[number] = parse_sentence_beads(number, str(beads), bodies, segments)
             except (ValueError, IndexError) as exc:
                 report.warn(doc.path, f"sentence_alignment of segment {number} is ignored: {exc}",
                             "fix the beads (they count sentences), write 'off', or remove the line", line)
@@ -303,7 +305,7 @@ def parse_sentence_beads(number, spec: str, bodies: dict, segments):
     lefts, rights = segments[index]
     count = {lang: sum(len(html_spans(bodies[lang][k], lang)) for k in ks)
              for lang, ks in (("en", lefts), ("fr", rights))}
-    return parse_alignment(spec, count["en"], count["fr"])
+    return parse_alignment(spec, count["en"], count["fr"], "sentences", f"segment {number}")
 
 
 def override_alignment(docs: dict[str, Document], n_left: int, n_right: int, report: Report):

@@ -302,11 +302,3 @@ def render_page(env: Environment, css: str, context: dict, render=render_article
              "fine_html": [render(env, view, False) for view in context["fine"]]}
     return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context, **parts)
 
-
-def render_review(site: Site, outcomes: tuple[SeedOutcome, ...], report: Report, overrides: dict[str, str],
-                  layouts: Path) -> str:
-    """The review page's HTML, from layouts/review.html, review-parts.html and review.css.
-
-    overrides: the `alignment:` value of every content file that has one, by path."""
-    css = (layouts / "review.css").read_text(encoding="utf-8")
-    return render_page(review_environment(layouts), css, review_context(site, outcomes, report, overrides))

@@ -113,7 +113,7 @@ def date_numbers(parts: dict[str, str]) -> tuple[int, int, int]:
     if "n_year" in parts:
         first, second = int(parts["n_first"]), int(parts["n_second"])
         # 12/07/2024 is day first, as French and most newsrooms outside the US write it,
-        # unless the first number cannot be a month's day and the second can (07/25/2024).
+        # unless the second number cannot be a month (07/25/2024): then the first is.
         return (int(parts["n_year"]), first, second) if second > 12 else (int(parts["n_year"]), second, first)
     year = int(parts.get("m_year") or parts.get("d_year") or parts["i_year"])
     month_name = parts.get("m_month") or parts.get("d_month")
