@@ -199,3 +199,18 @@ def test_listing_pages_stay_small_at_any_size(tmp_path):
     listings = [p for p in (project / "site").rglob("index.html") if "/page/" in p.as_posix() or
                 p.parent.name in ("en", "fr") or "/archive/" in p.as_posix() or "/section/" in p.as_posix()]
     assert max(p.stat().st_size for p in listings) <= 60_000
+
+
+@pytest.mark.parametrize("lang, text, summary", [
+    ("en", "Gov. Newsom signed the bill on Monday, aides said. It takes effect in May.",
+     "Gov. Newsom signed the bill on Monday, aides said."),
+    ("en", "The U.S. economy grew 2.5 percent, Mr. Li said. Analysts expected less.",
+     "The U.S. economy grew 2.5 percent, Mr. Li said."),
+    ("fr", "M. Dupont a signé le texte le 3 janv. à Paris. Il entre en vigueur en mai.",
+     "M. Dupont a signé le texte le 3 janv. à Paris."),
+    ("en", "One sentence with no end", "One sentence with no end"),
+])
+def test_a_listing_summary_is_the_first_sentence_as_the_splitter_finds_it(lang, text, summary):
+    from diglot.model.site import first_sentence
+    from diglot.model.text import render_blocks
+    assert first_sentence(tuple(render_blocks(text, lang)), lang).replace("\u00a0", " ").replace("\u202f", " ") == summary

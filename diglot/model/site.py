@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pickle
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -14,6 +13,7 @@ from diglot.content.slugs import slugify
 from diglot.errors import DiglotError, Problem, Report
 from diglot.model.align import align_paragraphs, parse_alignment
 from diglot.model.sentence_ids import SentenceBead, html_spans, number_sentences
+from diglot.model.sentences import split_sentences
 from diglot.model.text import Block, render_blocks
 
 
@@ -66,10 +66,6 @@ class Blocks:
         return f"Blocks({self.blocks!r})"
 
 
-# A sentence ends at . ! ? or … (and a closing quote), before a space and an upper-case letter or
-# an opening quote; not after a title or an initial ("M. Dupont", "Dr. Li", "J. Smith").
-SENTENCE_END = re.compile(r"[.!?…][»”\"')\u00a0\u202f]*(?=\s+[«“\"(]?\s*[A-ZÀ-ÖØ-Þ])")
-NOT_AN_END = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Mme|Mlle|MM|Me|Pr|[A-Z])\.)\Z")
 
 @dataclass(frozen=True)
 class Version:
@@ -232,14 +228,14 @@ def make_version(doc: Document, docs: dict, original: Document, titled: dict,
                    description=description, blocks=Blocks(blocks), path=doc.path, sha256=doc.sha256,
                    updated=updated if updated and (date is None or updated > date) else None,
                    authors=(authors,) if isinstance(authors, str) else tuple(str(a) for a in authors),
-                   summary=doc.meta.get("summary") or first_sentence(blocks))
+                   summary=doc.meta.get("summary") or first_sentence(blocks, doc.lang))
 
 
-def first_sentence(blocks: tuple[Block, ...], limit: int = 200) -> str:
+def first_sentence(blocks: tuple[Block, ...], lang: str, limit: int = 200) -> str:
     """The body's first sentence (cut on a word past limit), for a listing's one-line summary."""
     text = blocks[0].text.strip() if blocks else ""
-    end = next((m.end() for m in SENTENCE_END.finditer(text) if not NOT_AN_END.search(text[:m.end()])), len(text))
-    sentence = text[:end].strip()
+    spans = split_sentences(text, lang)
+    sentence = text[spans[0][0]:spans[0][1]] if spans else text
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
 
 
