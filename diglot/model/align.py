@@ -56,12 +56,13 @@ def log_tail(delta: float) -> float:
     return -z * z - math.log(z * math.sqrt(math.pi))
 
 
-def length_cost(left_chars: int, right_chars: int, ratio: float) -> float:
-    """Return -log P(lengths) of a bead: how badly right ≈ ratio × left fails."""
+def length_cost(left_chars: int, right_chars: int, ratio: float, variance: float = VARIANCE) -> float:
+    """Return -log P(lengths) of a bead: how badly right ≈ ratio × left fails (variance: of the
+    length difference per character; sentences have their own, sentalign.VARIANCE)."""
     mean = (left_chars + right_chars / ratio) / 2.0
     if mean == 0:
         return 0.0
-    delta = (ratio * left_chars - right_chars) / math.sqrt(mean * VARIANCE)
+    delta = (ratio * left_chars - right_chars) / math.sqrt(mean * variance)
     return -log_tail(delta)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from diglot.model.align import _SQRT_2, log_tail
+from diglot.model.align import LENGTH_RATIO, dice, length_cost
 from diglot.seeds.features import extract_numbers, fold_accents
 
 # Priors of the beads inside a segment. Gale & Church's, with 1-0/0-1 a little likelier: inside a
@@ -67,24 +67,21 @@ def cognate_key(word: str) -> str:
     return fold_accents(word)[:COGNATE_KEY]
 
 
-def length_cost(left_chars: int, right_chars: int, ratio: float) -> float:
-    """Return -log P(lengths) of a bead whose right side should be ratio × its left."""
-    mean = (left_chars + right_chars / ratio) / 2.0
-    if mean == 0:
-        return 0.0
-    return -log_tail((ratio * left_chars - right_chars) / math.sqrt(mean * VARIANCE))
-
-
 def bead_cost(left: Sequence[str], right: Sequence[str], ratio: float) -> float:
     """Return a bead's cost: -log prior, plus the length cost, less the shared-evidence bonus."""
-    prior = -math.log(BEAD_PRIORS.get((len(left), len(right)), min(BEAD_PRIORS.values())))
-    if not (left and right):
+    ours = (frozenset().union(*map(evidence, left)), sum(map(len, left)))
+    theirs = (frozenset().union(*map(evidence, right)), sum(map(len, right)))
+    return span_cost(len(left), len(right), ours, theirs, ratio)
+
+
+def span_cost(n_left: int, n_right: int, ours: tuple[frozenset[str], int], theirs: tuple[frozenset[str], int],
+              ratio: float) -> float:
+    """bead_cost of n_left and n_right sentences, from each side's evidence and characters."""
+    prior = -math.log(BEAD_PRIORS.get((n_left, n_right), min(BEAD_PRIORS.values())))
+    if not (n_left and n_right):
         return prior
-    ours = frozenset().union(*map(evidence, left))
-    theirs = frozenset().union(*map(evidence, right))
-    shared = 2.0 * len(ours & theirs) / (len(ours) + len(theirs)) if ours and theirs else 0.0
-    chars = sum(map(len, left)), sum(map(len, right))
-    return prior + length_cost(*chars, ratio) - EVIDENCE_WEIGHT * shared
+    (mine, chars_left), (yours, chars_right) = ours, theirs
+    return prior + length_cost(chars_left, chars_right, ratio, VARIANCE) - EVIDENCE_WEIGHT * dice(mine, yours)
 
 
 def bead_confidence(left: Sequence[str], right: Sequence[str], ratio: float) -> float:
@@ -113,18 +110,9 @@ def align_sentences(left: Sequence[str], right: Sequence[str], ratio: float | No
         i, j = i - a, j - b
     reference = -math.log(BEAD_PRIORS[1, 1])  # as bead_confidence, from the spans already made
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)),
-                 min(1.0, math.exp(reference - _span_cost(ours, theirs, i0, i1, j0, j1, ratio))))
+                 min(1.0, math.exp(reference - span_cost(i1 - i0, j1 - j0, ours.get((i0, i1)),
+                                                         theirs.get((j0, j1)), ratio))))
             for i0, i1, j0, j1 in reversed(steps)]
-
-
-def _span_cost(ours: dict, theirs: dict, i0: int, i1: int, j0: int, j1: int, ratio: float) -> float:
-    """bead_cost of left[i0:i1] and right[j0:j1], from their spans (_spans)."""
-    prior = -math.log(BEAD_PRIORS[i1 - i0, j1 - j0])
-    if i0 == i1 or j0 == j1:
-        return prior
-    (mine, chars_left), (yours, chars_right) = ours[i0, i1], theirs[j0, j1]
-    shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
-    return prior + length_cost(chars_left, chars_right, ratio) - EVIDENCE_WEIGHT * shared
 
 
 def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list[tuple[int, int]]:
@@ -168,6 +156,7 @@ def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list
 
 
 _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
+_SQRT_2 = math.sqrt(2.0)  # for the length cost written out in _best_chains
 
 
 @lru_cache(maxsize=64)
@@ -227,15 +216,14 @@ def align_segments(left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
     return aligned
 
 
-# French runs about 1.2 times the characters of its English (align.py's LENGTH_RATIO); a segment's
-# own ratio is trusted within this factor of it: beyond, an added or dropped sentence is skewing it.
-EN_FR_RATIO = 1.2
+# French runs about LENGTH_RATIO (1.2) times the characters of its English; a segment's own ratio
+# is trusted within this factor of it: beyond, an added or dropped sentence is skewing it.
 RATIO_SLACK = 1.25
 
 
 def segment_ratio_near(left: Sequence[str], right: Sequence[str]) -> float:
     """The segment's own length ratio, held within RATIO_SLACK of English–French's usual ratio."""
-    return min(max(segment_ratio(left, right), EN_FR_RATIO / RATIO_SLACK), EN_FR_RATIO * RATIO_SLACK)
+    return min(max(segment_ratio(left, right), LENGTH_RATIO / RATIO_SLACK), LENGTH_RATIO * RATIO_SLACK)
 
 
 def _starts(paragraphs: Sequence[Sequence[str]]) -> list[int]:
