@@ -12,7 +12,7 @@ from pathlib import Path
 
 from diglot.build.pipeline import Options, Summary, build
 from diglot.build.progress import Progress
-from diglot.errors import DiglotError
+from diglot.errors import DiglotError, Report
 from diglot.scaffold import create_project
 
 DESCRIPTION = """\
@@ -85,7 +85,7 @@ def format_summary(summary: Summary) -> str:
     """The closing lines: what the import did, pairing decisions, warnings, then one line of counts."""
     lines = [f"  {note}" for note in summary.report.notes]
     lines += [f"  {d}" for d in summary.decisions]
-    lines += format_warnings(summary.report.warnings)
+    lines += format_warnings(summary.report)
     pairs = sum(d.startswith("paired ") for d in summary.decisions)
     lines.append(f"built {plural(summary.articles, 'article')} in {len(summary.languages)} languages "
                  f"({', '.join(summary.languages)}): {plural(summary.pages, 'page')}, "
@@ -101,13 +101,10 @@ def set_aside(summary: Summary) -> str:
     return f"{', '.join(kinds)}; " if kinds else ""
 
 
-def format_warnings(warnings, shown: int = 3) -> list[str]:
+def format_warnings(report: Report, shown: int = 3) -> list[str]:
     """One line per warning, but a problem shared by many files is shown a few times, then counted."""
-    by_problem: dict[str, list] = {}
-    for warning in warnings:
-        by_problem.setdefault(warning.what, []).append(warning)
     lines = []
-    for same in by_problem.values():
+    for same in report.warnings_by_problem():
         lines += [f"warning: {w}" for w in same[:shown if len(same) > shown + 1 else len(same)]]
         if len(same) > shown + 1:
             lines.append(f"warning: … and {len(same) - shown} more files with the same problem")

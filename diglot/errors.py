@@ -40,3 +40,11 @@ class Report:
     def note(self, message: str) -> None:
         """Record an informational line for the build summary."""
         self.notes.append(message)
+
+    def warnings_by_problem(self) -> list[list[Problem]]:
+        """The warnings grouped by what is wrong, in the order first seen: one problem shared by a
+        thousand files is one group (the build log and the review page show a few, then count)."""
+        groups: dict[str, list[Problem]] = {}
+        for problem in self.warnings:
+            groups.setdefault(problem.what, []).append(problem)
+        return list(groups.values())

@@ -217,9 +217,9 @@ def test_sub_path_links_stay_relative(tmp_path):
 
 def test_summary_counts_a_problem_shared_by_many_files():
     from diglot.cli import format_warnings
-    from diglot.errors import Problem
+    from diglot.errors import Problem, Report
     many = [Problem(f"content/a{i}.fr.md", "has no title") for i in range(5)]
-    lines = format_warnings(many + [Problem("seeds/x.txt", "is empty")])
+    lines = format_warnings(Report(many + [Problem("seeds/x.txt", "is empty")]))
     assert lines[:3] == [f"warning: content/a{i}.fr.md: has no title" for i in range(3)]
     assert lines[3] == "warning: … and 2 more files with the same problem"
     assert lines[4] == "warning: seeds/x.txt: is empty"

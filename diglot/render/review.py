@@ -270,11 +270,8 @@ def warning_groups(report: Report, anchors: dict[str, str], shown: int = 3) -> l
     """The build's warnings grouped by problem, as the build log counts them: (what, how many, the
     first few (file, article anchor or "")). One problem of a thousand files is one line, not a
     thousand articles needing attention (a folder whose French seeds have no headline)."""
-    groups: dict[str, list[Problem]] = {}
-    for problem in report.warnings:
-        groups.setdefault(problem.what, []).append(problem)
-    return [(f"{what} — {same[0].fix}" if same[0].fix else what, len(same),
-             [(p.path, anchors.get(p.path, "")) for p in same[:shown]]) for what, same in groups.items()]
+    return [(f"{same[0].what} — {same[0].fix}" if same[0].fix else same[0].what, len(same),
+             [(p.path, anchors.get(p.path, "")) for p in same[:shown]]) for same in report.warnings_by_problem()]
 
 
 def style_hash(css: str) -> str:
