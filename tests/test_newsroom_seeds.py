@@ -282,3 +282,16 @@ def test_a_long_text_without_spaces_is_sampled_to_the_sample_size():
     chinese = "国家统计局周一公布的数据显示，今年前十个月全国规模以上工业企业利润同比增长。" * 200
     sample = spread_sample(chinese, LANGUAGE_SAMPLE)
     assert len(sample) <= LANGUAGE_SAMPLE + 20 and detect_language(sample)[0] == "zh"
+
+
+def test_a_seed_of_unrecognised_words_says_how_to_publish_it_and_the_way_works(tmp_path):
+    results = "\n\n".join(f"Arsenal {n} Chelsea {n + 1}; Everton {n} Fulham {n}; Leeds {n + 2} Wolves {n}; "
+                          f"Brighton {n} Burnley {n}; Luton {n + 1} Spurs {n + 3}" for n in range(4))
+    project = make_project(tmp_path / "p", {"r.txt": f"Results\n\n{results}\n".encode()})
+    summary = build(Options(project=project))
+    warning = next(w for w in summary.report.warnings if w.path == "seeds/r.txt")
+    assert "unrecognised" in warning.what and "content/<slug>.en.md" in warning.fix
+    (project / "content").mkdir(exist_ok=True)
+    (project / "content" / "results.en.md").write_text(f"---\ntitle: Results\n---\n{results}\n", encoding="utf-8")
+    build(Options(project=project))
+    assert "Arsenal 0 Chelsea 1" in (project / "site" / "en" / "results" / "index.html").read_text(encoding="utf-8")

@@ -47,11 +47,15 @@ def triage_drafts(drafts: Iterable[Draft], languages: tuple[str, ...], keys: Map
 
 def skip_language(draft: Draft, languages: tuple[str, ...]) -> SetAside:
     """Set aside a draft in a language the site does not publish."""
+    if draft.language == "und":  # too few of any language's common words: tables, lists, results
+        fix = (f"if it is in {' or '.join(languages)}, publish it from a content file of your own: "
+               f"content/<slug>.{languages[0]}.md with '---', 'title: …', '---' above the text "
+               "(a file without 'seed:' is read as written); else remove it from seeds/")
+    else:
+        fix = "nothing to do if it is not meant for this site; remove it from seeds/ to silence this"
     return SetAside(draft.seed, "skipped",
                     f"is in {language_name(draft.language)}; this site publishes {', '.join(languages)}; "
-                    "skipped (not paired, not published)",
-                    "nothing to do if it is not meant for this site; remove it from seeds/ to "
-                    "silence this")
+                    "skipped (not paired, not published)", fix)
 
 
 def describe_duplicate(duplicate: Duplicate) -> SetAside:
