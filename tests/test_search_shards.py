@@ -87,15 +87,16 @@ def shard_page(browser):
 
 
 # Serves the sharded files from memory, counts the fetches, and runs the queries one by one.
-BROWSER_SEARCH = """async ([files, lang, queries]) => {
+BROWSER_SEARCH = """async ([files, lang, queries, wanted]) => {
     const fetched = [];
     const fetchJson = path => { fetched.push(path); return Promise.resolve(JSON.parse(files[path])); };
     const answers = [];
     for (const q of queries) {
         const store = await diglotSearchShards.open(lunr, fetchJson, 'search/' + lang + '/');
         fetched.length = 0;
-        const results = await diglotSearchShards.search(store, q);
-        answers.push({refs: results.map(r => [r.ref, r.score]), fetched: fetched.length});
+        const results = await diglotSearchShards.search(store, q, wanted);
+        answers.push({refs: results.map(r => [r.ref, r.score]), fetched: fetched.length, paths: fetched.slice(),
+                      total: results.total === undefined ? null : results.total});
     }
     return answers;
 }"""
@@ -108,14 +109,19 @@ def python_answers(lang: str, docs: list[SearchDoc], terms, queries: list[str]) 
     return [[[hit["ref"], hit["score"]] for hit in index.search(q)] for q in queries]
 
 
-def check_parity(page, lang: str, docs: list[SearchDoc], queries: list[str]) -> list[dict]:
-    """Assert the sharded search in the browser answers every query as lunr.py does; the answers."""
+def check_parity(page, lang: str, docs: list[SearchDoc], queries: list[str], wanted: int | None = None) -> list[dict]:
+    """Assert the sharded search in the browser answers every query as lunr.py does (the first
+    `wanted` results, when only those are asked for); the answers."""
     terms = [document_terms(lang, doc) for doc in docs]
     files = {path: data.decode("utf-8") for path, data in assemble_sharded_files(lang, [d.ref for d in docs], terms).items()}
-    answers = page.evaluate(BROWSER_SEARCH, [files, lang, queries])
+    answers = page.evaluate(BROWSER_SEARCH, [files, lang, queries, wanted])
     expected = python_answers(lang, docs, terms, queries)
-    wrong = {q: (a["refs"][:5], e[:5]) for q, a, e in zip(queries, answers, expected) if a["refs"] != e}
+    wrong = {q: (a["refs"][:5], e[:5]) for q, a, e in zip(queries, answers, expected)
+             if a["refs"] != (e[:wanted] if a["total"] is not None else e)}
     assert wrong == {}
+    for answer, whole in zip(answers, expected):
+        if answer["total"] is not None:  # answered from heads: a lower bound of the true count
+            assert len(answer["refs"]) == wanted <= answer["total"] <= len(whole)
     return answers
 
 
@@ -131,6 +137,28 @@ def test_two_hundred_queries_answer_as_the_whole_index_does(shard_page, thousand
     answers = check_parity(shard_page, lang, thousand[lang], queries)
     assert sum(1 for a in answers if len(a["refs"]) > 1) > 100  # most queries rank several documents
     assert max(a["fetched"] for a in answers[:9]) <= 3  # plain words: a shard or a few, never the index
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_first_screens_answer_as_the_whole_index_does_mostly_from_heads(shard_page, thousand, lang):
+    queries = make_queries(thousand[lang], 220)
+    answers = check_parity(shard_page, lang, thousand[lang], queries, wanted=10)
+    from_heads = [a for a in answers if a["total"] is not None]
+    # Plain words proved from the heads of their terms (a query mixing words, one of them common,
+    # or limited to titles where most documents tie, needs the rests: its answer is exact all the same).
+    assert len(from_heads) > 30
+    assert all("/r/" not in path for a in from_heads for path in a["paths"])
+
+
+def test_a_word_in_most_documents_fetches_its_head_only(shard_page, thousand):
+    docs = thousand["en"]
+    common = "security"  # in most documents of the benchmark corpus
+    answers = check_parity(shard_page, "en", docs, [common, f"{common} security*"], wanted=10)
+    for answer in answers:
+        assert answer["total"] is not None and answer["total"] > 500
+        assert [p for p in answer["paths"] if "/t/" not in p] == []
+    whole = check_parity(shard_page, "en", docs, [common])[0]
+    assert any("/r/" in p for p in whole["paths"])  # all results: the rest too
 
 
 def test_the_seed_articles_queries_answer_as_the_whole_index_does(shard_page):
@@ -171,10 +199,14 @@ def test_an_edit_rewrites_only_the_shards_of_its_terms_its_block_and_the_manifes
     edited = terms[:500] + [document_terms("en", new)] + terms[501:]
     after = assemble_sharded_files("en", [d.ref for d in docs], edited)
     changed = {path for path in after if before.get(path) != after[path]}
-    keys = set(json.loads(after["search/en/manifest.json"])["shards"])
-    touched = {f"search/en/t/{shard_file_name(shard_of(term, keys))}.json"
-               for field in terms[500].fields + edited[500].fields for term in field[1]}
-    assert changed == touched | {"search/en/manifest.json", "search/en/m/5.json"}
+    manifest = json.loads(after["search/en/manifest.json"])
+    keys, rest_keys = set(manifest["shards"]), set(manifest["rests"])
+    doc_terms = {term for field in terms[500].fields + edited[500].fields for term in field[1]}
+    touched = {f"search/en/t/{shard_file_name(shard_of(term, keys))}.json" for term in doc_terms}
+    # A split term's rest shard too, when the document is in its rest.
+    rests = {f"search/en/r/{shard_file_name(shard_of(term, rest_keys))}.json" for term in doc_terms
+             if any(term in json.loads(files[path]) for files in (before, after) for path in files if "/r/" in path)}
+    assert changed == touched | rests | {"search/en/manifest.json", "search/en/m/5.json"}
 
 
 def test_shard_file_names_are_plain_and_never_collide():
@@ -185,3 +217,34 @@ def test_postings_carry_first_seen_rank_and_per_field_counts():
     doc = document_terms("en", SearchDoc("0", "a/", "Spy law", "", "law spies and law"))
     entries = term_postings([doc, doc])
     assert entries["law"] == [1, 0, 1, 2, 2, 3, 1, 1, 2, 2, 3]
+
+
+def test_search_files_per_language_stay_within_one_per_fifty_articles_or_a_small_floor(thousand):
+    from diglot.search.shards import FILE_FLOOR
+
+    for docs in (thousand["en"], thousand["en"][:20], thousand["fr"][:450]):
+        terms = [document_terms("en", doc) for doc in docs]
+        files = assemble_sharded_files("en", [d.ref for d in docs], terms)
+        assert len(files) <= max(FILE_FLOOR, len(docs) // 50)
+
+
+def test_the_rest_frontier_holds_the_heaviest_rest_document_at_any_statistics():
+    from diglot.search.heads import rest_frontier, split_rows
+
+    rng = random.Random(3)
+    rows = [(doc, rng.choice([0, 0, 0, 1, 2]), rng.randint(1, 9), rng.randint(3, 12), rng.randint(50, 900))
+            for doc in range(400)]
+    head, rest = split_rows(rows, (10, 1), 1.2, 0.75)
+    assert len(head) >= 20 and len(head) + len(rest) == len(rows)
+    flat = rest_frontier(rest, (10, 1), 1.2, 0.75)
+    points = [flat[i:i + 4] for i in range(0, len(flat), 4)]
+    assert len(points) < 40  # a few undominated profiles stand for hundreds of documents
+
+    def weight(tfs, lengths, averages):
+        return sum((2.2 * tf) / (1.2 * (0.25 + 0.75 * length / average) + tf) * boost
+                   for tf, length, average, boost in zip(tfs, lengths, averages, (10, 1)) if tf)
+
+    for _ in range(50):
+        averages = (rng.uniform(2, 20), rng.uniform(40, 1500))
+        heaviest = max(weight(row[1:3], row[3:5], averages) for row in rest)
+        assert heaviest == max(weight(p[:2], p[2:], averages) for p in points)

@@ -6,16 +6,24 @@ One language's search lives in search/<lang>/:
   BM25 parameters, the query pipeline's labels, the document count, the average field lengths,
   the shard keys, the size of a metadata block). Loaded on the search box's first focus.
 - t/<key>.json: the terms whose longest shard key prefix is <key> (terms after the pipeline:
-  stemmed, folded), each with all its postings: document number, raw term frequency per field
+  stemmed, folded), each with its postings: document number, raw term frequency per field
   and the document's field lengths. The browser computes lunr's BM25 weights from these (the
   same operations as lunr's Builder, so the same floats), builds a partial lunr.Index of the
-  query's terms and searches it unchanged (layouts/assets/search-shards.js).
+  query's terms and searches it unchanged (layouts/assets/search-shards.js). A term with many
+  postings keeps only its head there, with a bound on the rest (search/heads.py).
+- r/<key>.json: the rests of split terms, sharded by their own keys; fetched only when the heads
+  cannot prove a first screen exact, or for a query that needs every posting.
 - m/<n>.json: what a result shows (URL, title, date, snippet) of documents n*BLOCK .. n*BLOCK+BLOCK-1.
 
 Weights are not stored: they move with every document added (document count, average lengths,
 document frequencies), and storing them would rewrite every shard on every edit. Shard keys
 depend only on the terms under them, so an edit rewrites the shards of its terms, its metadata
 block and the manifest.
+
+Files per language stay within max(FILE_FLOOR, documents / 50) (static hosts cap a site's files):
+metadata blocks take one file per META_BLOCK documents, and term shards and rest shards share
+what is left, their posting limits growing by quarters until they fit. A limit changes only when the corpus
+outgrows it (then every shard of that kind is rewritten once); otherwise keys stay put.
 """
 from __future__ import annotations
 
@@ -23,13 +31,22 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
+from diglot.search.heads import SPLIT_ABOVE, flat_postings, head_entry, posting_rows, split_rows
 from diglot.search.pipeline import make_pipeline
 
-# A shard holds at most this many postings unless one term alone has more (gzip: ~4 bytes each).
-SHARD_POSTINGS = 20000
+# A term shard holds at most this many postings unless one term alone has more (gzip: ~4 bytes
+# each), or the file cap asks for fewer, bigger shards: the smallest limit, grown by quarters, that fits.
+SHARD_POSTINGS = 1000
+# Rests are fetched only for queries the heads cannot answer: a quarter of the files, bigger.
+REST_POSTINGS = 20000
+REST_SHARE = 4
 # Documents per metadata block: a result list of 10 fetches at most 10 blocks.
 META_BLOCK = 100
-SHARDED_FORMAT = 1
+# Search files per language: at most one per FILE_SHARE documents, or FILE_FLOOR for a small site
+# (a manifest, a block or a few, a term shard and a rest shard).
+FILE_SHARE = 50
+FILE_FLOOR = 8
+SHARDED_FORMAT = 2
 
 
 def _first_seen_ranks(fields) -> dict[str, int]:
@@ -103,27 +120,76 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields: Sequence[str],
-                         boosts: Sequence[int], bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
-    """Make one language's manifest, term shards and metadata blocks (refs are base-36 document numbers)."""
-    entries = term_postings(terms)
-    keys = shard_keys({term: (len(entry) - 1) // 5 for term, entry in entries.items()})
+def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tuple[float, float]
+                ) -> tuple[dict[str, object], dict[str, list[int]]]:
+    """Each term's shard entry (its flat postings, or a split term's head entry) and each split term's rest."""
+    heads: dict[str, object] = {}
+    rests: dict[str, list[int]] = {}
+    stride = 1 + 2 * len(boosts)
+    for term, entry in entries.items():
+        if len(entry) <= 1 + SPLIT_ABOVE * stride:
+            heads[term] = entry  # most terms: too few postings to split, not worth unpacking
+            continue
+        rows = posting_rows(entry, len(boosts))
+        split = split_rows(rows, boosts, *bm25)
+        if split is None:
+            heads[term] = entry
+        else:
+            heads[term] = head_entry(entry[0], rows, split[0], split[1], boosts, *bm25)
+            rests[term] = flat_postings(split[1])
+    return heads, rests
+
+
+def fitted_keys(sizes: dict[str, int], budget: int, limit: int) -> list[str]:
+    """Shard keys for these sizes, the limit doubled until they are at most budget files."""
+    if not sizes:
+        return []
+    keys = shard_keys(sizes, limit)
+    while len(keys) > max(budget, 1):
+        # Steps of a quarter: doubling could jump from too many files to one big one.
+        limit += max(1, limit // 4)
+        keys = shard_keys(sizes, limit)
+    return keys
+
+
+def file_budget(count: int) -> int:
+    """Term and rest shard files a language may have: its cap less the manifest and the metadata blocks."""
+    cap = max(FILE_FLOOR, count // FILE_SHARE)
+    return cap - 1 - -(-count // META_BLOCK)
+
+
+def _sharded(entries: dict, keys: list[str]) -> dict[str, dict]:
+    """Entries grouped under their shard keys, terms sorted."""
     key_set = set(keys)
-    shards: dict[str, dict[str, list[int]]] = {key: {} for key in keys}
+    shards: dict[str, dict] = {key: {} for key in keys}
     for term in sorted(entries):
         shards[shard_of(term, key_set)][term] = entries[term]
+    return shards
+
+
+def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields: Sequence[str],
+                         boosts: Sequence[int], bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
+    """Make one language's manifest, term shards, rest shards and metadata blocks (refs are base-36 document numbers)."""
+    heads, rests = split_terms(term_postings(terms), boosts, bm25)
     count = len(terms)
+    budget = file_budget(count)
+    head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // (1 + 2 * len(fields)) for t, e in heads.items()}
+    stride = 1 + 2 * len(fields)
+    rest_keys = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS)
+    head_keys = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS) or [""]
     averages = [sum(doc.fields[f][0] for doc in terms) / (count or 1) for f in range(len(fields))]
     manifest = {
         "format": SHARDED_FORMAT, "lunr": lunr_version, "fields": list(fields), "boosts": list(boosts),
         "k1": bm25[0], "b": bm25[1], "pipeline": make_pipeline(lang, for_query=True).serialize(),
         "count": count, "averages": averages, "block": META_BLOCK,
-        "shards": {key: shard_file_name(key) for key in keys},
+        "shards": {key: shard_file_name(key) for key in head_keys},
+        "rests": {key: shard_file_name(key) for key in rest_keys},
     }
     base = f"search/{lang}/"
     files = {base + "manifest.json": _compact(manifest).encode("utf-8")}
-    for key, shard in shards.items():
-        files[f"{base}t/{shard_file_name(key)}.json"] = _compact(shard).encode("utf-8")
+    for folder, entries, keys in (("t", heads, head_keys), ("r", rests, rest_keys)):
+        for key, shard in _sharded(entries, keys).items():
+            files[f"{base}{folder}/{shard_file_name(key)}.json"] = _compact(shard).encode("utf-8")
     for start in range(0, count, META_BLOCK):
         listings = ",".join(doc.listing for doc in terms[start:start + META_BLOCK])
         files[f"{base}m/{start // META_BLOCK}.json"] = f"[{listings}]".encode("utf-8")

@@ -10,6 +10,15 @@
  * whole index. Leading wildcards and fuzzy terms (~1) match only the terms of the shards the
  * query loads anyway (those sharing the typed word's first letters).
  *
+ * A common term's shard entry holds only its head (its heaviest documents) and the Pareto
+ * frontier of its rest's (frequency, length) per field (diglot/search/heads.py). Asked for a
+ * first screen (query(store, build, wanted)), this searches the heads and proves the top
+ * `wanted` exact, threshold-algorithm style: each shown document holds no query term in an
+ * unloaded rest, and neither any other result nor any unseen document can reach the last shown
+ * score (its known score plus, per rest it may be in, the heaviest frontier point's share of
+ * lunr's score, computed at today's statistics). When that fails, or for +term, -term and a
+ * full result list, the rests are fetched and the whole postings searched.
+ *
  * Load after lunr.js and search-pipelines.js. Plain ES2017, no modules.
  */
 (function (root) {
@@ -23,19 +32,25 @@
       root.diglotSearchPipelines.register(lunr);
       return {
         lunr: lunr, fetchJson: fetchJson, base: base, manifest: manifest,
-        keys: new Set(Object.keys(manifest.shards)), shards: {}, blocks: {},
+        keys: new Set(Object.keys(manifest.shards)), restKeys: new Set(Object.keys(manifest.rests || {})),
+        shards: {}, rests: {}, blocks: {}, terms: new Map(),
         pipeline: lunr.Pipeline.load(manifest.pipeline)
       };
     });
   }
 
-  function shardOf(store, term) {
+  /* The longest key a term starts with. */
+  function keyOf(keys, term) {
     for (var end = term.length; end >= 0; end--) {
-      if (store.keys.has(term.slice(0, end))) {
+      if (keys.has(term.slice(0, end))) {
         return term.slice(0, end);
       }
     }
     return '';
+  }
+
+  function shardOf(store, term) {
+    return keyOf(store.keys, term);
   }
 
   /* Every shard that may hold a term starting with prefix. */
@@ -49,12 +64,74 @@
     return found;
   }
 
-  function loadShard(store, key) {
-    if (!store.shards[key]) {
-      store.shards[key] = store.fetchJson(store.base + 't/' + store.manifest.shards[key] + '.json');
-      store.shards[key].catch(function () { delete store.shards[key]; });
+  /* A file fetched once per store (a failed fetch is tried again next time). */
+  function loadOnce(store, cache, path) {
+    if (!cache[path]) {
+      cache[path] = store.fetchJson(store.base + path);
+      cache[path].catch(function () { delete cache[path]; });
     }
-    return store.shards[key];
+    return cache[path];
+  }
+
+  function loadShard(store, key) {
+    return loadOnce(store, store.shards, 't/' + store.manifest.shards[key] + '.json');
+  }
+
+  /* Postings as rows [document, frequency per field..., length per field...], numbers absolute. */
+  function rowsOf(flat, start) {
+    var rows = [], doc = 0;
+    for (var i = start; i < flat.length; i += STRIDE) {
+      doc += flat[i];
+      var row = [doc];
+      for (var k = 1; k < STRIDE; k++) {
+        row.push(flat[i + k]);
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /* A shard entry as a term: rank and first document (the Builder's numbering), fields holding it
+     (its idf), rows, and for a split term without its rest, the rest's frontier. */
+  function termOf(store, term, entry) {
+    var known = store.terms.get(term);
+    if (known && known.entry === entry) {
+      return known;
+    }
+    var fields = store.manifest.fields.length, made;
+    if (Array.isArray(entry)) {
+      var rows = rowsOf(entry, 1), holders = 0;
+      rows.forEach(function (row) {
+        for (var f = 1; f <= fields; f++) { holders += row[f] > 0 ? 1 : 0; }
+      });
+      made = { entry: entry, rank: entry[0], first: rows[0][0], holders: holders, rows: rows, complete: true };
+    } else {
+      made = {
+        entry: entry, rank: entry.r, first: entry.f, holders: entry.h, count: entry.n, rows: rowsOf(entry.p, 0),
+        complete: false, frontier: entry.x, rest: keyOf(store.restKeys, term)
+      };
+      made.inHead = new Set(made.rows.map(function (row) { return row[0]; }));
+    }
+    store.terms.set(term, made);
+    return made;
+  }
+
+  /* Split terms made whole: their rests fetched and merged with their heads. */
+  function completeTerms(store, terms) {
+    var split = Array.from(terms.keys()).filter(function (term) { return !terms.get(term).complete; });
+    var files = Array.from(new Set(split.map(function (term) { return terms.get(term).rest; })));
+    return Promise.all(files.map(function (key) {
+      return loadOnce(store, store.rests, 'r/' + store.manifest.rests[key] + '.json');
+    })).then(function (loaded) {
+      split.forEach(function (term) {
+        var head = terms.get(term), rest = loaded[files.indexOf(head.rest)][term];
+        var whole = Object.assign({}, head, { complete: true, rows: head.rows.concat(rowsOf(rest, 0)) });
+        whole.rows.sort(function (a, b) { return a[0] - b[0]; });
+        store.terms.set(term, whole);
+        terms.set(term, whole);
+      });
+      return terms;
+    });
   }
 
   /* What a query needs: exact terms, trailing-wildcard prefixes, and shards to fetch. */
@@ -79,8 +156,8 @@
     return needs;
   }
 
-  /* The loaded terms the query can reach, with their entries. */
-  function reachable(needs, shards) {
+  /* The loaded terms the query can reach, as terms (termOf). */
+  function reachable(store, needs, shards) {
     var found = new Map();
     shards.forEach(function (shard) {
       Object.keys(shard).forEach(function (term) {
@@ -88,7 +165,7 @@
           return term.slice(0, p.length) === p;
         });
         if (wanted) {
-          found.set(term, shard[term]);
+          found.set(term, termOf(store, term, shard[term]));
         }
       });
     });
@@ -134,34 +211,31 @@
   function builderOrder(terms) {
     return Array.from(terms.keys()).sort(function (a, b) {
       var x = terms.get(a), y = terms.get(b);
-      return (x[1] - y[1]) || (x[0] - y[0]);
+      return (x.first - y.first) || (x.rank - y.rank);
     });
   }
 
+  /* A field's weight of a term, as the Builder weighs it (same operations, same floats). */
+  function fieldWeight(m, termIdf, f, tf, length) {
+    var norm = m.k1 * (1 - m.b + m.b * (length / m.averages[f]));
+    return round3(termIdf * ((m.k1 + 1) * tf) / (norm + tf) * m.boosts[f]);
+  }
+
   /* One term's postings: weights per field of every document holding it, as the Builder weighs them. */
-  function addTerm(store, id, entry, vectors) {
-    var m = store.manifest, fields = m.fields, count = m.count, posting = { _index: id };
-    var holders = 0, doc = 0, i, f, rows = [];
+  function addTerm(store, id, term, vectors) {
+    var m = store.manifest, fields = m.fields, posting = { _index: id };
+    var termIdf = idf(term.holders, m.count), f;
     fields.forEach(function (field) { posting[field] = {}; });
-    for (i = 1; i < entry.length; i += STRIDE) {
-      doc += entry[i];
-      rows.push([doc.toString(36), i]);
-      for (f = 0; f < fields.length; f++) {
-        holders += entry[i + 1 + f] > 0 ? 1 : 0;
-      }
-    }
-    var termIdf = idf(holders, count);
+    var rows = term.rows.map(function (row) { return [row[0].toString(36), row]; });
     rows.sort(function (a, b) { return refOrder(a[0], b[0]); });
-    rows.forEach(function (row) {
+    rows.forEach(function (pair) {
+      var row = pair[1];
       for (f = 0; f < fields.length; f++) {
-        var tf = entry[row[1] + 1 + f];
+        var tf = row[1 + f];
         if (tf > 0) {
-          var length = entry[row[1] + 1 + fields.length + f];
-          var norm = m.k1 * (1 - m.b + m.b * (length / m.averages[f]));
-          var score = termIdf * ((m.k1 + 1) * tf) / (norm + tf) * m.boosts[f];
-          posting[fields[f]][row[0]] = {};
-          var key = fields[f] + '/' + row[0];
-          (vectors[key] = vectors[key] || []).push(id, round3(score));
+          posting[fields[f]][pair[0]] = {};
+          var key = fields[f] + '/' + pair[0];
+          (vectors[key] = vectors[key] || []).push(id, fieldWeight(m, termIdf, f, tf, row[1 + fields.length + f]));
         }
       }
     });
@@ -198,8 +272,117 @@
     });
   }
 
-  /* Searches with lunr's Index.query: build(query) adds the clauses, as for lunr.Index.query. */
-  function query(store, build) {
+  /* Runs clauses on an index as lunr.Index.query does (on copies: lunr rewrites a clause's term). */
+  function run(index, clauses) {
+    return index.query(function (q) {
+      q.clauses = clauses.map(function (clause) { return Object.assign({}, clause); });
+    });
+  }
+
+  /* lunr's query vector per field (term number -> summed clause boosts) and its magnitude, as
+     Index.query makes them: each clause's terms, expanded through the index's token set. */
+  function queryVectors(store, index, clauses) {
+    var lunr = store.lunr, vectors = {};
+    index.fields.forEach(function (field) { vectors[field] = { weights: new Map(), magnitude: 0 }; });
+    clauses.forEach(function (original) {
+      if (original.presence === lunr.Query.presence.PROHIBITED) {
+        return;  // adds nothing to the query vector
+      }
+      var clause = Object.assign({}, original);
+      var terms = clause.usePipeline ? index.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+      terms.forEach(function (term) {
+        clause.term = term;
+        var expanded = index.tokenSet.intersect(lunr.TokenSet.fromClause(clause)).toArray();
+        expanded.forEach(function (found) {
+          var id = index.invertedIndex[found]._index;
+          clause.fields.forEach(function (field) {
+            var weights = vectors[field].weights;
+            weights.set(id, (weights.get(id) || 0) + clause.boost);
+          });
+        });
+      });
+    });
+    index.fields.forEach(function (field) {
+      var sum = 0;
+      vectors[field].weights.forEach(function (w) { sum += w * w; });
+      vectors[field].magnitude = Math.sqrt(sum);
+    });
+    return vectors;
+  }
+
+  /* The most a document of a term's unloaded rest can add to its score: the heaviest frontier point. */
+  function restBound(store, term, id, vectors) {
+    var m = store.manifest, fields = m.fields, n = fields.length, termIdf = idf(term.holders, m.count), best = 0;
+    for (var i = 0; i < term.frontier.length; i += 2 * n) {
+      var share = 0;
+      for (var f = 0; f < n; f++) {
+        var tf = term.frontier[i + f], q = vectors[fields[f]].weights.get(id) || 0;
+        if (tf > 0 && q > 0) {
+          share += q * fieldWeight(m, termIdf, f, tf, term.frontier[i + n + f]) / vectors[fields[f]].magnitude;
+        }
+      }
+      best = Math.max(best, share);
+    }
+    return best;
+  }
+
+  /* Whether some document of a term's rest holds it in field f. */
+  function inRest(term, f, n) {
+    for (var i = f; i < term.frontier.length; i += 2 * n) {
+      if (term.frontier[i] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /* Whether the first `wanted` results, searched on heads, are the whole index's (refs, order and
+     scores): returns them, with how many results there are at least, or null. */
+  function provedFirst(store, index, clauses, terms, results, wanted) {
+    var vectors = queryVectors(store, index, clauses), open = [];
+    terms.forEach(function (term, name) {
+      var id = index.invertedIndex[name]._index;
+      var searched = index.fields.filter(function (field) { return vectors[field].weights.has(id); });
+      // A rest whose documents the query matches stays open, even with a bound of 0 (they would
+      // be results scored 0); some rest document holds the term in a field when a frontier point does.
+      if (!term.complete && searched.some(function (field) { return inRest(term, index.fields.indexOf(field), index.fields.length); })) {
+        // A term searched in every field matches every document holding it.
+        var matches = searched.length === index.fields.length ? term.count : 0;
+        open.push({ term: term, bound: restBound(store, term, id, vectors), matches: matches });
+      }
+    });
+    if (!open.length) {
+      return results;
+    }
+    if (results.length < wanted) {
+      return null;  // the rests hold more results
+    }
+    // Upper bounds are compared with a margin far above float rounding, below any real gap.
+    var last = results[wanted - 1].score, limit = last - 1e-9 * Math.max(1, last), unseen = 0;
+    open.forEach(function (o) { unseen += o.bound; });
+    if (unseen >= limit) {
+      return null;
+    }
+    for (var i = 0; i < results.length; i++) {
+      var doc = parseInt(results[i].ref, 36), missing = 0;
+      open.forEach(function (o) { missing += o.term.inHead.has(doc) ? 0 : o.bound; });
+      if (missing > 0 && (i < wanted || results[i].score + missing >= limit)) {
+        return null;
+      }
+    }
+    var shown = results.slice(0, wanted);
+    // At least every result found, and every document of a term searched in every field.
+    shown.total = results.length;
+    open.forEach(function (o) { shown.total = Math.max(shown.total, o.matches); });
+    return shown;
+  }
+
+  /* Searches with lunr's Index.query: build(query) adds the clauses, as for lunr.Index.query. With
+     `wanted`, only that many first results need be exact: heads alone answer when they prove it
+     (the array then has a `total`, a lower bound of the result count). When they cannot, rests are
+     fetched once pause() resolves (a search box waits for typing to stop: the prefixes of a word
+     being typed rarely prove, and their rests would be fetched for nothing). */
+  function query(store, build, wanted, pause) {
     var lunr = store.lunr;
     var probe = new lunr.Query(store.manifest.fields);
     // What lunr-languages' patched Index.query gives the parser: its wildcard normalizers
@@ -208,15 +391,28 @@
     build(probe);
     var needs = plan(store, probe.clauses);
     var keys = Array.from(needs.shards);
+    // Required and prohibited terms filter on every posting; so does a query of only prohibitions.
+    var whole = !wanted || probe.isNegated() || probe.clauses.some(function (c) { return c.presence !== lunr.Query.presence.OPTIONAL; });
     return Promise.all(keys.map(function (key) { return loadShard(store, key); })).then(function (shards) {
-      var index = partialIndex(store, reachable(needs, shards), probe.isNegated());
-      return index.query(function (q) { q.clauses = probe.clauses; });
+      var terms = reachable(store, needs, shards);
+      if (whole) {
+        return completeTerms(store, terms).then(function () {
+          return run(partialIndex(store, terms, probe.isNegated()), probe.clauses);
+        });
+      }
+      var index = partialIndex(store, terms, false);
+      var first = provedFirst(store, index, probe.clauses, terms, run(index, probe.clauses), wanted);
+      return first || Promise.resolve(pause && pause()).then(function () {
+        return completeTerms(store, terms);
+      }).then(function () {
+        return run(partialIndex(store, terms, false), probe.clauses);
+      });
     });
   }
 
   /* Searches a query string as lunr.Index.search does (lunr's parser throws on bad syntax). */
-  function search(store, text) {
-    return query(store, function (q) { new store.lunr.QueryParser(text, q).parse(); });
+  function search(store, text, wanted) {
+    return query(store, function (q) { new store.lunr.QueryParser(text, q).parse(); }, wanted);
   }
 
   /* What results show of some documents (URL, title, date, snippet), by ref. */

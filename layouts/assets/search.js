@@ -28,6 +28,9 @@
   var SHOWN = 10;
   // At most one search per this many ms while typing fast; an isolated key searches at once.
   var THROTTLE_MS = 60;
+  // A query the common words' heads cannot answer fetches their rests (large) only after this
+  // pause in typing: the prefixes of a word being typed would fetch them for nothing.
+  var REST_PAUSE_MS = 300;
   // Shorter prefixes would expand to most of the index and add little.
   var MIN_PREFIX = 2;
   var PREFIX_BOOST = 0.2;
@@ -140,34 +143,48 @@
     };
   }
 
+  /* Resolves after a pause in typing, or rejects when a newer query started meanwhile. */
+  function typingPause(ticket) {
+    return function () {
+      return new Promise(function (resolve, reject) {
+        setTimeout(function () { return ticket === generation ? resolve() : reject(new Error('replaced')); }, REST_PAUSE_MS);
+      });
+    };
+  }
+
   /* One language's results (a promise): lunr's parser first, every word as a plain term if it refuses the input. */
-  function searchOne(entry, text) {
-    var results;
+  function searchOne(entry, text, ticket) {
+    var results, pause = typingPause(ticket);
     try {
-      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text));
+      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text), SHOWN, pause);
     } catch (parseError) {
       try {
-        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text));
+        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text), SHOWN, pause);
       } catch (error) {
         results = Promise.resolve([]);
       }
     }
     return results.then(function (found) {
-      return found.map(function (result) {
+      var hits = found.map(function (result) {
         return { entry: entry, result: result };
       });
+      // Only the first screen was searched (heads of common words): how many there are at least.
+      hits.total = found.total;
+      return hits;
     });
   }
 
   /* Every searched language's results, best first, the ones shown with what they show (hit.doc);
      null when a newer query started meanwhile (its blocks would be fetched for nothing). */
   function searchAll(entries, text, ticket) {
-    return Promise.all(entries.map(function (entry) { return searchOne(entry, text); })).then(function (lists) {
+    return Promise.all(entries.map(function (entry) { return searchOne(entry, text, ticket); })).then(function (lists) {
       if (ticket !== generation) {
         return null;
       }
       // Stable sort: equal scores keep each index's own order.
       var hits = [].concat.apply([], lists).sort(function (a, b) { return b.result.score - a.result.score; });
+      hits.total = lists.reduce(function (sum, list) { return sum + (list.total || list.length); }, 0);
+      hits.atLeast = lists.some(function (list) { return list.total !== undefined; });
       var shown = hits.slice(0, SHOWN);
       return Promise.all(entries.map(function (entry) {
         var refs = shown.filter(function (hit) { return hit.entry === entry; }).map(function (hit) { return hit.result.ref; });
@@ -251,11 +268,11 @@
     return item;
   }
 
-  function countText(count, text) {
+  function countText(count, text, atLeast) {
     if (!count) {
       return form.getAttribute('data-none').replace('{query}', text);
     }
-    var template = form.getAttribute(count === 1 ? 'data-count-one' : 'data-count-other');
+    var template = form.getAttribute(atLeast ? 'data-count-more' : count === 1 ? 'data-count-one' : 'data-count-other');
     return template.replace('{count}', count.toLocaleString(pageLang));
   }
 
@@ -281,9 +298,9 @@
     input.removeAttribute('aria-activedescendant');
     list.textContent = '';
     list.appendChild(fragment);
-    say(countText(hits.length, text));
+    say(countText(hits.total, text, hits.atLeast));
     setOpen(true);
-    form.dispatchEvent(new CustomEvent('diglot-search-results', { detail: { query: text, count: hits.length } }));
+    form.dispatchEvent(new CustomEvent('diglot-search-results', { detail: { query: text, count: hits.total } }));
   }
 
   function clear() {
