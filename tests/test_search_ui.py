@@ -197,3 +197,30 @@ def test_without_javascript_the_page_says_search_needs_it(browser, server):
     assert page.locator(".search-nojs").inner_text() == "Search needs JavaScript."
     assert page.locator("form.search").is_hidden()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def archive_server(tmp_path_factory):
+    """The seed pair's site searching a 1,000-article benchmark corpus (bench/search_timing.py)."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from search_timing import serve, synthetic_site
+
+    site, _words = synthetic_site(1000, tmp_path_factory.mktemp("archive"))
+    httpd, base = serve(site)
+    yield base
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_word_in_most_articles_shows_ten_from_its_head_and_says_there_are_more(browser, archive_server):
+    context = browser.new_context()
+    context.add_init_script(WATCH_RESULTS)
+    tab = Reader(context.new_page(), archive_server)
+    tab.open("en/")
+    found = tab.search("security", delay=150)  # typed at reading speed: no prefix fetches a rest either
+    assert found["count"] >= 900 and len(tab.result_links()) == 10
+    assert tab.page.text_content(".search-status") == f"{found['count']:,} or more results"
+    assert [url for url in tab.requests if "/search/en/r/" in url] == []
+    context.close()
+    assert tab.errors == []
