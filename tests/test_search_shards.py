@@ -234,7 +234,7 @@ def test_the_rest_frontier_holds_the_heaviest_rest_document_at_any_statistics():
     rng = random.Random(3)
     rows = [(doc, rng.choice([0, 0, 0, 1, 2]), rng.randint(1, 9), rng.randint(3, 12), rng.randint(50, 900))
             for doc in range(400)]
-    head, rest = split_rows(rows, (10, 1), 1.2, 0.75)
+    head, rest = split_rows(rows, (10, 1), 1.2, 0.75, 1000)
     assert len(head) >= 20 and len(head) + len(rest) == len(rows)
     flat = rest_frontier(rest, (10, 1), 1.2, 0.75)
     points = [flat[i:i + 4] for i in range(0, len(flat), 4)]

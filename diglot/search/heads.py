@@ -10,12 +10,15 @@ browser searches, is one of the frontier's points. The browser (layouts/assets/s
 shows a first screen from heads alone only when these bounds prove it exact.
 
 The choice of the head depends only on the term's own postings (average lengths are the term's
-documents' own), so adding an article changes the heads of its own terms only; a head chosen with
-slightly different averages than the browser's is still proved or refused exactly, never guessed.
+documents' own) and on the document count (the idf, as lunr rounds weights to 3 decimals), so an
+edit changes the heads of its own terms only, and an addition moves another term's cut only where
+the rounding of a weight at the cut flips; a head chosen with slightly different statistics than
+the browser's is still proved or refused exactly, never guessed.
 """
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 
 # Documents a split term's head holds at least: the first screen shows ten results, and a margin
@@ -47,9 +50,15 @@ def flat_postings(rows: Sequence[Row]) -> list[int]:
     return flat
 
 
-def _weigher(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float):
-    """A row's lunr weight without the idf (shared by all of a term's documents), with the term's own
-    documents' average field lengths standing in for the corpus'."""
+def term_idf(rows: Sequence[Row], field_count: int, documents: int) -> float:
+    """lunr's idf of a term: fields holding it against the document count."""
+    holders = sum(1 for row in rows for f in range(field_count) if row[1 + f])
+    return math.log(1 + abs((documents - holders + 0.5) / (holders + 0.5)))
+
+
+def _weigher(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float, idf: float | None = None):
+    """A row's lunr weight, with the term's own documents' average field lengths standing in for the
+    corpus'; with an idf, each field's weight rounded to 3 decimals as lunr's Builder rounds it."""
     count = len(boosts)
     averages = [sum(row[1 + count + f] for row in rows) / len(rows) or 1.0 for f in range(count)]
 
@@ -60,16 +69,23 @@ def _weigher(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float):
             tf = row[1 + f]
             if tf:
                 norm = k1 * (1 - b + b * (row[1 + count + f] / averages[f]))
-                total += (k1 + 1) * tf / (norm + tf) * boosts[f]
+                if idf is None:
+                    total += (k1 + 1) * tf / (norm + tf) * boosts[f]
+                else:
+                    total += round(idf * ((k1 + 1) * tf) / (norm + tf) * boosts[f], 3)
         return total
     return weight
 
 
-def split_rows(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float) -> tuple[list[Row], list[Row]] | None:
+def split_rows(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float,
+               documents: int) -> tuple[list[Row], list[Row]] | None:
     """A term's head (its heaviest documents, ties at the cut kept together) and rest, or None when it stays whole."""
     if len(rows) <= SPLIT_ABOVE:
         return None
-    weights = list(map(_weigher(rows, boosts, k1, b), rows))
+    # Weighed as lunr rounds weights: a word in nearly every document has so small an idf that its
+    # weights tie by hundreds at three decimals, and a head cut inside such a tie proves nothing.
+    # (The idf moves with the document count, so an addition may move such a term's cut.)
+    weights = list(map(_weigher(rows, boosts, k1, b, term_idf(rows, len(boosts), documents)), rows))
     # Documents tied with the last one in stay in: a tie across the cut could never be proved.
     least = heapq.nlargest(HEAD_POSTINGS, weights)[-1]
     head = [row for row, weight in zip(rows, weights) if weight >= least]

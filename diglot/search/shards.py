@@ -120,8 +120,8 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tuple[float, float]
-                ) -> tuple[dict[str, object], dict[str, list[int]]]:
+def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tuple[float, float],
+                documents: int) -> tuple[dict[str, object], dict[str, list[int]]]:
     """Each term's shard entry (its flat postings, or a split term's head entry) and each split term's rest."""
     heads: dict[str, object] = {}
     rests: dict[str, list[int]] = {}
@@ -131,7 +131,7 @@ def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tu
             heads[term] = entry  # most terms: too few postings to split, not worth unpacking
             continue
         rows = posting_rows(entry, len(boosts))
-        split = split_rows(rows, boosts, *bm25)
+        split = split_rows(rows, boosts, *bm25, documents)
         if split is None:
             heads[term] = entry
         else:
@@ -170,7 +170,7 @@ def _sharded(entries: dict, keys: list[str]) -> dict[str, dict]:
 def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields: Sequence[str],
                          boosts: Sequence[int], bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
     """Make one language's manifest, term shards, rest shards and metadata blocks (refs are base-36 document numbers)."""
-    heads, rests = split_terms(term_postings(terms), boosts, bm25)
+    heads, rests = split_terms(term_postings(terms), boosts, bm25, len(terms))
     count = len(terms)
     budget = file_budget(count)
     head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // (1 + 2 * len(fields)) for t, e in heads.items()}
