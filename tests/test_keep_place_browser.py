@@ -71,7 +71,8 @@ def test_a_segment_this_side_lacks_lands_on_the_one_before(uneven, open_page, la
     page = open_page(f"{uneven}{lang}/{SLUG}/")
     assert page.locator(f"#s{asked}").count() == 0 and page.locator(f"#s{landed}").count() == 1
     page.goto(f"{uneven}{lang}/{SLUG}/#s{asked}")
-    page.wait_for_function(f"document.getElementById('s{landed}').getBoundingClientRect().top < innerHeight / 2")
+    # Functions, not expressions: polling an expression evals it, which the pages' CSP forbids.
+    page.wait_for_function(f"() => document.getElementById('s{landed}').getBoundingClientRect().top < innerHeight / 2")
     assert 0 <= segment_top(page, landed) < 24
 
 
@@ -80,7 +81,7 @@ def test_toggling_from_a_segment_the_translation_lacks_lands_beside_it(uneven, o
     scroll_to_segment(page, 4)  # English only
     follow(page, "a.toggle")
     assert page.url == f"{uneven}fr/{SLUG}/#s4"
-    page.wait_for_function("document.getElementById('s3').getBoundingClientRect().top < innerHeight / 2")
+    page.wait_for_function("() => document.getElementById('s3').getBoundingClientRect().top < innerHeight / 2")
     assert 0 <= segment_top(page, 3) < 24
 
 
@@ -110,7 +111,7 @@ def test_a_peek_says_it_is_loading_while_the_translation_comes(browser, base):
     held = []
     page.route(f"**/fr/{SLUG}/", lambda route: held.append(route))  # the answer is on its way
     page.locator("#s3 .peek-button").click()
-    page.wait_for_function("document.getElementById('peek-3') !== null")
+    page.wait_for_function("() => document.getElementById('peek-3') !== null")
     try:
         shown = page.evaluate("""(p => [p.getAttribute('aria-busy'), p.innerText.trim()])
             (document.getElementById('peek-3'))""")
