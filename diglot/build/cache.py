@@ -107,12 +107,14 @@ class Table:
         self.blobs = blobs  # key -> pickled value, as on disk
         self.values: dict[str, Any] = {}  # key -> value, unpickled or put
         self.used: set[str] = set()
+        self.sizes: dict[str, int] = {}  # key -> length of a blob dropped once unpickled (get(keep_blob=False))
         self.changed = False  # something was added: the file on disk is out of date
         self.on_disk = set(blobs)  # keys whose current value the file holds
         self.file = file  # the file's size and time when last read or written; None: write it anew
 
-    def get(self, key: str) -> Any:
-        """The value stored under key, or MISSING; a hit counts as used."""
+    def get(self, key: str, keep_blob: bool = True) -> Any:
+        """The value stored under key, or MISSING; a hit counts as used. keep_blob=False drops the
+        pickled bytes once unpickled (pickled again only if the file must be written anew)."""
         value = self.values.get(key, MISSING)
         if value is MISSING:
             blob = self.blobs.get(key)
@@ -123,6 +125,8 @@ class Table:
             except Exception:  # a damaged entry is a missing one
                 del self.blobs[key]
                 return MISSING
+            if not keep_blob:
+                self.sizes[key] = len(self.blobs.pop(key))
         self.used.add(key)
         return value
 
@@ -141,6 +145,7 @@ class Table:
         """Store value under key and return it."""
         self.values[key] = value
         self.blobs.pop(key, None)
+        self.sizes.pop(key, None)
         self.stored(key)
         return value
 
@@ -149,6 +154,7 @@ class Table:
         bytes as they are, and the value is unpickled only when asked for."""
         self.blobs[key] = blob
         self.values.pop(key, None)
+        self.sizes.pop(key, None)
         self.stored(key)
 
     def stored(self, key: str) -> None:
@@ -172,6 +178,7 @@ class Table:
         stale = self.changed or len(self.used) != len(self.live_keys())
         self.blobs = {key: blob for key, blob in self.blobs.items() if key in self.used}
         self.values = {key: value for key, value in self.values.items() if key in self.used}
+        self.sizes = {key: size for key, size in self.sizes.items() if key in self.used}
         return stale
 
     def blob(self, key: str) -> bytes:
@@ -180,6 +187,11 @@ class Table:
         if blob is None:
             blob = self.blobs[key] = pickled(self.values[key])
         return blob
+
+    def size(self, key: str) -> int:
+        """The length of an entry as stored, without pickling again one whose blob was dropped."""
+        blob = self.blobs.get(key)
+        return len(blob) if blob is not None else self.sizes.get(key) or len(self.blob(key))
 
 
 class BuildCache:
@@ -250,6 +262,10 @@ class BuildCache:
         known.clear()
         known.update(used)
         return values
+
+    def forget(self, name: str) -> None:
+        """Drop an object kept by keep() or remember() (made again if asked for)."""
+        self.objects.pop(name, None)
 
     def unpickle_tables(self) -> None:
         """Read every table this cache holds on disk and unpickle all its entries (the dev server
@@ -351,7 +367,7 @@ def save_table(path: Path, version: str, table: Table) -> FileStat | None:
     live = sorted(table.live_keys())
     new = [(key, table.blob(key)) for key in live if key not in table.on_disk]
     dropped = [(key, None) for key in sorted(table.on_disk.difference(live))]
-    live_bytes = sum(len(table.blob(key)) for key in live)
+    live_bytes = sum(table.size(key) for key in live)
     if table.file and file_stat(path) == table.file and \
             table.file[0] + sum(len(blob) for _, blob in new) <= COMPACT_RATIO * live_bytes:
         return append_segment(path, new + dropped)

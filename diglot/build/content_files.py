@@ -42,9 +42,9 @@ def read_content(content_dir: Path, last: dict[str, tuple[tuple | None, bytes]] 
     return {name: data for name, (_, data) in seen.items()}
 
 
-def write_content(content_dir: Path, texts: dict[str, str]) -> None:
-    """Write content files by name, each whole or not at all: an import cut short leaves files it
-    can import again, never a part of one (which would pass for a hand edit).
+def write_content(content_dir: Path, texts: dict[str, str | bytes]) -> None:
+    """Write content files by name (text or its UTF-8 bytes), each whole or not at all: an import
+    cut short leaves files it can import again, never a part of one (which would pass for a hand edit).
 
     A first import (no folder yet) writes the whole folder beside it, then renames it in: one
     rename instead of one per file, and no half-imported folder is ever seen."""
@@ -57,7 +57,7 @@ def write_content(content_dir: Path, texts: dict[str, str]) -> None:
         fresh.mkdir(parents=True)
         try:
             for name, text in texts.items():
-                write_bytes(fresh / name, text.encode("utf-8"))
+                write_bytes(fresh / name, encoded(text))
             os.rename(fresh, content_dir)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)  # never a half-imported folder left behind
@@ -66,4 +66,9 @@ def write_content(content_dir: Path, texts: dict[str, str]) -> None:
     for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
         stale.unlink(missing_ok=True)
     for name, text in texts.items():
-        replace_bytes(content_dir / name, text.encode("utf-8"))
+        replace_bytes(content_dir / name, encoded(text))
+
+
+def encoded(text: str | bytes) -> bytes:
+    """A content file's bytes: its text in UTF-8 (bytes are taken as they are)."""
+    return text if isinstance(text, bytes) else text.encode("utf-8")

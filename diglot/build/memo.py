@@ -26,10 +26,12 @@ class Memo:
 
     table: str
     key: Callable[..., str]
+    # True for entries the build holds on to once read (articles): then not also as pickled bytes.
+    one_form: bool = False
 
     def get(self, cache: BuildCache, key: str) -> Any:
         """The entry under key, or MISSING."""
-        return cache.table(self.table).get(key)
+        return cache.table(self.table).get(key, keep_blob=not self.one_form)
 
     def put(self, cache: BuildCache, key: str, value: Any) -> Any:
         """Store value under key and return it."""
