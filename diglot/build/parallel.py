@@ -86,6 +86,7 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     # reach, so no worker's collection walks them (40 ms a full one) or copies their pages by
     # touching them. The build unfreezes them when it ends (pipeline.build).
     gc.freeze()
+    give_back_free_memory()
     try:
         with work.killed_on_error():
             for _ in range(workers):
@@ -103,6 +104,28 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
     finally:
         os.close(queue)
     return work
+
+
+def give_back_free_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim), if this is glibc.
+
+    What a build frees (the import's drafts and texts, the content's bytes once parsed) stays
+    resident otherwise, and every worker forked then counts the parent's resident pages as its
+    own: at 10,000 articles that was a few hundred MB more in each process's peak."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def find_malloc_trim():
+    """glibc's malloc_trim, or None where there is none (musl, macOS, Windows)."""
+    try:
+        import ctypes
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+_malloc_trim = find_malloc_trim()
 
 
 def wait_for_a_free_core() -> None:
