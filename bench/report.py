@@ -18,6 +18,7 @@ ROWS = (
     ("search indexes gzip (KB)", "index_gz_kb", "{:.0f}", None),
 )
 TIMES = ("cold", "clone", "nochange", "edit")
+TARGETS = {key: target for _, key, _, target in ROWS if target is not None}  # ratios to Hugo's cold build
 # CPU seconds compare with Hugo's cold CPU seconds, not its wall time.
 
 
@@ -67,30 +68,48 @@ def per_thousand(figures: dict, key: str, pairs: int) -> float | None:
     return None if value is None else value / (pairs / 1000)
 
 
-def scale_rows(name: str, small: tuple[int, dict], large: tuple[int, dict]) -> list[str]:
-    """Return the scaling rows of one tool: both sizes and the growth of cost per 1,000."""
+# Peak RSS targets (issue 23) by corpus size: up to this many articles, at most this many MiB.
+RSS_TARGETS = ((10_000, 1024), (100_000, 2048))
+
+
+def rss_target(pairs: int) -> int | None:
+    """Return the peak RSS target (MiB) for a corpus of this size, or None above the largest."""
+    return next((limit for size, limit in RSS_TARGETS if pairs <= size), None)
+
+
+def judged(value: float | None, base: float | None, target: float | None) -> str:
+    """Return value / base as a ratio, followed by whether it meets target (when there is one)."""
+    ratio = format_ratio(value, base)
+    if target is None or value is None or not base:
+        return ratio
+    return f"{ratio} ({'met' if value / base <= target else 'MISSED'} ≤ {target}×)"
+
+
+def scale_rows(name: str, sizes: list[tuple[int, dict, dict]], position: int) -> list[str]:
+    """Return one tool's scaling rows: each size's cold build, its cost per 1,000 and its growth
+    against the smallest size, peak RSS, and the rebuilds as ratios to Hugo's cold build there."""
     rows = []
-    for pairs, figures in (small, large):
-        rows.append(f"| {name} | {pairs} | {format_cell(figures.get('cold'), '{:.2f}')} "
-                    f"| {format_cell(per_thousand(figures, 'cold', pairs), '{:.3f}')} "
-                    f"| {format_cell(figures.get('rss'), '{:.0f}')} "
-                    f"| {format_cell(figures.get('size_mb'), '{:.1f}')} "
-                    f"| {format_cell(per_thousand(figures, 'size_mb', pairs), '{:.2f}')} |")
-    growth = [per_thousand(large[1], k, large[0]) for k in ("cold", "size_mb")]
-    bases = [per_thousand(small[1], k, small[0]) for k in ("cold", "size_mb")]
-    rows.append(f"| {name} | growth per 1,000 (large ÷ small) "
-                f"| | {format_ratio(growth[0], bases[0])} | | | {format_ratio(growth[1], bases[1])} |")
+    base = per_thousand(sizes[0][position], "cold", sizes[0][0])
+    for pairs, *figures in sizes:
+        mine, hugo_cold = figures[position - 1], figures[0].get("cold")
+        per = per_thousand(mine, "cold", pairs)
+        rss, limit = mine.get("rss"), rss_target(pairs) if name == "diglot" else None
+        verdict = "" if rss is None or limit is None else f" ({'met' if rss <= limit else 'MISSED'} ≤ {limit})"
+        rows.append(f"| {name} | {pairs} | {format_cell(mine.get('cold'), '{:.2f}')} "
+                    f"| {format_cell(per, '{:.3f}')} | {format_ratio(per, base)} "
+                    f"| {format_cell(rss, '{:.0f}')}{verdict} "
+                    f"| {judged(mine.get('nochange'), hugo_cold, TARGETS['nochange'] if name == 'diglot' else None)} "
+                    f"| {judged(mine.get('edit'), hugo_cold, TARGETS['edit'] if name == 'diglot' else None)} "
+                    f"| {format_cell(per_thousand(mine, 'size_mb', pairs), '{:.2f}')} |")
     return rows
 
 
-def scale_table(small: tuple[int, dict, dict], large: tuple[int, dict, dict]) -> str:
-    """Return the scaling table: cold build cost and size per 1,000 articles at two sizes."""
-    lines = ["| tool | N | cold build (s) | s per 1,000 | peak RSS (MiB) | site (MB) | MB per 1,000 |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+def scale_table(sizes: list[tuple[int, dict, dict]]) -> str:
+    """Return the scaling table: (articles, Hugo's figures, diglot's) for each size, smallest first.
+    Linear cost keeps "s per 1,000" flat: its growth near 1.00×."""
+    lines = ["| tool | N | cold build (s) | s per 1,000 | growth per 1,000 | peak RSS (MiB) "
+             "| no-change ÷ Hugo cold | edit ÷ Hugo cold | site MB per 1,000 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for position, name in ((1, "Hugo"), (2, "diglot")):
-        lines += scale_rows(name, (small[0], small[position]), (large[0], large[position]))
-    rss = large[2].get("rss")
-    if rss is not None:
-        verdict = "met" if rss <= 1024 else "MISSED"
-        lines.append(f"\ndiglot peak RSS at N={large[0]}: {rss:.0f} MiB (target ≤ 1024 MiB: {verdict})")
+        lines += scale_rows(name, sizes, position)
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Benchmark diglot against Hugo on the same synthetic corpus, in the same run.
 
-Usage: python bench/run.py [--pairs 1000] [--runs 3] [--scale 5000] [--no-browser]
+Usage: python bench/run.py [--pairs 1000] [--runs 3] [--large 10000] [--large-runs 1] [--scale 100000]
+                          [--no-browser]
 
 Prints a Markdown table (also written to bench/out/results.md) with cold build,
 no-change rebuild and one-article-edit rebuild (median wall seconds), peak RSS,
@@ -210,12 +211,17 @@ def prepare(pairs: int, seed: int, out: Path) -> tuple[Path, Path, dict]:
     return seeds, truth, key
 
 
+PHASES = ("cold", "clone", "nochange", "edit")
+# At the larger sizes: what the scaling targets need (a fresh clone builds about as a cold build does).
+SCALE_PHASES = ("cold", "nochange", "edit")
+
+
 def measure_size(pairs: int, seed: int, runs: int, out: Path, trash: Path,
-                 phases: bool = True) -> tuple[list[Tool], dict]:
-    """Measure Hugo and diglot on a corpus of this size; only cold builds unless phases."""
+                 phases: tuple[str, ...] = PHASES) -> tuple[list[Tool], dict]:
+    """Measure Hugo and diglot on a corpus of this size, each of these phases runs times."""
     seeds, truth, key = prepare(pairs, seed, out)
     tools = [make_hugo_tool(out, seeds, truth, trash), make_diglot_tool(out, seeds, trash)]
-    measure_tools(tools, ("cold", "clone", "nochange", "edit") if phases else ("cold",), runs)
+    measure_tools(tools, phases, runs)
     for tool in tools:
         print(f"  {tool.name} at N={pairs}: {tool.problem or 'measured'}", file=sys.stderr)
     return tools, key
@@ -280,7 +286,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=1000, help="articles in the corpus (1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (3)")
-    parser.add_argument("--scale", type=int, default=0, help="also cold-build this many (e.g. 5000)")
+    parser.add_argument("--large", type=int, default=10_000,
+                        help="also measure cold, no-change and edit builds at this many (10000; 0: not)")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs per measurement at the larger sizes (1)")
+    parser.add_argument("--scale", type=int, default=0, help="and at this many too (e.g. 100000)")
     parser.add_argument("--seed", type=int, default=0, help="corpus random seed (0)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="work folder (bench/out)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search and reload timings")
@@ -311,16 +320,30 @@ def measure_and_report(args: argparse.Namespace, trash: Path) -> int:
              report.main_table(hugo_figures, diglot_figures), *describe_problems(tools)]
     if not args.no_browser and not tools[1].problem:
         parts += browser_figures(tools[1])
-    if args.scale:
-        large, _ = measure_size(args.scale, args.seed, 1, args.out / f"n{args.scale}", trash, phases=False)
-        parts += [f"## Scaling: cold build at N = {args.pairs} and N = {args.scale} (1 run)",
-                  report.scale_table((args.pairs, hugo_figures, diglot_figures),
-                                     (args.scale, *(figures_of(tool) for tool in large))),
-                  *describe_problems(large)]
+    sizes = sorted({size for size in (args.large, args.scale) if size and size != args.pairs})
+    if sizes:
+        scaled = [(args.pairs, hugo_figures, diglot_figures)]
+        for size in sizes:
+            scaled.append((size, *measure_large(size, args, trash, parts)))
+        parts += [f"## Scaling: N = {', '.join(str(n) for n, *_ in sorted(scaled))} (median of {args.runs} "
+                  f"at {args.pairs}, of {args.large_runs} at the others; no fresh-clone builds there)",
+                  report.scale_table(sorted(scaled, key=lambda row: row[0]))]
     text = "\n\n".join(parts) + "\n"
     print(text)
     (args.out / "results.md").write_text(text, encoding="utf-8")
     return 0
+
+
+def measure_large(size: int, args: argparse.Namespace, trash: Path, parts: list[str]) -> tuple[dict, dict]:
+    """Measure both tools' cold, no-change and edit builds at a larger size (args.large_runs
+    each); return their figures, adding any problem to parts. Its projects then go to the trash:
+    at 100,000 articles they are gigabytes."""
+    out = args.out / f"n{size}"
+    tools, _ = measure_size(size, args.seed, args.large_runs, out, trash, SCALE_PHASES)
+    figures = tuple(figures_of(tool) for tool in tools)
+    parts += describe_problems(tools)
+    set_aside([out], trash)
+    return figures
 
 
 if __name__ == "__main__":
