@@ -18,11 +18,12 @@ from diglot.config import Config
 from diglot.content.documents import Document, load_documents, parse_file
 from diglot.errors import Report
 from diglot.build.output import Known, Placed, made_file
+from diglot.build.packed import Packed
 from diglot.build.parallel import map_forked, start_forked
 from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
-from diglot.render.pages import plan_pages, render_page
+from diglot.render.pages import PageJob, plan_pages, render_page
 from diglot.search.index import SearchDoc, assemble_sharded_files, document_terms, format_ref
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
@@ -120,7 +121,14 @@ def model_step(config: Config, documents: list[Document], report: Report, cache:
 def made_article(key: str, docs: dict[str, Document]) -> tuple[Article, list]:
     """An article, and the warnings making it raised (replayed whenever it comes from the cache)."""
     found = Report()
-    return make_article(key, docs, found), found.warnings
+    return packed_article(make_article(key, docs, found)), found.warnings
+
+
+def packed_article(article: Article) -> Article:
+    """The article with its sentences' marks and beads packed (build/packed.py): the site model
+    holds every article, and only its own pages (and the review page) read these."""
+    return replace(article, sentences={lang: Packed(marks) for lang, marks in article.sentences.items()},
+                   sentence_beads=Packed(article.sentence_beads))
 
 
 def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, holds: Callable[[str, str], bool],
@@ -156,12 +164,32 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # Then the pages of one article side by side (the same inputs: its fingerprint), so one
     # worker unpickles its bodies and typesets its titles for all four of them.
     missing.sort(key=lambda item: (-len(item[1].inputs), item[1].inputs))
-    rendered = map_forked(lambda item: made_file(place, item[1].page.path, render_page(env, item[1])), missing,
+    render = bodies_let_go(lambda job: render_page(env, job))
+    rendered = map_forked(lambda item: made_file(place, item[1].page.path, render(item[1])), missing,
                           FORK_MIN_PAGES)
     for (key, job), page in zip(missing, rendered):
         files[job.page.path] = page
         PAGES.put(cache, key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
+
+
+def bodies_let_go(render: Callable[[PageJob], bytes]) -> Callable[[PageJob], bytes]:
+    """render, letting an article's unpickled bodies go once the pages after its own are another
+    article's (pages_step puts an article's pages side by side): a page worker then holds a few
+    bodies, not those of every article it rendered (10,000 articles: 100 MB a worker)."""
+    last: list[Article] = []
+
+    def run(job: PageJob) -> bytes:
+        """Render one page, first letting go of the previous article's bodies if it is done."""
+        article = job.context.get("article")
+        if last and last[0] is not article:
+            for version in last.pop().versions.values():
+                version.blocks.forget()
+        if article is not None and not last:
+            last.append(article)
+        return render(job)
+
+    return run
 
 
 @contextmanager
@@ -225,5 +253,6 @@ def search_doc(article: Article, lang: str, number: int) -> SearchDoc:
     """The search document of an article's version in lang, the index's document number `number`."""
     version = article.versions[lang]
     body = " ".join(block.text for block in version.blocks)
+    version.blocks.forget()  # a search worker reads every body once: it holds none of them
     date = format_date(version.date, lang) if version.date else ""
     return SearchDoc(ref=format_ref(number), url=version.url, title=version.title, date=date, body=body)

@@ -41,6 +41,12 @@ class Blocks:
             self._pickled = pickle.dumps(self._blocks, protocol=pickle.HIGHEST_PROTOCOL)
         return Blocks, ((), self._pickled)
 
+    def forget(self) -> None:
+        """Drop the unpickled blocks, keeping their bytes (read again when next asked for): a worker
+        that reads thousands of bodies, once each, then holds none of them."""
+        if self._pickled is not None:
+            self._blocks = None
+
     def __iter__(self):
         """Each block in reading order."""
         return iter(self.blocks)
