@@ -34,8 +34,6 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
 SITE_YAML = "title: {en: Bench, fr: Banc}\ndefault_language: en\nbase_url: https://example.org/\n"
-TARGETS = {"cold": 2.5, "nochange": 0.3, "edit": 1.0}
-RSS_LIMIT_MB = 1024
 # A fixed pure-Python workload (dicts, string joins, a regex), timed in CPU seconds around the
 # measurements: this VM's speed drifts by a third within minutes, diglot's times more than
 # Hugo's, so a ratio is best read next to the speed it was measured at (a snapshot: see README).

@@ -372,8 +372,6 @@ def describe_single(
     draft: Draft, best: tuple[_Match, Draft] | None, paired: set[str], threshold: float
 ) -> str:
     """Explain why a draft stayed single, naming its best rejected candidate."""
-    if draft.language not in ("en", "fr"):
-        return f"single {describe(draft)}  only English and French drafts are paired"
     if best is None:
         return (f"single {describe(draft)}  no candidate: none shares a rare number or name, "
                 "and no draft of the other language is left")
