@@ -169,7 +169,8 @@ def one_run(browser, base: str, path: str, word: str, mobile: bool) -> dict:
     later = []
     for key, text in (("Backspace", word[:-1]), (word[-1], word)) * 2:
         count = len(page.evaluate("window.searchTimes.keys"))
-        page.keyboard.press(key)
+        # A letter is typed (press() knows no "é"), Backspace pressed.
+        page.keyboard.type(key) if len(key) == 1 else page.keyboard.press(key)
         page.wait_for_function(wait.replace("w =>", "([w, n]) =>").replace("keys.at(-1)", "keys[n]"),
                                arg=[text, count], timeout=60_000)
         stamps = page.evaluate("window.searchTimes")
