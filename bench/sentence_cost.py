@@ -41,8 +41,9 @@ def build_once(project: str, with_sentences: bool) -> None:
 
 
 def timed_build(corpus: Path, work: Path, with_sentences: bool) -> float:
-    """Copy the corpus to a fresh folder and time one cold build of it, in a child process."""
-    shutil.rmtree(work, ignore_errors=True)
+    """Copy the corpus to a fresh folder and time one cold build of it, in a child process. The
+    folder is new each time and nothing is deleted until the end: files created soon after many
+    were deleted cost ext4 several times as much system time (bench/README.md, "Remove")."""
     shutil.copytree(corpus, work)
     subprocess.run(["sync"], check=False)
     started = time.perf_counter()
@@ -69,9 +70,10 @@ def main() -> int:
                        check=True, stdout=subprocess.DEVNULL)
         (corpus / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
         seconds: dict[bool, list[float]] = {True: [], False: []}
-        for _ in range(args.runs):
+        for run in range(args.runs):
             for with_sentences in (True, False):
-                seconds[with_sentences].append(timed_build(corpus, Path(folder) / "work", with_sentences))
+                work = Path(folder) / f"work-{run}-{int(with_sentences)}"
+                seconds[with_sentences].append(timed_build(corpus, work, with_sentences))
     for with_sentences, label in ((True, "with sentences"), (False, "without")):
         print(f"{label:>15}: " + " ".join(f"{s:.2f}" for s in seconds[with_sentences])
               + f"  median {statistics.median(seconds[with_sentences]):.2f} s")
