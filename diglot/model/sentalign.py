@@ -123,35 +123,32 @@ def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list
     inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
     costs, back = [inf] * ((n + 1) * width), [(0, 0)] * ((n + 1) * width)
     costs[0] = 0.0
-    fitting = _fitting_beads(width)
-    for i in range(n + 1):
-        for j in range(m + 1):
-            cell = i * width + j
-            best, step = costs[cell], back[cell]
-            for a, b, offset, prior, bead in fitting[min(i, _WIDEST), min(j, _WIDEST)]:
-                base = costs[cell - offset]
-                if base == inf:
-                    continue
-                if a and b:
-                    if base + prior - EVIDENCE_WEIGHT >= best:
-                        continue  # even sharing everything, with no length cost, it cannot win
-                    mine, chars_left = ours[i - a, i]
-                    yours, chars_right = theirs[j - b, j]
-                    shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
-                    if base + (prior - EVIDENCE_WEIGHT * shared) >= best:
-                        continue  # the length cost is never negative: this bead cannot win
-                    mean = (chars_left + chars_right / ratio) / 2.0
-                    if mean == 0:
-                        length = 0.0
-                    else:  # length_cost, inline
-                        z = abs((ratio * chars_left - chars_right) / sqrt(mean * VARIANCE)) / _SQRT_2
-                        length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
-                    cost = base + (prior + length - EVIDENCE_WEIGHT * shared)
-                else:
-                    cost = base + prior
-                if cost < best:
-                    best, step = cost, bead
-            costs[cell], back[cell] = best, step
+    for cell, i, j, fitting in _cells(n, m):
+        best, step = costs[cell], back[cell]
+        for a, b, offset, prior, bead in fitting:
+            base = costs[cell - offset]
+            if base == inf:
+                continue
+            if a and b:
+                if base + prior - EVIDENCE_WEIGHT >= best:
+                    continue  # even sharing everything, with no length cost, it cannot win
+                mine, chars_left = ours[i - a, i]
+                yours, chars_right = theirs[j - b, j]
+                shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
+                if base + (prior - EVIDENCE_WEIGHT * shared) >= best:
+                    continue  # the length cost is never negative: this bead cannot win
+                mean = (chars_left + chars_right / ratio) / 2.0
+                if mean == 0:
+                    length = 0.0
+                else:  # length_cost, inline
+                    z = abs((ratio * chars_left - chars_right) / sqrt(mean * VARIANCE)) / _SQRT_2
+                    length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
+                cost = base + (prior + length - EVIDENCE_WEIGHT * shared)
+            else:
+                cost = base + prior
+            if cost < best:
+                best, step = cost, bead
+        costs[cell], back[cell] = best, step
     return back
 
 
@@ -159,13 +156,15 @@ _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
 _SQRT_2 = math.sqrt(2.0)  # for the length cost written out in _best_chains
 
 
-@lru_cache(maxsize=64)
-def _fitting_beads(width: int) -> dict[tuple[int, int], list[tuple[int, int, int, float, tuple[int, int]]]]:
-    """For a DP row width, the beads that fit at a cell (a, b, cell offset, prior, bead), by how
-    many sentences each side has so far, capped at the widest bead: the DP skips the test."""
+@lru_cache(maxsize=256)
+def _cells(n: int, m: int) -> tuple[tuple[int, int, int, tuple], ...]:
+    """The DP's cells in order, each (flat index, i, j, the beads that fit there as (a, b, cell
+    offset, prior, bead)): made once per segment shape (most are 2×2 to 4×4), so the DP tests no
+    bead's fit and computes no index."""
+    width = m + 1
     beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS]
-    return {(x, y): [bead for bead in beads if bead[0] <= x and bead[1] <= y]
-            for x in range(_WIDEST + 1) for y in range(_WIDEST + 1)}
+    return tuple((i * width + j, i, j, tuple(bead for bead in beads if bead[0] <= i and bead[1] <= j))
+                 for i in range(n + 1) for j in range(m + 1))
 
 
 def _spans(sentences: Sequence[str]) -> dict[tuple[int, int], tuple[frozenset[str], int]]:
