@@ -267,3 +267,19 @@ def test_serve_shows_the_review_page_at_underscore_review(tmp_path):
         wait_for(lambda: b"seeds/091_also_empty.txt" in server.get("/_review/")[1], "the review of the rebuild")
     finally:
         server.stop()
+
+
+def test_a_strict_dev_build_that_fails_on_warnings_still_reviews_them(tmp_path):
+    from dataclasses import replace
+
+    from diglot.build.pipeline import Options, open_cache
+    from diglot.serve.server import DevState
+
+    project = make_project(tmp_path / "project", newsroom_seeds())
+    options = replace(Options(project=project, strict=True).resolved(), review_later=True)
+    state = DevState(options, open_cache(options, defer_saves=True), options.output)
+    state.rebuild()
+    assert state.error and "090_empty.txt: is empty" in state.error  # --strict stopped the build
+    assert state.write_review is not None  # but what it found can be reviewed
+    state.write_review()
+    assert "seeds/090_empty.txt" in options.review_path.read_text(encoding="utf-8")

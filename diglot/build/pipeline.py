@@ -231,8 +231,12 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             else:  # the dev server's: it keeps this build's documents anyway
                 summary.write_review = partial(write_review, options, site, documents, summary, cache)
         documents = None  # the articles hold what pages need: the bodies go before the workers fork
-        make_and_write(site, config, options, cache, steps, summary, progress,
-                       remember=lambda: remember_summary(summary, key, news, cache))
+        try:
+            make_and_write(site, config, options, cache, steps, summary, progress,
+                           remember=lambda: remember_summary(summary, key, news, cache))
+        except Exception as exc:
+            exc.write_review = summary.write_review  # --strict, a template error: the review shows why
+            raise
     finally:
         progress.close()
     return summary

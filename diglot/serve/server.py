@@ -213,6 +213,7 @@ class DevState:
             summary = build(self.options, self.cache)
         except Exception as exc:  # a broken template or a bug must not stop the server
             self.error = describe_error(exc)
+            self.write_review = getattr(exc, "write_review", None) or self.write_review  # made past the model
             print(f"{self.error}\nbuild failed; serving the last good site (fix it and save)",
                   file=sys.stderr, flush=True)
             return
