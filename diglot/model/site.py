@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -121,9 +122,10 @@ class Article:
     original: str
     fingerprint: str  # hash of the content files it is made of: changes when any of them does
     # Per language, each block's sentences as (start, end, ID) in its HTML ((-1, -1, ID): the whole
-    # block); a sentence and its translation share an ID (sentence_ids.py).
-    sentences: dict[str, tuple[tuple[tuple[int, int, int], ...], ...]] = field(default_factory=dict)
-    sentence_beads: tuple[SentenceBead, ...] = ()  # for the review page
+    # block); a sentence and its translation share an ID (sentence_ids.py). Any sequence: the build
+    # keeps them pickled (build/packed.py).
+    sentences: dict[str, Sequence[tuple[tuple[int, int, int], ...]]] = field(default_factory=dict)
+    sentence_beads: Sequence[SentenceBead] = ()  # for the review page
 
     @property
     def date(self) -> datetime | None:

@@ -87,7 +87,7 @@ def parallel_rows(article: Article, lang: str, other: str) -> list[Row]:
     """Pair the blocks of two languages by segment number, in reading order."""
     def grouped(code: str) -> dict[int, list[str]]:
         groups: dict[int, list[str]] = {}
-        marks = article.sentences.get(code) or ()
+        marks = tuple(article.sentences.get(code, ()))  # unpacked once (build/packed.py)
         for block, n, sentences in zip_longest(article.versions[code].blocks, article.segments[code], marks,
                                               fillvalue=()):
             groups.setdefault(n, []).append(marked_html(block, sentences))

@@ -50,10 +50,15 @@ def flat_postings(rows: Sequence[Row]) -> list[int]:
     return flat
 
 
+def holders(rows: Sequence[Row], field_count: int) -> int:
+    """How many fields of the term's documents hold it (lunr counts each field apart)."""
+    return sum(1 for row in rows for f in range(field_count) if row[1 + f])
+
+
 def term_idf(rows: Sequence[Row], field_count: int, documents: int) -> float:
     """lunr's idf of a term: fields holding it against the document count."""
-    holders = sum(1 for row in rows for f in range(field_count) if row[1 + f])
-    return math.log(1 + abs((documents - holders + 0.5) / (holders + 0.5)))
+    held = holders(rows, field_count)
+    return math.log(1 + abs((documents - held + 0.5) / (held + 0.5)))
 
 
 def _weigher(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float, idf: float | None = None):
@@ -132,6 +137,6 @@ def head_entry(rank: int, rows: Sequence[Row], head: Sequence[Row], rest: Sequen
     them), how many fields hold it (its idf), its document count, its head and its rest's frontier."""
     count = len(boosts)
     return {
-        "r": rank, "f": rows[0][0], "h": sum(1 for row in rows for f in range(count) if row[1 + f]),
+        "r": rank, "f": rows[0][0], "h": holders(rows, count),
         "n": len(rows), "p": flat_postings(head), "x": rest_frontier(rest, boosts, k1, b),
     }

@@ -141,7 +141,7 @@ def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tu
 
 
 def fitted_keys(sizes: dict[str, int], budget: int, limit: int) -> list[str]:
-    """Shard keys for these sizes, the limit doubled until they are at most budget files."""
+    """Shard keys for these sizes, the limit grown by quarters until they are at most budget files."""
     if not sizes:
         return []
     keys = shard_keys(sizes, limit)
@@ -173,8 +173,8 @@ def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields
     heads, rests = split_terms(term_postings(terms), boosts, bm25, len(terms))
     count = len(terms)
     budget = file_budget(count)
-    head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // (1 + 2 * len(fields)) for t, e in heads.items()}
     stride = 1 + 2 * len(fields)
+    head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // stride for t, e in heads.items()}
     rest_keys = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS)
     head_keys = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS) or [""]
     averages = [sum(doc.fields[f][0] for doc in terms) / (count or 1) for f in range(len(fields))]

@@ -1,7 +1,8 @@
 /*
  * diglot sharded search: the browser half of diglot/search/shards.py.
  *
- * A language's search files are a manifest, term shards and metadata blocks. A query is
+ * A language's search files are a manifest, term shards (a common term's holding only its
+ * heaviest documents), rest shards (the rest of those) and metadata blocks. A query is
  * parsed by lunr's own parser, its terms run through the manifest's pipeline, and only the
  * shards holding them are fetched. From their postings (raw term frequencies and field
  * lengths) this computes lunr's BM25 weights with the very operations lunr's Builder uses,
