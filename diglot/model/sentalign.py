@@ -96,60 +96,65 @@ def segment_ratio(left: Sequence[str], right: Sequence[str]) -> float:
     return chars_right / chars_left if chars_left and chars_right else 1.0
 
 
-def align_sentences(left: Sequence[str], right: Sequence[str], ratio: float | None = None) -> list[Bead]:
-    """Align two sentence lists; every sentence lands in exactly one bead, in order."""
+def align_sentences(left: Sequence[str], right: Sequence[str], ratio: float | None = None,
+                    first: tuple[int, int] = (0, 0)) -> list[Bead]:
+    """Align two sentence lists; every sentence lands in exactly one bead, in order. first: the
+    numbers of left[0] and right[0] (beads number sentences from there)."""
     ratio = ratio or segment_ratio(left, right)
     n, m = len(left), len(right)
-    ours, theirs = _spans(left), _spans(right)
-    back = _best_chains(ours, theirs, n, m, ratio)
-    steps = []
-    i, j = n, m
+    back, own = _best_chains(_runs(left), _runs(right), n, m, ratio)
+    reference = -math.log(BEAD_PRIORS[1, 1])  # as bead_confidence, from the cost the DP gave each bead
+    beads = []
+    i, j, width = n, m, m + 1
     while i or j:
-        a, b = back[i * (m + 1) + j]
-        steps.append((i - a, i, j - b, j))
+        a, b = back[i * width + j]
+        beads.append(Bead(tuple(range(first[0] + i - a, first[0] + i)), tuple(range(first[1] + j - b, first[1] + j)),
+                          min(1.0, math.exp(reference - own[i * width + j]))))
         i, j = i - a, j - b
-    reference = -math.log(BEAD_PRIORS[1, 1])  # as bead_confidence, from the spans already made
-    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)),
-                 min(1.0, math.exp(reference - span_cost(i1 - i0, j1 - j0, ours.get((i0, i1)),
-                                                         theirs.get((j0, j1)), ratio))))
-            for i0, i1, j0, j1 in reversed(steps)]
+    beads.reverse()
+    return beads
 
 
-def _best_chains(ours: dict, theirs: dict, n: int, m: int, ratio: float) -> list[tuple[int, int]]:
+def _best_chains(ours: list, theirs: list, n: int, m: int,
+                 ratio: float) -> tuple[list[tuple[int, int]], list[float]]:
     """The DP: for each cell (i, j), flattened to i × (m + 1) + j, the last bead of the cheapest chain
-    explaining the first i and j sentences. A bead costs what bead_cost says, the same sums in the
-    same order (length_cost written out), from each side's spans worked out once (ours, theirs:
-    _spans): building them at every cell, and calls and lists of lists, were most of its time."""
+    explaining the first i and j sentences, and that bead's own cost. A bead costs what bead_cost
+    says, the same sums in the same order (length_cost written out), from each side's runs worked
+    out once (ours, theirs: _runs): building them at every cell, and calls and lists of lists,
+    were most of its time."""
     inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
-    costs, back = [inf] * ((n + 1) * width), [(0, 0)] * ((n + 1) * width)
+    weight, spread, root_2 = EVIDENCE_WEIGHT, VARIANCE, _SQRT_2  # names local to the loop: faster
+    size = (n + 1) * width
+    costs, back, own = [inf] * size, [(0, 0)] * size, [0.0] * size
     costs[0] = 0.0
     for cell, i, j, fitting in _cells(n, m):
-        best, step = costs[cell], back[cell]
+        best, step, mine_cost = costs[cell], back[cell], 0.0
         for a, b, offset, prior, bead in fitting:
             base = costs[cell - offset]
             if base == inf:
                 continue
             if a and b:
-                if base + prior - EVIDENCE_WEIGHT >= best:
+                if base + prior - weight >= best:
                     continue  # even sharing everything, with no length cost, it cannot win
-                mine, chars_left = ours[i - a, i]
-                yours, chars_right = theirs[j - b, j]
+                mine, chars_left = ours[i][a - 1]
+                yours, chars_right = theirs[j][b - 1]
                 shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
-                if base + (prior - EVIDENCE_WEIGHT * shared) >= best:
+                if base + (prior - weight * shared) >= best:
                     continue  # the length cost is never negative: this bead cannot win
                 mean = (chars_left + chars_right / ratio) / 2.0
                 if mean == 0:
                     length = 0.0
                 else:  # length_cost, inline
-                    z = abs((ratio * chars_left - chars_right) / sqrt(mean * VARIANCE)) / _SQRT_2
+                    z = abs((ratio * chars_left - chars_right) / sqrt(mean * spread)) / root_2
                     length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
-                cost = base + (prior + length - EVIDENCE_WEIGHT * shared)
+                bead_cost = prior + length - weight * shared
             else:
-                cost = base + prior
+                bead_cost = prior
+            cost = base + bead_cost
             if cost < best:
-                best, step = cost, bead
-        costs[cell], back[cell] = best, step
-    return back
+                best, step, mine_cost = cost, bead, bead_cost
+        costs[cell], back[cell], own[cell] = best, step, mine_cost
+    return back, own
 
 
 _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
@@ -167,16 +172,20 @@ def _cells(n: int, m: int) -> tuple[tuple[int, int, int, tuple], ...]:
                  for i in range(n + 1) for j in range(m + 1))
 
 
-def _spans(sentences: Sequence[str]) -> dict[tuple[int, int], tuple[frozenset[str], int]]:
-    """The evidence and characters of every run of up to _WIDEST sentences, by (start, stop)."""
+def _runs(sentences: Sequence[str]) -> list[list[tuple[frozenset[str], int]]]:
+    """The evidence and characters of every run of up to _WIDEST sentences: [stop][length - 1] is
+    the run of that length ending before sentence stop (a list the DP indexes, not a dict it hashes
+    a tuple key into at every bead)."""
     found = [evidence(sentence) for sentence in sentences]
-    spans = {}
-    for start in range(len(sentences)):
-        keys, chars = frozenset(), 0
-        for stop in range(start + 1, min(start + _WIDEST, len(sentences)) + 1):
-            keys, chars = keys | found[stop - 1], chars + len(sentences[stop - 1])
-            spans[start, stop] = (keys, chars)
-    return spans
+    runs: list[list[tuple[frozenset[str], int]]] = [[]]
+    for stop in range(1, len(sentences) + 1):
+        keys, chars = found[stop - 1], len(sentences[stop - 1])
+        ending = [(keys, chars)]
+        for start in range(stop - 2, max(stop - _WIDEST, 0) - 1, -1):
+            keys, chars = keys | found[start], chars + len(sentences[start])
+            ending.append((keys, chars))
+        runs.append(ending)
+    return runs
 
 
 # A segment whose least sure bead is below this reads paragraph by paragraph: its sentences share
@@ -206,12 +215,9 @@ def align_segments(left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
     for lefts, rights in segments:
         ours = [s for i in lefts for s in left[i]]
         theirs = [s for j in rights for s in right[j]]
-        first_left = starts_left[lefts[0]] if lefts else 0
-        first_right = starts_right[rights[0]] if rights else 0
-        beads = align_sentences(ours, theirs, segment_ratio_near(ours, theirs)) if ours and theirs else [
-            Bead(tuple(range(len(ours))), tuple(range(len(theirs))), 1.0)]
-        aligned.append([Bead(tuple(first_left + i for i in bead.left), tuple(first_right + j for j in bead.right),
-                             bead.confidence) for bead in beads])
+        first = (starts_left[lefts[0]] if lefts else 0, starts_right[rights[0]] if rights else 0)
+        aligned.append(align_sentences(ours, theirs, segment_ratio_near(ours, theirs), first) if ours and theirs else [
+            Bead(tuple(range(first[0], first[0] + len(ours))), tuple(range(first[1], first[1] + len(theirs))), 1.0)])
     return aligned
 
 

@@ -96,25 +96,30 @@ def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segm
     texts = {lang: [[span_text(block, s) for s in block_spans] for block, block_spans in zip(bodies[lang], spans[lang])]
              for lang in ("en", "fr")}
     aligned = align_segments(texts["en"], texts["fr"], segments)
-    ids = {"en": {}, "fr": {}}
+    # Each side's sentences numbered over the article (every one is in a segment's bead): its ID.
+    ids = {lang: [0] * sum(map(len, spans[lang])) for lang in ("en", "fr")}
     review, next_id = [], 1
     for number, (segment_beads, (lefts, rights)) in enumerate(zip(aligned, segments), start=1):
         chosen, shown = _chosen_beads(number, segment_beads, overrides, texts, lefts, rights)
         for bead in chosen:
-            ids["en"].update((i, next_id) for i in bead.left)
-            ids["fr"].update((j, next_id) for j in bead.right)
+            for i in bead.left:
+                ids["en"][i] = next_id
+            for j in bead.right:
+                ids["fr"][j] = next_id
             next_id += 1
         review += [SentenceBead(number, b.left, b.right, b.confidence, shown) for b in chosen]
     marks = {}
     for lang in ("en", "fr"):
-        flat = iter(range(1 << 30))
-        marks[lang] = tuple(tuple((a, b, ids[lang][next(flat)]) for a, b in block) for block in spans[lang])
+        numbered = iter(ids[lang])
+        marks[lang] = tuple(tuple((a, b, next(numbered)) for a, b in block) for block in spans[lang])
     return marks, tuple(review)
 
 
 def _chosen_beads(number: int, beads: list[Bead], overrides: dict, texts: dict,
                   lefts: tuple[int, ...], rights: tuple[int, ...]) -> tuple[list[Bead], bool]:
     """The beads a segment is shown with, and whether it reads sentence by sentence."""
+    if number not in overrides and is_confident(beads):
+        return beads, True
     left = [i for bead in beads for i in bead.left]
     right = [j for bead in beads for j in bead.right]
     if number in overrides:
@@ -127,7 +132,5 @@ def _chosen_beads(number: int, beads: list[Bead], overrides: dict, texts: dict,
             return [Bead(tuple(first_left + i for i in l), tuple(first_right + j for j in r),
                          bead_confidence([ours[i] for i in l], [theirs[j] for j in r], ratio))
                     for l, r in chosen], True
-    elif is_confident(beads):
-        return beads, True
     confidence = min((b.confidence for b in beads), default=1.0)
     return [Bead(tuple(left), tuple(right), confidence)], False
