@@ -213,14 +213,37 @@ def archive_server(tmp_path_factory):
     httpd.server_close()
 
 
-def test_a_word_in_most_articles_shows_ten_from_its_head_and_says_there_are_more(browser, archive_server):
+def test_a_word_in_most_articles_shows_five_from_its_head_and_says_there_are_more(browser, archive_server):
     context = browser.new_context()
     context.add_init_script(WATCH_RESULTS)
     tab = Reader(context.new_page(), archive_server)
     tab.open("en/")
     found = tab.search("security", delay=150)  # typed at reading speed: no prefix fetches a rest either
-    assert found["count"] >= 900 and len(tab.result_links()) == 10
+    assert found["count"] >= 900 and len(tab.result_links()) == 5
     assert tab.page.text_content(".search-status") == f"{found['count']:,} or more results"
     assert [url for url in tab.requests if "/search/en/r/" in url] == []
+    context.close()
+    assert tab.errors == []
+
+
+def test_more_results_adds_ten_and_selects_the_first_of_them(browser, archive_server):
+    context = browser.new_context()
+    context.add_init_script(WATCH_RESULTS)
+    tab = Reader(context.new_page(), archive_server)
+    tab.open("en/")
+    tab.search("security", delay=150)
+    first = tab.result_links()
+    box = tab.page.locator(".search-input")
+    box.press("ArrowUp")  # from the box, up goes round to the last option: "More results"
+    assert box.get_attribute("aria-activedescendant") == "search-more"
+    assert tab.page.get_attribute("#search-more", "aria-selected") == "true"
+    box.press("Enter")
+    tab.page.wait_for_function("() => document.querySelectorAll('.search-results a').length === 15")
+    assert tab.result_links()[:5] == first
+    assert box.get_attribute("aria-activedescendant") == "search-result-5"
+    assert box.evaluate("el => document.activeElement === el")
+    tab.page.click("#search-more button")  # the mouse too, and the box keeps the focus
+    tab.page.wait_for_function("() => document.querySelectorAll('.search-results a').length === 25")
+    assert box.evaluate("el => document.activeElement === el")
     context.close()
     assert tab.errors == []

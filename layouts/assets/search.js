@@ -25,7 +25,10 @@
   var otherLangs = (form.getAttribute('data-other-langs') || '').split(' ').filter(Boolean);
   // Scripts download in parallel but run in this order (each needs the one before).
   var SCRIPTS = form.getAttribute('data-scripts').split(' ');
-  var SHOWN = 10;
+  // Results shown first, and added by each "More results": the panel shows about four at a time,
+  // and every result shown fetches its metadata block (about 5 KB gzipped for 100 documents).
+  var FIRST = 5;
+  var MORE = 10;
   // At most one search per this many ms while typing fast; an isolated key searches at once.
   var THROTTLE_MS = 60;
   // A query the common words' heads cannot answer fetches their rests (large) only after this
@@ -46,6 +49,8 @@
   var lastRun = 0;
   var timer = null;
   var generation = 0;
+  // How many results the query on screen shows (FIRST, grown by "More results").
+  var wanted = FIRST;
 
   /* Loads one classic script; async=false keeps execution in insertion order. */
   function loadScript(path) {
@@ -153,13 +158,14 @@
   }
 
   /* One language's results (a promise): lunr's parser first, every word as a plain term if it refuses the input. */
-  function searchOne(entry, text, ticket) {
-    var results, pause = typingPause(ticket);
+  function searchOne(entry, text, ticket, count) {
+    // More results are asked for, not typed: their rests (if any) are fetched at once.
+    var results, pause = count > FIRST ? null : typingPause(ticket);
     try {
-      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text), SHOWN, pause);
+      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text), count, pause);
     } catch (parseError) {
       try {
-        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text), SHOWN, pause);
+        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text), count, pause);
       } catch (error) {
         results = Promise.resolve([]);
       }
@@ -176,8 +182,8 @@
 
   /* Every searched language's results, best first, the ones shown with what they show (hit.doc);
      null when a newer query started meanwhile (its blocks would be fetched for nothing). */
-  function searchAll(entries, text, ticket) {
-    return Promise.all(entries.map(function (entry) { return searchOne(entry, text, ticket); })).then(function (lists) {
+  function searchAll(entries, text, ticket, count) {
+    return Promise.all(entries.map(function (entry) { return searchOne(entry, text, ticket, count); })).then(function (lists) {
       if (ticket !== generation) {
         return null;
       }
@@ -185,7 +191,7 @@
       var hits = [].concat.apply([], lists).sort(function (a, b) { return b.result.score - a.result.score; });
       hits.total = lists.reduce(function (sum, list) { return sum + (list.total || list.length); }, 0);
       hits.atLeast = lists.some(function (list) { return list.total !== undefined; });
-      var shown = hits.slice(0, SHOWN);
+      var shown = hits.slice(0, count);
       return Promise.all(entries.map(function (entry) {
         var refs = shown.filter(function (hit) { return hit.entry === entry; }).map(function (hit) { return hit.result.ref; });
         return refs.length ? window.diglotSearchShards.documents(entry.store, refs) : {};
@@ -289,17 +295,40 @@
     }
   }
 
-  function render(hits, text) {
+  /* The last option when more results than shown exist: choosing it shows MORE more. */
+  function moreItem() {
+    var item = document.createElement('li');
+    var button = document.createElement('button');
+    item.id = 'search-more';
+    item.className = 'search-more';
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', 'false');
+    button.type = 'button';
+    button.tabIndex = -1;
+    button.textContent = form.getAttribute('data-more');
+    item.appendChild(button);
+    return item;
+  }
+
+  /* Shows a query's results; `from` is the option to select (the first added by "More results"), or -1. */
+  function render(hits, text, count, from) {
     var fragment = document.createDocumentFragment();
-    hits.slice(0, SHOWN).forEach(function (hit, i) {
+    var shown = hits.slice(0, count);
+    shown.forEach(function (hit, i) {
       fragment.appendChild(resultItem(hit, i));
     });
+    if (shown.length < hits.total || (hits.atLeast && shown.length === count)) {
+      fragment.appendChild(moreItem());
+    }
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.textContent = '';
     list.appendChild(fragment);
     say(countText(hits.total, text, hits.atLeast));
     setOpen(true);
+    if (from >= 0) {
+      select(Math.min(from, list.children.length - 1));
+    }
     form.dispatchEvent(new CustomEvent('diglot-search-results', { detail: { query: text, count: hits.total } }));
   }
 
@@ -310,9 +339,11 @@
     setOpen(false);
   }
 
-  function run() {
+  /* Searches the box's text for `count` results (FIRST for a new query); selects option `from` after. */
+  function run(count, from) {
     var text = input.value.trim();
     var ticket = ++generation;
+    wanted = count > FIRST ? count : FIRST;
     timer = null;
     lastRun = Date.now();
     if (!text) {
@@ -321,11 +352,11 @@
     }
     var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
     Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
-      return searchAll(entries, text, ticket);
+      return searchAll(entries, text, ticket, wanted);
     }).then(function (hits) {
       clearTimeout(waiting);
       if (ticket === generation) {
-        render(hits, text);
+        render(hits, text, wanted, from === undefined ? -1 : from);
       }
     }, function () {
       clearTimeout(waiting);
@@ -343,7 +374,7 @@
       return;
     }
     var wait = Math.max(0, lastRun + THROTTLE_MS - Date.now());
-    timer = setTimeout(run, wait);
+    timer = setTimeout(function () { run(FIRST); }, wait);
   }
 
   function select(index) {
@@ -373,9 +404,19 @@
     select(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
   }
 
+  /* Shows MORE more results of the query on screen, the first of them selected. */
+  function showMore() {
+    run(wanted + MORE, wanted);
+  }
+
   function follow() {
     var item = list.children[active >= 0 ? active : 0];
-    if (item && !panel.hidden) {
+    if (!item || panel.hidden) {
+      return;
+    }
+    if (item.id === 'search-more') {
+      showMore();
+    } else {
       window.location.href = item.querySelector('a').href;
     }
   }
@@ -416,11 +457,22 @@
   input.addEventListener('input', schedule);
   input.addEventListener('keydown', onKey);
   form.addEventListener('focusout', onFocusOut);
+  list.addEventListener('mousedown', function (event) {
+    // Choosing "More results" with the mouse leaves the focus in the box, where the keys work.
+    if (event.target.closest('.search-more')) {
+      event.preventDefault();
+    }
+  });
+  list.addEventListener('click', function (event) {
+    if (event.target.closest('.search-more')) {
+      showMore();
+    }
+  });
   form.addEventListener('submit', function (event) { event.preventDefault(); follow(); });
   if (otherBox) {
     otherBox.addEventListener('change', function () {
       if (input.value.trim()) {
-        run();
+        run(FIRST);
       }
     });
   }
