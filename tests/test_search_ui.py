@@ -147,6 +147,16 @@ def test_a_search_fetches_the_manifest_a_few_shards_and_the_shown_results_blocks
     assert [path for path in fetched if "/m/" in path] == ["fr/m/0.json"]
 
 
+def test_a_first_letter_searches_only_once_typing_pauses(reader):
+    reader.open(ARTICLE["fr"])
+    reader.page.focus(".search-input")
+    reader.page.wait_for_function("() => window.diglotSearchShards")  # scripts loaded: only shards are left
+    reader.page.keyboard.type("e")
+    reader.page.wait_for_timeout(100)
+    assert not [url for url in reader.requests if "/search/fr/t/" in url]  # its letter's shard is big
+    reader.page.wait_for_function("() => window.lastSearch && window.lastSearch.query === 'e'")
+
+
 def test_keyboard_moves_through_results_opens_one_and_escape_closes(reader):
     reader.open("site/fr/")
     reader.search("sécurité")

@@ -34,8 +34,15 @@
   // A query the common words' heads cannot answer fetches their rests (large) only after this
   // pause in typing: the prefixes of a word being typed would fetch them for nothing.
   var REST_PAUSE_MS = 300;
-  // Shorter prefixes would expand to most of the index and add little.
+  // Shorter typed wildcards (se*) would expand to most of the index and add little.
   var MIN_PREFIX = 2;
+  // A typed word gets its trailing-wildcard twin from this many letters on: "be*" or "sta*" expand
+  // to hundreds of words whose best documents are noise, and each such screen fetched its own
+  // metadata blocks while the word was still being typed.
+  var TWIN_PREFIX = 4;
+  // Input of one character searches only after this pause in typing: a word's first letter would
+  // fetch that letter's shard (among the biggest) for results nobody reads.
+  var SHORT_PAUSE_MS = 300;
   var PREFIX_BOOST = 0.2;
   // lunr's query syntax characters, replaced by spaces when its parser rejects the input.
   var QUERY_SYNTAX = /[\s\-:~^*+\\/]+/;
@@ -48,6 +55,7 @@
   var active = -1;
   var lastRun = 0;
   var timer = null;
+  var timerWaitsForPause = false;
   var generation = 0;
   // How many results the query on screen shows (FIRST, grown by "More results").
   var wanted = FIRST;
@@ -108,7 +116,7 @@
   /* A trailing-wildcard twin of a plain term, so "espion" also finds "espionnage". */
   function prefixClause(query, lang, word, fields, boost) {
     var prefix = window.diglotSearchPipelines.prefixTerm(lang, word);
-    if (prefix.length >= MIN_PREFIX) {
+    if (prefix.length >= TWIN_PREFIX) {
       query.clause({
         term: prefix, fields: fields, boost: boost * PREFIX_BOOST, usePipeline: false,
         wildcard: window.lunr.Query.wildcard.TRAILING, presence: window.lunr.Query.presence.OPTIONAL
@@ -368,12 +376,19 @@
     });
   }
 
-  /* Searches at once after a pause, at most every THROTTLE_MS while keys keep coming. */
+  /* Searches at once after a pause, at most every THROTTLE_MS while keys keep coming; one character
+     only once typing pauses. */
   function schedule() {
+    var short = input.value.trim().length === 1;
+    if (timer && (short || timerWaitsForPause)) {
+      clearTimeout(timer);
+      timer = null;
+    }
     if (timer) {
       return;
     }
-    var wait = Math.max(0, lastRun + THROTTLE_MS - Date.now());
+    var wait = short ? SHORT_PAUSE_MS : Math.max(0, lastRun + THROTTLE_MS - Date.now());
+    timerWaitsForPause = short;
     timer = setTimeout(function () { run(FIRST); }, wait);
   }
 
