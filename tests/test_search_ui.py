@@ -117,6 +117,8 @@ def test_accentless_french_query_highlights_the_accented_word(reader):
 def test_other_language_mode_finds_the_french_version_from_the_english_page(reader):
     reader.open(ARTICLE["en"])
     assert reader.search("sécurité")["count"] == 0
+    # English alone needs no French stemmer: lunr.fr and its support load with the French index.
+    assert not [url for url in reader.requests if "lunr.fr" in url or "stemmer.support" in url]
     reader.page.check("[data-search-other]")
     reader.page.wait_for_function("() => window.lastSearch.count === 1")  # a function: CSP forbids eval
     french = reader.page.locator('.search-results li[lang="fr"]')

@@ -23,7 +23,8 @@
   var list = form.querySelector('.search-results');
   var pageLang = form.getAttribute('data-lang');
   var otherLangs = (form.getAttribute('data-other-langs') || '').split(' ').filter(Boolean);
-  // Scripts download in parallel but run in this order (each needs the one before).
+  // Scripts download in parallel but run in this order (each needs the one before); a language's
+  // own (data-scripts-fr: lunr.fr and its stemmer support) load only when it is searched.
   var SCRIPTS = form.getAttribute('data-scripts').split(' ');
   // Results shown first, and added by each "More results": the panel shows about four at a time,
   // and every result shown fetches its metadata block (about 5 KB gzipped for 100 documents).
@@ -50,7 +51,7 @@
   var WORD_SPLIT = /([\s\-]+)/;
   var EDGE_PUNCTUATION = /^([^0-9A-Za-z\u00c0-\u024f]*)(.*?)([^0-9A-Za-z\u00c0-\u024f]*)$/;
 
-  var scripts = null;
+  var scripts = {};
   var indexes = {};
   var active = -1;
   var lastRun = 0;
@@ -72,11 +73,16 @@
     });
   }
 
-  function loadScripts() {
-    if (!scripts) {
-      scripts = Promise.all(SCRIPTS.map(loadScript));
-    }
-    return scripts;
+  /* The scripts every search needs, then the language's own (each path loaded once). */
+  function loadScripts(lang) {
+    var own = (form.getAttribute('data-scripts-' + lang) || '').split(' ').filter(Boolean);
+    return Promise.all(SCRIPTS.concat(own).map(function (path) {
+      if (!scripts[path]) {
+        scripts[path] = loadScript(path);
+        scripts[path].catch(function () { delete scripts[path]; });
+      }
+      return scripts[path];
+    }));
   }
 
   function fetchJson(path) {
@@ -93,7 +99,7 @@
   function loadLanguage(lang) {
     if (!indexes[lang]) {
       var manifest = fetchJson('search/' + lang + '/manifest.json');
-      indexes[lang] = Promise.all([loadScripts(), manifest]).then(function () {
+      indexes[lang] = Promise.all([loadScripts(lang), manifest]).then(function () {
         var fetchOnce = function (path) { return /manifest\.json$/.test(path) ? manifest : fetchJson(path); };
         return window.diglotSearchShards.open(window.lunr, fetchOnce, 'search/' + lang + '/');
       }).then(function (store) {
