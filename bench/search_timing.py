@@ -176,15 +176,17 @@ def one_run(browser, base: str, path: str, word: str, mobile: bool) -> dict:
         stamps = page.evaluate("window.searchTimes")
         later.append(results_for(stamps, text, stamps["keys"][count])["painted"] - stamps["keys"][count])
     context.close()
-    kinds = {"shards": "/t/", "rests": "/r/", "blocks": "/m/", "scripts": "/assets/"}
+    kinds = {"shards": "/t/", "rests": "/r/", "blocks": "/m/", "scripts": "/assets/", "manifest": "/manifest.json"}
     return {"first_ms": shown["painted"] - stamps["keys"][len(word) - 1], "later_ms": later,
             "bytes": sum(r["bytes"] for r in resources), "dependent": dependent_requests(after_last),
             **{kind: sum(1 for r in resources if mark in r["name"]) for kind, mark in kinds.items()},
+            **{kind + "_bytes": sum(r["bytes"] for r in resources if mark in r["name"]) for kind, mark in kinds.items()},
             "after_last": len(after_last)}
 
 
-def timing_rows(site: Path, words: dict[str, dict[str, str]], runs: int, label: str) -> list[str]:
-    """One table row per language, word and profile: medians over fresh browser contexts."""
+def timing_rows(site: Path, words: dict[str, dict[str, str]], runs: int, label: str, only: str = "") -> list[str]:
+    """One table row per language, word and profile (those whose "lang kind profile" holds `only`):
+    medians over fresh browser contexts."""
     from playwright.sync_api import sync_playwright
 
     from browser import launch_chromium
@@ -197,11 +199,13 @@ def timing_rows(site: Path, words: dict[str, dict[str, str]], runs: int, label: 
             for lang, kinds in words.items():
                 for kind, word in kinds.items():
                     for mobile in (False, True):
+                        if only not in f"{lang} {kind} {'phone' if mobile else 'fast'}":
+                            continue
                         found = [one_run(browser, base, f"{lang}/", word, mobile) for _ in range(runs)]
                         med = lambda key: statistics.median(r[key] for r in found)  # noqa: E731
                         later = [ms for r in found for ms in r["later_ms"]]
                         rows.append(f"| {label} | {lang} | {kind} `{word}` | {'phone' if mobile else 'fast'} | "
-                                    f"{med('bytes') / 1e3:.1f} | {med('scripts'):.0f} + {med('shards'):.0f} + "
+                                    f"{med('bytes') / 1e3:.1f} | {kilobytes(med)} | {med('scripts'):.0f} + {med('shards'):.0f} + "
                                     f"{med('rests'):.0f} + {med('blocks'):.0f} | {med('after_last'):.0f} / {med('dependent'):.0f} | "
                                     f"{med('first_ms'):.0f} | {statistics.median(later):.0f} / {max(later):.0f} |")
             browser.close()
@@ -211,9 +215,15 @@ def timing_rows(site: Path, words: dict[str, dict[str, str]], runs: int, label: 
     return rows
 
 
-TIMING_HEAD = ["| N | lang | word | profile | KB after focus | files: scripts + shards + rests + blocks | requests after "
-               "last key / dependent | first results ms after last key | later keys ms median / max |",
-               "|---|---|---|---|---|---|---|---|---|"]
+TIMING_HEAD = ["| N | lang | word | profile | KB after focus | KB: scripts + manifest + shards + rests + blocks | "
+               "files: scripts + shards + rests + blocks | requests after last key / dependent | "
+               "first results ms after last key | later keys ms median / max |",
+               "|---|---|---|---|---|---|---|---|---|---|"]
+
+
+def kilobytes(med) -> str:
+    """Median kilobytes after focus by kind of file (the parts' medians need not add up to the total's)."""
+    return " + ".join(f"{med(kind + '_bytes') / 1e3:.1f}" for kind in ("scripts", "manifest", "shards", "rests", "blocks"))
 
 
 def synthetic_site(articles: int, root: Path) -> tuple[Path, dict[str, dict[str, str]]]:
@@ -302,6 +312,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--timing", type=int, nargs="*", metavar="N",
                         help="browser timings on synthetic corpora of N articles (1000 10000; 100000 takes long)")
     parser.add_argument("--runs", type=int, default=3, help="fresh browser contexts per row (median)")
+    parser.add_argument("--only", default="", help='only the rows whose "lang kind profile" holds this ("en rare", "phone")')
     args = parser.parse_args(argv)
     if args.shards:
         print("\n".join(line for n in args.shards for line in shard_figures(n)))
@@ -312,12 +323,12 @@ def main(argv: list[str]) -> int:
         for n in args.timing:
             with tempfile.TemporaryDirectory() as temp:
                 site, words = synthetic_site(n, Path(temp))
-                print("\n".join(timing_rows(site, words, args.runs, str(n))), flush=True)
+                print("\n".join(timing_rows(site, words, args.runs, str(n), args.only)), flush=True)
         return 0
     site = args.site.resolve()
     words = {lang: {"rare": RARE_WORDS[lang], "common": WORDS[lang]}
              for lang in sorted(p.name for p in (site / "search").iterdir() if p.is_dir())}
-    print("\n".join(timing_rows(site, words, args.runs, "site")))
+    print("\n".join(timing_rows(site, words, args.runs, "site", args.only)))
     return 0
 
 

@@ -248,3 +248,16 @@ def test_the_rest_frontier_holds_the_heaviest_rest_document_at_any_statistics():
         averages = (rng.uniform(2, 20), rng.uniform(40, 1500))
         heaviest = max(weight(row[1:3], row[3:5], averages) for row in rest)
         assert heaviest == max(weight(p[:2], p[2:], averages) for p in points)
+
+
+def test_keys_on_the_way_to_longer_ones_are_hollow_and_get_no_file():
+    from diglot.search.shards import fitted_keys
+
+    sizes = {"pa": 5, "publish": 50}
+    keys, hollow = fitted_keys(sizes, budget=8, limit=40, step=8)
+    # "p" keeps "pa"; the root and the chain down to "publish" hold nothing of their own.
+    assert keys == ["p", "publish"] and hollow == ["", "pu", "pub", "publ", "publi", "publis"]
+    docs = [SearchDoc("0", "a/", "Spy", "", "spy law"), SearchDoc("1", "b/", "Law", "", "law")]
+    files = assemble_sharded_files("en", ["0", "1"], [document_terms("en", doc) for doc in docs])
+    manifest = json.loads(files["search/en/manifest.json"])
+    assert manifest["hollow"] == [] and sorted(p for p in files if "/t/" in p) == ["search/en/t/_.json"]

@@ -117,6 +117,8 @@ def test_accentless_french_query_highlights_the_accented_word(reader):
 def test_other_language_mode_finds_the_french_version_from_the_english_page(reader):
     reader.open(ARTICLE["en"])
     assert reader.search("sécurité")["count"] == 0
+    # English alone needs no French stemmer: lunr.fr and its support load with the French index.
+    assert not [url for url in reader.requests if "lunr.fr" in url or "stemmer.support" in url]
     reader.page.check("[data-search-other]")
     reader.page.wait_for_function("() => window.lastSearch.count === 1")  # a function: CSP forbids eval
     french = reader.page.locator('.search-results li[lang="fr"]')
@@ -145,6 +147,16 @@ def test_a_search_fetches_the_manifest_a_few_shards_and_the_shown_results_blocks
     assert fetched[0] == "fr/manifest.json"
     assert 1 <= len([path for path in fetched if "/t/" in path]) <= 3
     assert [path for path in fetched if "/m/" in path] == ["fr/m/0.json"]
+
+
+def test_a_first_letter_searches_only_once_typing_pauses(reader):
+    reader.open(ARTICLE["fr"])
+    reader.page.focus(".search-input")
+    reader.page.wait_for_function("() => window.diglotSearchShards")  # scripts loaded: only shards are left
+    reader.page.keyboard.type("e")
+    reader.page.wait_for_timeout(100)
+    assert not [url for url in reader.requests if "/search/fr/t/" in url]  # its letter's shard is big
+    reader.page.wait_for_function("() => window.lastSearch && window.lastSearch.query === 'e'")
 
 
 def test_keyboard_moves_through_results_opens_one_and_escape_closes(reader):
@@ -213,14 +225,37 @@ def archive_server(tmp_path_factory):
     httpd.server_close()
 
 
-def test_a_word_in_most_articles_shows_ten_from_its_head_and_says_there_are_more(browser, archive_server):
+def test_a_word_in_most_articles_shows_five_from_its_head_and_says_there_are_more(browser, archive_server):
     context = browser.new_context()
     context.add_init_script(WATCH_RESULTS)
     tab = Reader(context.new_page(), archive_server)
     tab.open("en/")
     found = tab.search("security", delay=150)  # typed at reading speed: no prefix fetches a rest either
-    assert found["count"] >= 900 and len(tab.result_links()) == 10
+    assert found["count"] >= 900 and len(tab.result_links()) == 5
     assert tab.page.text_content(".search-status") == f"{found['count']:,} or more results"
     assert [url for url in tab.requests if "/search/en/r/" in url] == []
+    context.close()
+    assert tab.errors == []
+
+
+def test_more_results_adds_ten_and_selects_the_first_of_them(browser, archive_server):
+    context = browser.new_context()
+    context.add_init_script(WATCH_RESULTS)
+    tab = Reader(context.new_page(), archive_server)
+    tab.open("en/")
+    tab.search("security", delay=150)
+    first = tab.result_links()
+    box = tab.page.locator(".search-input")
+    box.press("ArrowUp")  # from the box, up goes round to the last option: "More results"
+    assert box.get_attribute("aria-activedescendant") == "search-more"
+    assert tab.page.get_attribute("#search-more", "aria-selected") == "true"
+    box.press("Enter")
+    tab.page.wait_for_function("() => document.querySelectorAll('.search-results a').length === 15")
+    assert tab.result_links()[:5] == first
+    assert box.get_attribute("aria-activedescendant") == "search-result-5"
+    assert box.evaluate("el => document.activeElement === el")
+    tab.page.click("#search-more button")  # the mouse too, and the box keeps the focus
+    tab.page.wait_for_function("() => document.querySelectorAll('.search-results a').length === 25")
+    assert box.evaluate("el => document.activeElement === el")
     context.close()
     assert tab.errors == []

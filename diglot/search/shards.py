@@ -22,7 +22,9 @@ block and the manifest.
 
 Files per language stay within max(FILE_FLOOR, documents / 50) (static hosts cap a site's files):
 metadata blocks take one file per META_BLOCK documents, and term shards and rest shards share
-what is left, their posting limits growing by quarters until they fit. A limit changes only when the corpus
+what is left, their posting limits growing by eighths (term shards) or quarters (rests) until they fit;
+a key that holds no term itself, only the way to longer keys ("pub" when "publish" alone is over
+the limit), gets no file and is listed as hollow in the manifest. A limit changes only when the corpus
 outgrows it (then every shard of that kind is rewritten once); otherwise keys stay put.
 """
 from __future__ import annotations
@@ -35,8 +37,12 @@ from diglot.search.heads import SPLIT_ABOVE, flat_postings, head_entry, posting_
 from diglot.search.pipeline import make_pipeline
 
 # A term shard holds at most this many postings unless one term alone has more (gzip: ~4 bytes
-# each), or the file cap asks for fewer, bigger shards: the smallest limit, grown by quarters, that fits.
+# each), or the file cap asks for fewer, bigger shards: the smallest limit, grown by steps, that fits.
 SHARD_POSTINGS = 1000
+# Term shards' limit grows by an eighth at a time: every query fetches one, and a quarter could leave
+# a fifth of the files unused (10,000 articles: limit 1,800 postings, not 1,953). A limit changes only
+# when the archive outgrows it; then every term shard is rewritten once.
+SHARD_STEP = 8
 # Rests are fetched only for queries the heads cannot answer: a quarter of the files, bigger.
 REST_POSTINGS = 20000
 REST_SHARE = 4
@@ -46,7 +52,7 @@ META_BLOCK = 100
 # (a manifest, a block or a few, a term shard and a rest shard).
 FILE_SHARE = 50
 FILE_FLOOR = 8
-SHARDED_FORMAT = 2
+SHARDED_FORMAT = 3
 
 
 def _first_seen_ranks(fields) -> dict[str, int]:
@@ -79,24 +85,29 @@ def shard_keys(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> list[str]:
     """Prefixes to shard terms by: a term goes to the longest key it starts with. A prefix holding
     more than limit postings gives its biggest next-letter groups keys of their own until what is
     left fits: a key depends only on the terms under it, so growth splits keys locally."""
-    keys = []
+    return sorted(shard_loads(sizes, limit))
+
+
+def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> dict[str, int]:
+    """shard_keys with the postings each key holds itself (0 for a key on the way to longer ones:
+    "pub" when "publish" alone is bigger than the limit)."""
+    loads = {}
     pending = [("", dict(sizes))]
     while pending:
         prefix, under = pending.pop()
-        keys.append(prefix)
         total = sum(under.values())
-        if total <= limit:
-            continue
-        groups: dict[str, dict[str, int]] = defaultdict(dict)
-        for term, size in under.items():
-            if len(term) > len(prefix):
-                groups[prefix + term[len(prefix)]][term] = size
-        for child in sorted(groups, key=lambda c: (-sum(groups[c].values()), c)):
-            if total <= limit:
-                break
-            total -= sum(groups[child].values())
-            pending.append((child, groups[child]))
-    return sorted(keys)
+        if total > limit:
+            groups: dict[str, dict[str, int]] = defaultdict(dict)
+            for term, size in under.items():
+                if len(term) > len(prefix):
+                    groups[prefix + term[len(prefix)]][term] = size
+            for child in sorted(groups, key=lambda c: (-sum(groups[c].values()), c)):
+                if total <= limit:
+                    break
+                total -= sum(groups[child].values())
+                pending.append((child, groups[child]))
+        loads[prefix] = total
+    return loads
 
 
 def shard_of(term: str, keys: set[str]) -> str:
@@ -140,16 +151,17 @@ def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tu
     return heads, rests
 
 
-def fitted_keys(sizes: dict[str, int], budget: int, limit: int) -> list[str]:
-    """Shard keys for these sizes, the limit grown by quarters until they are at most budget files."""
+def fitted_keys(sizes: dict[str, int], budget: int, limit: int, step: int) -> tuple[list[str], list[str]]:
+    """Shard keys for these sizes, the limit grown by 1/step until those holding terms are at most
+    budget files; returned apart from the hollow keys, which hold none and get no file."""
     if not sizes:
-        return []
-    keys = shard_keys(sizes, limit)
-    while len(keys) > max(budget, 1):
-        # Steps of a quarter: doubling could jump from too many files to one big one.
-        limit += max(1, limit // 4)
-        keys = shard_keys(sizes, limit)
-    return keys
+        return [], []
+    loads = shard_loads(sizes, limit)
+    while sum(1 for load in loads.values() if load) > max(budget, 1):
+        # Small steps: doubling could jump from too many files to one big one.
+        limit += max(1, limit // step)
+        loads = shard_loads(sizes, limit)
+    return sorted(key for key, load in loads.items() if load), sorted(key for key, load in loads.items() if not load)
 
 
 def file_budget(count: int) -> int:
@@ -175,14 +187,19 @@ def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields
     budget = file_budget(count)
     stride = 1 + 2 * len(fields)
     head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // stride for t, e in heads.items()}
-    rest_keys = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS)
-    head_keys = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS) or [""]
+    # A hollow rest key routes no split term: it is left out.
+    rest_keys, _ = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS, 4)
+    head_keys, hollow = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS, SHARD_STEP)
+    if not head_keys:
+        head_keys, hollow = [""], []  # no terms at all: one empty shard still answers
     averages = [sum(doc.fields[f][0] for doc in terms) / (count or 1) for f in range(len(fields))]
     manifest = {
         "format": SHARDED_FORMAT, "lunr": lunr_version, "fields": list(fields), "boosts": list(boosts),
         "k1": bm25[0], "b": bm25[1], "pipeline": make_pipeline(lang, for_query=True).serialize(),
         "count": count, "averages": averages, "block": META_BLOCK,
         "shards": {key: shard_file_name(key) for key in head_keys},
+        # Keys holding no term, on the way to longer ones: a prefix query under one needs no fetch there.
+        "hollow": hollow,
         "rests": {key: shard_file_name(key) for key in rest_keys},
     }
     base = f"search/{lang}/"

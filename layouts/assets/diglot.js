@@ -170,7 +170,8 @@
       input.removeEventListener("focus", load);
       var root = html.getAttribute("data-root") || "";
       var lang = form.getAttribute("data-lang");
-      form.getAttribute("data-scripts").split(" ").forEach(function (path) { preload(root + path, "script"); });
+      var scripts = form.getAttribute("data-scripts") + " " + (form.getAttribute("data-scripts-" + lang) || "");
+      scripts.split(" ").filter(Boolean).forEach(function (path) { preload(root + path, "script"); });
       preload(root + "search/" + lang + "/manifest.json", "fetch");
       var script = document.createElement("script");
       script.src = root + "assets/search.js";

@@ -6,7 +6,7 @@
  * reduced to the very term Python stored. So every function here mirrors one
  * in diglot/search.py, under the same label, and the parity tests compare them.
  *
- * Load after lunr.js, lunr.stemmer.support.js and lunr.fr.js (classic scripts).
+ * Load after lunr.js; French needs lunr.stemmer.support.js and lunr.fr.js loaded before register().
  * Usage: diglotSearchPipelines.loadIndex(lunr, serializedIndex).
  */
 (function (root) {
@@ -124,15 +124,15 @@
     return fns;
   }
 
+  /* Registers the functions not yet registered: French ones once lunr.fr has loaded (a page
+     searching English only never loads it). */
   function register(lunr) {
-    if (lunr.diglotRegistered) {
-      return;
-    }
     var fns = pipelineFunctions(lunr);
     Object.keys(fns).sort().forEach(function (label) {
-      lunr.Pipeline.registerFunction(fns[label], label);
+      if (!(label in lunr.Pipeline.registeredFunctions)) {
+        lunr.Pipeline.registerFunction(fns[label], label);
+      }
     });
-    lunr.diglotRegistered = true;
   }
 
   function labelsFor(lang, forQuery) {

@@ -33,7 +33,8 @@
       root.diglotSearchPipelines.register(lunr);
       return {
         lunr: lunr, fetchJson: fetchJson, base: base, manifest: manifest,
-        keys: new Set(Object.keys(manifest.shards)), restKeys: new Set(Object.keys(manifest.rests || {})),
+        keys: new Set(Object.keys(manifest.shards).concat(manifest.hollow || [])),
+        restKeys: new Set(Object.keys(manifest.rests || {})),
         shards: {}, rests: {}, blocks: {}, terms: new Map(),
         pipeline: lunr.Pipeline.load(manifest.pipeline)
       };
@@ -74,7 +75,11 @@
     return cache[path];
   }
 
+  /* A term shard; a hollow key (on the way to longer keys, holding no term) has no file to fetch. */
   function loadShard(store, key) {
+    if (!Object.prototype.hasOwnProperty.call(store.manifest.shards, key)) {
+      return Promise.resolve({});
+    }
     return loadOnce(store, store.shards, 't/' + store.manifest.shards[key] + '.json');
   }
 

@@ -23,16 +23,27 @@
   var list = form.querySelector('.search-results');
   var pageLang = form.getAttribute('data-lang');
   var otherLangs = (form.getAttribute('data-other-langs') || '').split(' ').filter(Boolean);
-  // Scripts download in parallel but run in this order (each needs the one before).
+  // Scripts download in parallel but run in this order (each needs the one before); a language's
+  // own (data-scripts-fr: lunr.fr and its stemmer support) load only when it is searched.
   var SCRIPTS = form.getAttribute('data-scripts').split(' ');
-  var SHOWN = 10;
+  // Results shown first, and added by each "More results": the panel shows about four at a time,
+  // and every result shown fetches its metadata block (about 5 KB gzipped for 100 documents).
+  var FIRST = 5;
+  var MORE = 10;
   // At most one search per this many ms while typing fast; an isolated key searches at once.
   var THROTTLE_MS = 60;
   // A query the common words' heads cannot answer fetches their rests (large) only after this
   // pause in typing: the prefixes of a word being typed would fetch them for nothing.
   var REST_PAUSE_MS = 300;
-  // Shorter prefixes would expand to most of the index and add little.
+  // Shorter typed wildcards (se*) would expand to most of the index and add little.
   var MIN_PREFIX = 2;
+  // A typed word gets its trailing-wildcard twin from this many letters on: "be*" or "sta*" expand
+  // to hundreds of words whose best documents are noise, and each such screen fetched its own
+  // metadata blocks while the word was still being typed.
+  var TWIN_PREFIX = 4;
+  // Input of one character searches only after this pause in typing: a word's first letter would
+  // fetch that letter's shard (among the biggest) for results nobody reads.
+  var SHORT_PAUSE_MS = 300;
   var PREFIX_BOOST = 0.2;
   // lunr's query syntax characters, replaced by spaces when its parser rejects the input.
   var QUERY_SYNTAX = /[\s\-:~^*+\\/]+/;
@@ -40,12 +51,15 @@
   var WORD_SPLIT = /([\s\-]+)/;
   var EDGE_PUNCTUATION = /^([^0-9A-Za-z\u00c0-\u024f]*)(.*?)([^0-9A-Za-z\u00c0-\u024f]*)$/;
 
-  var scripts = null;
+  var scripts = {};
   var indexes = {};
   var active = -1;
   var lastRun = 0;
   var timer = null;
+  var timerWaitsForPause = false;
   var generation = 0;
+  // How many results the query on screen shows (FIRST, grown by "More results").
+  var wanted = FIRST;
 
   /* Loads one classic script; async=false keeps execution in insertion order. */
   function loadScript(path) {
@@ -59,11 +73,16 @@
     });
   }
 
-  function loadScripts() {
-    if (!scripts) {
-      scripts = Promise.all(SCRIPTS.map(loadScript));
-    }
-    return scripts;
+  /* The scripts every search needs, then the language's own (each path loaded once). */
+  function loadScripts(lang) {
+    var own = (form.getAttribute('data-scripts-' + lang) || '').split(' ').filter(Boolean);
+    return Promise.all(SCRIPTS.concat(own).map(function (path) {
+      if (!scripts[path]) {
+        scripts[path] = loadScript(path);
+        scripts[path].catch(function () { delete scripts[path]; });
+      }
+      return scripts[path];
+    }));
   }
 
   function fetchJson(path) {
@@ -80,7 +99,7 @@
   function loadLanguage(lang) {
     if (!indexes[lang]) {
       var manifest = fetchJson('search/' + lang + '/manifest.json');
-      indexes[lang] = Promise.all([loadScripts(), manifest]).then(function () {
+      indexes[lang] = Promise.all([loadScripts(lang), manifest]).then(function () {
         var fetchOnce = function (path) { return /manifest\.json$/.test(path) ? manifest : fetchJson(path); };
         return window.diglotSearchShards.open(window.lunr, fetchOnce, 'search/' + lang + '/');
       }).then(function (store) {
@@ -103,7 +122,7 @@
   /* A trailing-wildcard twin of a plain term, so "espion" also finds "espionnage". */
   function prefixClause(query, lang, word, fields, boost) {
     var prefix = window.diglotSearchPipelines.prefixTerm(lang, word);
-    if (prefix.length >= MIN_PREFIX) {
+    if (prefix.length >= TWIN_PREFIX) {
       query.clause({
         term: prefix, fields: fields, boost: boost * PREFIX_BOOST, usePipeline: false,
         wildcard: window.lunr.Query.wildcard.TRAILING, presence: window.lunr.Query.presence.OPTIONAL
@@ -153,13 +172,14 @@
   }
 
   /* One language's results (a promise): lunr's parser first, every word as a plain term if it refuses the input. */
-  function searchOne(entry, text, ticket) {
-    var results, pause = typingPause(ticket);
+  function searchOne(entry, text, ticket, count) {
+    // More results are asked for, not typed: their rests (if any) are fetched at once.
+    var results, pause = count > FIRST ? null : typingPause(ticket);
     try {
-      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text), SHOWN, pause);
+      results = window.diglotSearchShards.query(entry.store, parsedQuery(entry.lang, text), count, pause);
     } catch (parseError) {
       try {
-        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text), SHOWN, pause);
+        results = window.diglotSearchShards.query(entry.store, plainQuery(entry.lang, text), count, pause);
       } catch (error) {
         results = Promise.resolve([]);
       }
@@ -176,8 +196,8 @@
 
   /* Every searched language's results, best first, the ones shown with what they show (hit.doc);
      null when a newer query started meanwhile (its blocks would be fetched for nothing). */
-  function searchAll(entries, text, ticket) {
-    return Promise.all(entries.map(function (entry) { return searchOne(entry, text, ticket); })).then(function (lists) {
+  function searchAll(entries, text, ticket, count) {
+    return Promise.all(entries.map(function (entry) { return searchOne(entry, text, ticket, count); })).then(function (lists) {
       if (ticket !== generation) {
         return null;
       }
@@ -185,7 +205,7 @@
       var hits = [].concat.apply([], lists).sort(function (a, b) { return b.result.score - a.result.score; });
       hits.total = lists.reduce(function (sum, list) { return sum + (list.total || list.length); }, 0);
       hits.atLeast = lists.some(function (list) { return list.total !== undefined; });
-      var shown = hits.slice(0, SHOWN);
+      var shown = hits.slice(0, count);
       return Promise.all(entries.map(function (entry) {
         var refs = shown.filter(function (hit) { return hit.entry === entry; }).map(function (hit) { return hit.result.ref; });
         return refs.length ? window.diglotSearchShards.documents(entry.store, refs) : {};
@@ -289,17 +309,40 @@
     }
   }
 
-  function render(hits, text) {
+  /* The last option when more results than shown exist: choosing it shows MORE more. */
+  function moreItem() {
+    var item = document.createElement('li');
+    var button = document.createElement('button');
+    item.id = 'search-more';
+    item.className = 'search-more';
+    item.setAttribute('role', 'option');
+    item.setAttribute('aria-selected', 'false');
+    button.type = 'button';
+    button.tabIndex = -1;
+    button.textContent = form.getAttribute('data-more');
+    item.appendChild(button);
+    return item;
+  }
+
+  /* Shows a query's results; `from` is the option to select (the first added by "More results"), or -1. */
+  function render(hits, text, count, from) {
     var fragment = document.createDocumentFragment();
-    hits.slice(0, SHOWN).forEach(function (hit, i) {
+    var shown = hits.slice(0, count);
+    shown.forEach(function (hit, i) {
       fragment.appendChild(resultItem(hit, i));
     });
+    if (shown.length < hits.total || (hits.atLeast && shown.length === count)) {
+      fragment.appendChild(moreItem());
+    }
     active = -1;
     input.removeAttribute('aria-activedescendant');
     list.textContent = '';
     list.appendChild(fragment);
     say(countText(hits.total, text, hits.atLeast));
     setOpen(true);
+    if (from >= 0) {
+      select(Math.min(from, list.children.length - 1));
+    }
     form.dispatchEvent(new CustomEvent('diglot-search-results', { detail: { query: text, count: hits.total } }));
   }
 
@@ -310,9 +353,11 @@
     setOpen(false);
   }
 
-  function run() {
+  /* Searches the box's text for `count` results (FIRST for a new query); selects option `from` after. */
+  function run(count, from) {
     var text = input.value.trim();
     var ticket = ++generation;
+    wanted = count > FIRST ? count : FIRST;
     timer = null;
     lastRun = Date.now();
     if (!text) {
@@ -321,11 +366,11 @@
     }
     var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
     Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
-      return searchAll(entries, text, ticket);
+      return searchAll(entries, text, ticket, wanted);
     }).then(function (hits) {
       clearTimeout(waiting);
       if (ticket === generation) {
-        render(hits, text);
+        render(hits, text, wanted, from === undefined ? -1 : from);
       }
     }, function () {
       clearTimeout(waiting);
@@ -337,13 +382,20 @@
     });
   }
 
-  /* Searches at once after a pause, at most every THROTTLE_MS while keys keep coming. */
+  /* Searches at once after a pause, at most every THROTTLE_MS while keys keep coming; one character
+     only once typing pauses. */
   function schedule() {
+    var short = input.value.trim().length === 1;
+    if (timer && (short || timerWaitsForPause)) {
+      clearTimeout(timer);
+      timer = null;
+    }
     if (timer) {
       return;
     }
-    var wait = Math.max(0, lastRun + THROTTLE_MS - Date.now());
-    timer = setTimeout(run, wait);
+    var wait = short ? SHORT_PAUSE_MS : Math.max(0, lastRun + THROTTLE_MS - Date.now());
+    timerWaitsForPause = short;
+    timer = setTimeout(function () { run(FIRST); }, wait);
   }
 
   function select(index) {
@@ -373,9 +425,19 @@
     select(active < 0 ? (step > 0 ? 0 : count - 1) : (active + step + count) % count);
   }
 
+  /* Shows MORE more results of the query on screen, the first of them selected. */
+  function showMore() {
+    run(wanted + MORE, wanted);
+  }
+
   function follow() {
     var item = list.children[active >= 0 ? active : 0];
-    if (item && !panel.hidden) {
+    if (!item || panel.hidden) {
+      return;
+    }
+    if (item.id === 'search-more') {
+      showMore();
+    } else {
       window.location.href = item.querySelector('a').href;
     }
   }
@@ -416,11 +478,22 @@
   input.addEventListener('input', schedule);
   input.addEventListener('keydown', onKey);
   form.addEventListener('focusout', onFocusOut);
+  list.addEventListener('mousedown', function (event) {
+    // Choosing "More results" with the mouse leaves the focus in the box, where the keys work.
+    if (event.target.closest('.search-more')) {
+      event.preventDefault();
+    }
+  });
+  list.addEventListener('click', function (event) {
+    if (event.target.closest('.search-more')) {
+      showMore();
+    }
+  });
   form.addEventListener('submit', function (event) { event.preventDefault(); follow(); });
   if (otherBox) {
     otherBox.addEventListener('change', function () {
       if (input.value.trim()) {
-        run();
+        run(FIRST);
       }
     });
   }
