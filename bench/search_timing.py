@@ -1,6 +1,6 @@
 """Measure what search costs: sharded file sizes, and time and bytes to results in headless Chromium.
 
-Usage: python bench/search_timing.py SITE_DIR [--runs N] [--json]
+Usage: python bench/search_timing.py SITE_DIR [--runs N]
        python bench/search_timing.py --timing 1000 10000 [--runs N]   (synthetic corpora, bench/corpus.py)
        python bench/search_timing.py --shards 1000 10000              (file figures only, no browser)
 
