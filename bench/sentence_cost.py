@@ -1,16 +1,19 @@
 """What sentence splitting and alignment cost a cold build: interleaved cold builds of one corpus,
 with sentences as usual and with every block one sentence of its own (the step skipped).
 
-    .venv/bin/python bench/sentence_cost.py [--pairs 1000] [--runs 6]
+    .venv/bin/python bench/sentence_cost.py [--pairs 1000] [--runs 8]
 
 Prints each build's wall and CPU seconds and the share of the median cold build the sentence step
 takes (1 - without / with), in wall time (what issue 20 asks: at most 10 % at 1,000 pairs) and in
 CPU time (the build process and its workers: other work on the machine moves it far less). The
 two kinds alternate, so a machine that speeds up or slows down during the run weighs on both alike.
+Then the step alone: its CPU seconds over every article of the corpus in one process (the calls
+a serial build made, replayed with every memo emptied, best of --runs), for tuning it.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -42,6 +45,32 @@ def build_once(project: str, with_sentences: bool) -> None:
     main(["build", "--project", project, "--quiet"])
 
 
+def step_alone(project: str, runs: int) -> None:
+    """Build project serially, keeping the sentence step's calls, then print the best CPU seconds of
+    the step over all of them, every memo of the sentence modules emptied first (as a cold build's
+    workers start)."""
+    os.environ["DIGLOT_SERIAL"] = "1"
+    sys.path.insert(0, str(ROOT))
+    import diglot.model.sentalign as sentalign
+    import diglot.model.sentences as sentences
+    import diglot.model.site as site
+    from diglot.cli import main
+
+    calls, step = [], site.number_sentences
+    site.number_sentences = lambda *args: calls.append(args) or step(*args)
+    main(["build", "--project", project, "--quiet"])
+    memos = [f for module in (sentences, sentalign) for f in vars(module).values() if hasattr(f, "cache_clear")]
+    best = float("inf")
+    for _ in range(runs):
+        for memo in memos:
+            memo.cache_clear()
+        started = time.process_time()
+        for args in calls:
+            step(*args)
+        best = min(best, time.process_time() - started)
+    print(f"sentence step alone: {best:.3f} s CPU over {len(calls):,} articles (best of {runs})")
+
+
 def children_cpu() -> float:
     """CPU seconds (user and system) of this process' finished children and their own workers."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -69,9 +98,13 @@ def main() -> int:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--with", dest="with_sentences", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--without", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--alone", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         build_once(args.one, args.with_sentences)
+        return 0
+    if args.alone:
+        step_alone(args.alone, args.runs)
         return 0
     with tempfile.TemporaryDirectory(prefix="diglot-sentence-cost-") as folder:
         corpus = Path(folder) / "corpus"
@@ -83,16 +116,23 @@ def main() -> int:
             for with_sentences in (True, False):
                 work = Path(folder) / f"work-{run}-{int(with_sentences)}"
                 timings[with_sentences].append(timed_build(corpus, work, with_sentences))
-    for kind, index in (("wall", 0), ("CPU", 1)):
-        seconds = {key: [timing[index] for timing in runs] for key, runs in timings.items()}
-        for with_sentences, label in ((True, "with sentences"), (False, "without")):
-            print(f"{kind:>4} {label:>15}: " + " ".join(f"{s:.2f}" for s in seconds[with_sentences])
-                  + f"  median {statistics.median(seconds[with_sentences]):.2f} s")
-        share = 1 - statistics.median(seconds[False]) / statistics.median(seconds[True])
-        pairwise = statistics.median(1 - b / a for a, b in zip(seconds[True], seconds[False]))
-        print(f"sentence step, {kind} time: {share:.1%} of a cold build at {args.pairs:,} pairs "
-              f"(median of pairs: {pairwise:.1%}; target ≤ 10 % of wall time)")
+        for kind, index in (("wall", 0), ("CPU", 1)):
+            seconds = {key: [timing[index] for timing in runs] for key, runs in timings.items()}
+            for with_sentences, label in ((True, "with sentences"), (False, "without")):
+                print(f"{kind:>4} {label:>15}: " + " ".join(f"{s:.2f}" for s in seconds[with_sentences])
+                      + f"  median {statistics.median(seconds[with_sentences]):.2f} s")
+            share = 1 - statistics.median(seconds[False]) / statistics.median(seconds[True])
+            pairwise = statistics.median(1 - b / a for a, b in zip(seconds[True], seconds[False]))
+            print(f"sentence step, {kind} time: {share:.1%} of a cold build at {args.pairs:,} pairs "
+                  f"(median of pairs: {pairwise:.1%}; target ≤ 10 % of wall time)")
+        run_step_alone(corpus, Path(folder) / "alone", args.runs)
     return 0
+
+
+def run_step_alone(corpus: Path, work: Path, runs: int) -> None:
+    """step_alone on a fresh copy of the corpus, in a child process."""
+    shutil.copytree(corpus, work)
+    subprocess.run([sys.executable, __file__, "--alone", str(work), "--runs", str(runs)], check=True)
 
 
 if __name__ == "__main__":
