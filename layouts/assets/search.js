@@ -60,6 +60,7 @@
   var generation = 0;
   // How many results the query on screen shows (FIRST, grown by "More results").
   var wanted = FIRST;
+  var shownText = null;  // the query whose results are on screen
 
   /* Loads one classic script; async=false keeps execution in insertion order. */
   function loadScript(path) {
@@ -309,18 +310,16 @@
     }
   }
 
-  /* The last option when more results than shown exist: choosing it shows MORE more. */
+  /* The last option when more results than shown exist: choosing it shows MORE more. Its text
+     sits in the option itself: a button inside an option would be interactive content nested in
+     another (the listbox's options are chosen with the arrows, Enter or a click). */
   function moreItem() {
     var item = document.createElement('li');
-    var button = document.createElement('button');
     item.id = 'search-more';
     item.className = 'search-more';
     item.setAttribute('role', 'option');
     item.setAttribute('aria-selected', 'false');
-    button.type = 'button';
-    button.tabIndex = -1;
-    button.textContent = form.getAttribute('data-more');
-    item.appendChild(button);
+    item.textContent = form.getAttribute('data-more');
     return item;
   }
 
@@ -338,7 +337,10 @@
     input.removeAttribute('aria-activedescendant');
     list.textContent = '';
     list.appendChild(fragment);
-    say(countText(hits.total, text, hits.atLeast));
+    shownText = text;
+    // After "More results" the count alone would read as before: it says how many are shown now.
+    say(countText(hits.total, text, hits.atLeast) + (from >= 0 ? ' · ' + form.getAttribute('data-shown')
+      .replace('{shown}', shown.length.toLocaleString(pageLang)) : ''));
     setOpen(true);
     if (from >= 0) {
       select(Math.min(from, list.children.length - 1));
@@ -364,7 +366,8 @@
       clear();
       return;
     }
-    var waiting = setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
+    // A new query's first search may wait for the scripts: say so. More results keep the list up.
+    var waiting = count > FIRST ? null : setTimeout(function () { say(form.getAttribute('data-loading')); setOpen(true); }, 150);
     Promise.all(searchedLangs().map(loadLanguage)).then(function (entries) {
       return searchAll(entries, text, ticket, wanted);
     }).then(function (hits) {
@@ -427,6 +430,14 @@
 
   /* Shows MORE more results of the query on screen, the first of them selected. */
   function showMore() {
+    if (timer) {  // a newer query is about to run: More would show its results from the sixth on
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (input.value.trim() !== shownText) {
+      run(FIRST);
+      return;
+    }
     run(wanted + MORE, wanted);
   }
 
