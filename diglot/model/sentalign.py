@@ -69,18 +69,11 @@ def cognate_key(word: str) -> str:
 
 def bead_cost(left: Sequence[str], right: Sequence[str], ratio: float) -> float:
     """Return a bead's cost: -log prior, plus the length cost, less the shared-evidence bonus."""
-    ours = (frozenset().union(*map(evidence, left)), sum(map(len, left)))
-    theirs = (frozenset().union(*map(evidence, right)), sum(map(len, right)))
-    return span_cost(len(left), len(right), ours, theirs, ratio)
-
-
-def span_cost(n_left: int, n_right: int, ours: tuple[frozenset[str], int], theirs: tuple[frozenset[str], int],
-              ratio: float) -> float:
-    """bead_cost of n_left and n_right sentences, from each side's evidence and characters."""
-    prior = -math.log(BEAD_PRIORS.get((n_left, n_right), min(BEAD_PRIORS.values())))
-    if not (n_left and n_right):
+    prior = -math.log(BEAD_PRIORS.get((len(left), len(right)), min(BEAD_PRIORS.values())))
+    if not (left and right):
         return prior
-    (mine, chars_left), (yours, chars_right) = ours, theirs
+    mine, yours = frozenset().union(*map(evidence, left)), frozenset().union(*map(evidence, right))
+    chars_left, chars_right = sum(map(len, left)), sum(map(len, right))
     return prior + length_cost(chars_left, chars_right, ratio, VARIANCE) - EVIDENCE_WEIGHT * dice(mine, yours)
 
 
@@ -128,7 +121,7 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
     costs, back, own = [inf] * size, [(0, 0)] * size, [0.0] * size
     costs[0] = 0.0
     for cell, i, j, fitting in _cells(n, m):
-        best, step, mine_cost = costs[cell], back[cell], 0.0
+        best, step, chosen_cost = costs[cell], back[cell], 0.0
         for a, b, offset, prior, bead in fitting:
             base = costs[cell - offset]
             if base == inf:
@@ -152,8 +145,8 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
                 bead_cost = prior
             cost = base + bead_cost
             if cost < best:
-                best, step, mine_cost = cost, bead, bead_cost
-        costs[cell], back[cell], own[cell] = best, step, mine_cost
+                best, step, chosen_cost = cost, bead, bead_cost
+        costs[cell], back[cell], own[cell] = best, step, chosen_cost
     return back, own
 
 
@@ -173,7 +166,7 @@ def _cells(n: int, m: int) -> tuple[tuple[int, int, int, tuple], ...]:
 
 
 def _runs(sentences: Sequence[str]) -> list[list[tuple[frozenset[str], int]]]:
-    """The evidence and characters of every run of up to _WIDEST sentences: [stop][length - 1] is
+    """Gather the evidence and characters of every run of up to _WIDEST sentences: [stop][length - 1] is
     the run of that length ending before sentence stop (a list the DP indexes, not a dict it hashes
     a tuple key into at every bead)."""
     found = [evidence(sentence) for sentence in sentences]

@@ -22,8 +22,9 @@ Span = tuple[int, int]
 
 # A candidate end: terminal punctuation, closing quotes or brackets (French puts a space before
 # `»`, `?` and `!`), then the space before the next word. Group 1 is that space.
-_CANDIDATE = re.compile(r"[.!?…]+(?: ?[»\"”’')\]])*( +)(?=\S)")
+# The marks a sentence ends with: a candidate starts at one of them, so _candidates looks for them alone.
 _TERMINALS = ".!?…"
+_CANDIDATE = re.compile(rf"[{_TERMINALS}]+(?: ?[»\"”’')\]])*( +)(?=\S)")
 # No-break spaces as the typography module writes them: spaces, to the library and the regexes.
 # (A regex, not str.translate: translate looks every character of non-ASCII text up in its table,
 # a sixth of a build's sentence step.)
@@ -72,7 +73,7 @@ def split_sentences(text: str, lang: str) -> list[Span]:
     """Return the (start, end) of each sentence of text, in order, without surrounding spaces."""
     flat = _SPACES.sub(" ", text)
     cuts = [0]
-    for match in candidates(flat):
+    for match in _candidates(flat):
         if ends_sentence(*around(flat, match.start(), match.end(1)), lang):
             cuts.append(match.start(1))
     cuts.append(len(flat))
@@ -87,8 +88,8 @@ def split_sentences(text: str, lang: str) -> list[Span]:
     return spans
 
 
-def candidates(flat: str) -> list[re.Match]:
-    """The matches of _CANDIDATE in flat, as finditer finds them. A match starts only at a
+def _candidates(flat: str) -> list[re.Match]:
+    """Find the matches of _CANDIDATE in flat, as finditer finds them. A match starts only at a
     terminal mark, so the regex is tried there alone: str.find reaches them several times faster
     than the regex engine's scan of every position (a third of the time a paragraph took to split)."""
     marks = [at for mark in _TERMINALS for at in _occurrences(flat, mark)]
@@ -105,7 +106,7 @@ def candidates(flat: str) -> list[re.Match]:
 
 
 def _occurrences(text: str, mark: str) -> list[int]:
-    """Every index of mark in text."""
+    """Return every index of mark in text."""
     found, at = [], text.find(mark)
     while at >= 0:
         found.append(at)

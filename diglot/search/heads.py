@@ -14,6 +14,9 @@ documents' own) and on the document count (the idf, as lunr rounds weights to 3 
 edit changes the heads of its own terms only, and an addition moves another term's cut only where
 the rounding of a weight at the cut flips; a head chosen with slightly different statistics than
 the browser's is still proved or refused exactly, never guessed.
+
+Rows are taken apart and put together a column at a time (slices, zip, map): a Python loop per
+row and field made splitting the common terms 70 % of a language's search files.
 """
 from __future__ import annotations
 
@@ -23,8 +26,8 @@ from collections.abc import Sequence
 from itertools import accumulate, chain
 from operator import itemgetter
 
-# Documents a split term's head holds at least: the first screen shows ten results, and a margin
-# lets the head's tenth document outweigh the best of the rest.
+# Documents a split term's head holds at least: the first screen shows five results and "More
+# results" fifteen, and a margin lets the head's last one shown outweigh the best of the rest.
 HEAD_POSTINGS = 20
 # Terms with at most this many postings stay whole: a rest file is worth a fetch only when large.
 SPLIT_ABOVE = 3 * HEAD_POSTINGS
@@ -33,8 +36,6 @@ SPLIT_ABOVE = 3 * HEAD_POSTINGS
 Row = tuple[int, ...]
 
 
-# Rows are taken apart and put together a column at a time (slices, zip, map): a Python loop per
-# row and field made splitting the common terms 70 % of a language's search files.
 
 
 def posting_rows(entry: Sequence[int], field_count: int) -> list[Row]:
@@ -64,7 +65,7 @@ def term_idf(rows: Sequence[Row], field_count: int, documents: int) -> float:
 
 
 def _weights(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float, idf: float | None = None) -> list[float]:
-    """Each row's lunr weight (the sum over fields of lunr's BM25 term weight, boosted), with the
+    """Weigh each row as lunr does (the sum over fields of lunr's BM25 term weight, boosted), with the
     term's own documents' average field lengths standing in for the corpus'; with an idf, each
     field's weight rounded to 3 decimals as lunr's Builder rounds it."""
     count = len(boosts)
@@ -73,12 +74,12 @@ def _weights(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float, 
         frequencies = list(map(itemgetter(1 + f), rows))
         lengths = list(map(itemgetter(1 + count + f), rows))
         average = sum(lengths) / len(rows) or 1.0
+        norms = [k1 * (1 - b + b * (length / average)) for length in lengths]
         if idf is None:
-            weights = [(k1 + 1) * tf / (k1 * (1 - b + b * (length / average)) + tf) * boost if tf else 0.0
-                       for tf, length in zip(frequencies, lengths)]
+            weights = [(k1 + 1) * tf / (norm + tf) * boost if tf else 0.0 for tf, norm in zip(frequencies, norms)]
         else:
-            weights = [round(idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (length / average)) + tf) * boost, 3)
-                       if tf else 0.0 for tf, length in zip(frequencies, lengths)]
+            weights = [round(idf * ((k1 + 1) * tf) / (norm + tf) * boost, 3) if tf else 0.0
+                       for tf, norm in zip(frequencies, norms)]
         totals = [total + weight for total, weight in zip(totals, weights)]  # 0.0 added where tf is 0: exact
     return totals
 
@@ -101,7 +102,7 @@ def split_rows(rows: Sequence[Row], boosts: Sequence[float], k1: float, b: float
 
 
 def _dominated(profile: tuple[int, ...], kept: Sequence[tuple[int, ...]], count: int) -> bool:
-    """Whether one of kept weighs at least as much as profile at any statistics (at least its
+    """Tell whether one of kept weighs at least as much as profile at any statistics (at least its
     frequency and at most its length in every field that holds the term)."""
     held = [f for f in range(count) if profile[f]]
     for other in kept:

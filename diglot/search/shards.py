@@ -4,7 +4,8 @@ One language's search lives in search/<lang>/:
 
 - manifest.json: what scoring and routing need of the whole language (lunr's fields and boosts,
   BM25 parameters, the query pipeline's labels, the document count, the average field lengths,
-  the shard keys, the size of a metadata block). Loaded on the search box's first focus.
+  the shard keys, and the hollow ones that hold no term and have no file, the size of a metadata
+  block). Loaded on the search box's first focus.
 - t/<key>.json: the terms whose longest shard key prefix is <key> (terms after the pipeline:
   stemmed, folded), each with its postings: document number, raw term frequency per field
   and the document's field lengths. The browser computes lunr's BM25 weights from these (the
@@ -46,6 +47,8 @@ SHARD_STEP = 8
 # Rests are fetched only for queries the heads cannot answer: a quarter of the files, bigger.
 REST_POSTINGS = 20000
 REST_SHARE = 4
+# Rests grow their posting limit by quarters when they outnumber their share of the files.
+REST_STEP = 4
 # Documents per metadata block: a result list of 10 fetches at most 10 blocks.
 META_BLOCK = 100
 # Search files per language: at most one per FILE_SHARE documents, or FILE_FLOOR for a small site
@@ -81,16 +84,12 @@ def term_postings(terms) -> dict[str, list[int]]:
     return entries
 
 
-def shard_keys(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> list[str]:
-    """Prefixes to shard terms by: a term goes to the longest key it starts with. A prefix holding
-    more than limit postings gives its biggest next-letter groups keys of their own until what is
-    left fits: a key depends only on the terms under it, so growth splits keys locally."""
-    return sorted(shard_loads(sizes, limit))
-
-
 def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> dict[str, int]:
-    """shard_keys with the postings each key holds itself (0 for a key on the way to longer ones:
-    "pub" when "publish" alone is bigger than the limit)."""
+    """Choose the prefixes to shard terms by (a term goes to the longest key it starts with), with the
+    postings each key holds itself (0 for a hollow key, on the way to longer ones: "pub" when
+    "publish" alone is bigger than the limit). A prefix holding more than limit postings gives its
+    biggest next-letter groups keys of their own until what is left fits: a key depends only on
+    the terms under it, so growth splits keys locally."""
     loads = {}
     pending = [("", dict(sizes))]
     while pending:
@@ -188,7 +187,7 @@ def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields
     stride = 1 + 2 * len(fields)
     head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // stride for t, e in heads.items()}
     # A hollow rest key routes no split term: it is left out.
-    rest_keys, _ = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS, 4)
+    rest_keys, _ = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS, REST_STEP)
     head_keys, hollow = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS, SHARD_STEP)
     if not head_keys:
         head_keys, hollow = [""], []  # no terms at all: one empty shard still answers
