@@ -223,3 +223,26 @@ def test_summary_counts_a_problem_shared_by_many_files():
     assert lines[:3] == [f"warning: content/a{i}.fr.md: has no title" for i in range(3)]
     assert lines[3] == "warning: … and 2 more files with the same problem"
     assert lines[4] == "warning: seeds/x.txt: is empty"
+
+
+def test_own_layouts_with_a_search_script_for_other_files_are_warned_about(tmp_path):
+    """A project that copied diglot's layouts before an upgrade changed the search files' format
+    keeps a search-shards.js that would misread them: the build says which file and what to do."""
+    import shutil
+
+    from diglot.search.shards import SHARDED_FORMAT
+
+    project = make_project(tmp_path / "p")
+    shutil.copytree(REPO / "layouts", project / "layouts")
+    script = project / "layouts" / "assets" / "search-shards.js"
+
+    def search_script_warnings():
+        return [w for w in build(Options(project=project)).report.warnings if w.path.endswith("search-shards.js")]
+
+    assert search_script_warnings() == []  # diglot's own copy reads what the build writes
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text.replace(f"var FORMAT = {SHARDED_FORMAT};", "var FORMAT = 2;"), encoding="utf-8")
+    warned = search_script_warnings()
+    assert len(warned) == 1 and warned[0].path == str(script)
+    assert "format 2" in warned[0].what and f"format {SHARDED_FORMAT}" in warned[0].what
+    assert "copy search-shards.js" in warned[0].fix

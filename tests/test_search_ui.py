@@ -262,3 +262,23 @@ def test_more_results_adds_ten_and_selects_the_first_of_them(browser, archive_se
     assert box.evaluate("el => document.activeElement === el")
     context.close()
     assert tab.errors == []
+
+
+def test_search_files_of_another_format_give_the_error_message_not_wrong_results(browser, server):
+    """search-shards.js refuses a manifest of a format it does not read (a project's own old copy
+    of the script, or files from another diglot) instead of misreading its shards."""
+    context = browser.new_context()
+    tab = Reader(context.new_page(), server)
+
+    def older(route):
+        manifest = route.fetch().json()
+        route.fulfill(json={**manifest, "format": manifest["format"] - 1})
+
+    context.route("**/search/en/manifest.json", older)
+    tab.open(ARTICLE["en"])
+    tab.page.click(".search-input")
+    tab.page.keyboard.type("recruit", delay=20)
+    error = tab.page.get_attribute("[data-search]", "data-error")
+    tab.page.wait_for_function("m => document.querySelector('.search-status').textContent === m", arg=error)
+    assert tab.result_links() == []
+    context.close()

@@ -177,7 +177,9 @@ def make_and_write(site, config: Config, options: Options, cache: BuildCache, st
             summary.pages = len(files)
             progress.stage("search")
             files.update(search_files(holds))
-        files.update(collect_assets(options.layouts))
+        assets = collect_assets(options.layouts)
+        steps.check_search_script(assets, options.layouts, summary.report)
+        files.update(assets)
         if options.strict and summary.report.warnings:
             raise DiglotError(*summary.report.warnings)
         progress.stage("write")

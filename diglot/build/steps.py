@@ -25,6 +25,7 @@ from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
 from diglot.render.pages import PageJob, plan_pages, render_page
 from diglot.search.index import SearchDoc, assemble_sharded_files, document_terms, format_ref
+from diglot.search.shards import SHARDED_FORMAT, script_format
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
 
@@ -239,6 +240,20 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
             return {path: file for lang in indexed for path, file in made[lang].items()}
 
         yield finish
+
+
+def check_search_script(assets: dict[str, bytes], layouts: Path, report: Report) -> None:
+    """Warn when the layouts' search-shards.js reads another format of search files than this
+    build writes (a project's own copy of the layouts, made before an upgrade): its search would fail."""
+    script = assets.get("assets/search-shards.js")
+    if script is None:
+        return
+    reads = script_format(script)
+    if reads != SHARDED_FORMAT:
+        report.warn(str(layouts / "assets" / "search-shards.js"),
+                    f"reads search files of format {reads or 'unknown'}, and this diglot writes format "
+                    f"{SHARDED_FORMAT}: the search box would fail",
+                    "copy search-shards.js and search.js from diglot's own layouts/assets/ over these")
 
 
 def indexed_articles(site: Site, lang: str) -> list[Article]:

@@ -31,6 +31,7 @@ outgrows it (then every shard of that kind is rewritten once); otherwise keys st
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -56,6 +57,14 @@ META_BLOCK = 100
 FILE_SHARE = 50
 FILE_FLOOR = 8
 SHARDED_FORMAT = 3
+# How layouts/assets/search-shards.js says which format it reads.
+_SCRIPT_FORMAT = re.compile(rb"\bvar FORMAT = (\d+);")
+
+
+def script_format(script: bytes) -> int | None:
+    """Return the manifest format a copy of search-shards.js reads (None when it does not say)."""
+    found = _SCRIPT_FORMAT.search(script)
+    return int(found.group(1)) if found else None
 
 
 def _first_seen_ranks(fields) -> dict[str, int]:

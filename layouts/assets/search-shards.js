@@ -26,10 +26,16 @@
   'use strict';
 
   var STRIDE = 5;  // per posting: document gap, title frequency, body frequency, title length, body length
+  // The manifest format this script reads (search/shards.py, SHARDED_FORMAT). A build warns when a
+  // project's own copy of this file says another: files of another format would be misread.
+  var FORMAT = 3;
 
   /* One language's search: its manifest, and its shards and blocks as they are fetched. */
   function open(lunr, fetchJson, base) {
     return fetchJson(base + 'manifest.json').then(function (manifest) {
+      if (manifest.format !== FORMAT) {
+        throw new Error(base + 'manifest.json is format ' + manifest.format + '; search-shards.js reads ' + FORMAT);
+      }
       root.diglotSearchPipelines.register(lunr);
       return {
         lunr: lunr, fetchJson: fetchJson, base: base, manifest: manifest,
