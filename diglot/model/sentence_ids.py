@@ -45,7 +45,7 @@ def html_spans(block: Block, lang: str) -> tuple[tuple[int, int], ...]:
     start, stop = source.index(">") + 1, source.rindex("</")
     inner = source[start:stop]
     if "<" not in inner:  # the usual paragraph: the text is the HTML
-        return tuple((start + a, start + b) for a, b in split_sentences(inner, lang)) or (WHOLE,)
+        return tuple([(start + a, start + b) for a, b in split_sentences(inner, lang)]) or (WHOLE,)
     visible, where, depth = _visible(inner)
     spans = split_sentences("".join(visible), lang)
     cuts = [(b, a2) for (_, b), (a2, _) in zip(spans, spans[1:]) if depth[b] == 0]
