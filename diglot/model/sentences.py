@@ -20,10 +20,10 @@ from sentence_splitter import SentenceSplitter
 
 Span = tuple[int, int]
 
-# A candidate end: terminal punctuation, closing quotes or brackets (French puts a space before
-# `»`, `?` and `!`), then the space before the next word. Group 1 is that space.
 # The marks a sentence ends with: a candidate starts at one of them, so _candidates looks for them alone.
 _TERMINALS = ".!?…"
+# A candidate end: terminal punctuation, closing quotes or brackets (French puts a space before
+# `»`, `?` and `!`), then the space before the next word. Group 1 is that space.
 _CANDIDATE = re.compile(rf"[{_TERMINALS}]+(?: ?[»\"”’')\]])*( +)(?=\S)")
 # No-break spaces as the typography module writes them: spaces, to the library and the regexes.
 # (A regex, not str.translate: translate looks every character of non-ASCII text up in its table,
