@@ -229,14 +229,17 @@ def test_search_files_per_language_stay_within_one_per_fifty_articles_or_a_small
 
 
 def test_the_rest_frontier_holds_the_heaviest_rest_document_at_any_statistics():
-    from diglot.search.heads import rest_frontier, split_rows
+    from diglot.search.heads import flat_postings, posting_columns, split_entry
 
     rng = random.Random(3)
     rows = [(doc, rng.choice([0, 0, 0, 1, 2]), rng.randint(1, 9), rng.randint(3, 12), rng.randint(50, 900))
-            for doc in range(400)]
-    head, rest = split_rows(rows, (10, 1), 1.2, 0.75, 1000)
-    assert len(head) >= 20 and len(head) + len(rest) == len(rows)
-    flat = rest_frontier(rest, (10, 1), 1.2, 0.75)
+            for doc in range(0, 800, 2)]
+    entry = [0] + flat_postings([list(column) for column in zip(*rows)])
+    head, rest_flat = split_entry(entry, (10, 1), 1.2, 0.75, 1000)
+    rest = list(zip(*posting_columns([0] + rest_flat, 2)))
+    head_rows = list(zip(*posting_columns([0] + head["p"], 2)))
+    assert len(head_rows) >= 20 and sorted(head_rows + rest) == rows and head["n"] == len(rows)
+    flat = head["x"]
     points = [flat[i:i + 4] for i in range(0, len(flat), 4)]
     assert len(points) < 40  # a few undominated profiles stand for hundreds of documents
 
@@ -261,3 +264,21 @@ def test_keys_on_the_way_to_longer_ones_are_hollow_and_get_no_file():
     files = assemble_sharded_files("en", ["0", "1"], [document_terms("en", doc) for doc in docs])
     manifest = json.loads(files["search/en/manifest.json"])
     assert manifest["hollow"] == [] and sorted(p for p in files if "/t/" in p) == ["search/en/t/_.json"]
+
+
+def test_a_head_is_the_documents_at_or_above_the_rounded_cut_however_close_their_weights():
+    from diglot.search.heads import HEAD_POSTINGS, _weights, head_positions, term_idf
+
+    rng = random.Random(5)
+    for trial in range(300):
+        # Few distinct frequencies and lengths, so weights crowd within a rounding step of the cut.
+        size = rng.randint(70, 400)
+        columns = [list(range(size)), [rng.choice([0, 0, 1]) for _ in range(size)],
+                   [rng.choice([1, 1, 2]) for _ in range(size)], [rng.randint(4, 5) for _ in range(size)],
+                   [rng.randint(300, 300 + trial % 40) for _ in range(size)]]
+        documents = size + rng.choice([0, 1, 5, 1000])
+        weights = _weights(columns, (10, 1), 1.2, 0.75, term_idf(columns, 2, documents))  # every one rounded
+        least = sorted(weights, reverse=True)[HEAD_POSTINGS - 1]
+        expected = [k for k, weight in enumerate(weights) if weight >= least]
+        found = head_positions(columns, (10, 1), 1.2, 0.75, documents)
+        assert found == (None if 2 * len(expected) > size else expected), trial

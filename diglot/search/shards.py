@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from diglot.search.heads import SPLIT_ABOVE, flat_postings, head_entry, posting_rows, split_rows
+from diglot.search.heads import SPLIT_ABOVE, split_entry
 from diglot.search.pipeline import make_pipeline
 
 # A term shard holds at most this many postings unless one term alone has more (gzip: ~4 bytes
@@ -93,29 +93,42 @@ def term_postings(terms) -> dict[str, list[int]]:
     return entries
 
 
-def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS) -> dict[str, int]:
+def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS,
+                tree: dict[str, list] | None = None) -> dict[str, int]:
     """Choose the prefixes to shard terms by (a term goes to the longest key it starts with), with the
     postings each key holds itself (0 for a hollow key, on the way to longer ones: "pub" when
     "publish" alone is bigger than the limit). A prefix holding more than limit postings gives its
     biggest next-letter groups keys of their own until what is left fits: a key depends only on
-    the terms under it, so growth splits keys locally."""
+    the terms under it, so growth splits keys locally. tree: prefix groups found by an earlier
+    call with the same sizes (they do not depend on the limit), kept for the next."""
+    tree = {} if tree is None else tree
     loads = {}
-    pending = [("", dict(sizes))]
+    pending = [("", sizes, sum(sizes.values()))]
     while pending:
-        prefix, under = pending.pop()
-        total = sum(under.values())
+        prefix, under, total = pending.pop()
         if total > limit:
-            groups: dict[str, dict[str, int]] = defaultdict(dict)
-            for term, size in under.items():
-                if len(term) > len(prefix):
-                    groups[prefix + term[len(prefix)]][term] = size
-            for child in sorted(groups, key=lambda c: (-sum(groups[c].values()), c)):
+            for child, child_under, child_total in _prefix_groups(prefix, under, tree):
                 if total <= limit:
                     break
-                total -= sum(groups[child].values())
-                pending.append((child, groups[child]))
+                total -= child_total
+                pending.append((child, child_under, child_total))
         loads[prefix] = total
     return loads
+
+
+def _prefix_groups(prefix: str, under: dict[str, int], tree: dict[str, list]) -> list:
+    """The terms under prefix grouped by their next letter, as (longer prefix, its terms' sizes,
+    their sum), biggest first; remembered in tree."""
+    found = tree.get(prefix)
+    if found is None:
+        groups: dict[str, dict[str, int]] = defaultdict(dict)
+        for term, size in under.items():
+            if len(term) > len(prefix):
+                groups[prefix + term[len(prefix)]][term] = size
+        totals = {child: sum(group.values()) for child, group in groups.items()}
+        found = tree[prefix] = [(child, groups[child], totals[child])
+                                for child in sorted(groups, key=lambda c: (-totals[c], c))]
+    return found
 
 
 def shard_of(term: str, keys: set[str]) -> str:
@@ -149,13 +162,11 @@ def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tu
         if len(entry) <= 1 + SPLIT_ABOVE * stride:
             heads[term] = entry  # most terms: too few postings to split, not worth unpacking
             continue
-        rows = posting_rows(entry, len(boosts))
-        split = split_rows(rows, boosts, *bm25, documents)
+        split = split_entry(entry, boosts, *bm25, documents)
         if split is None:
             heads[term] = entry
         else:
-            heads[term] = head_entry(entry[0], rows, split[0], split[1], boosts, *bm25)
-            rests[term] = flat_postings(split[1])
+            heads[term], rests[term] = split
     return heads, rests
 
 
@@ -164,11 +175,12 @@ def fitted_keys(sizes: dict[str, int], budget: int, limit: int, step: int) -> tu
     budget files; returned apart from the hollow keys, which hold none and get no file."""
     if not sizes:
         return [], []
-    loads = shard_loads(sizes, limit)
+    tree: dict[str, list] = {}
+    loads = shard_loads(sizes, limit, tree)
     while sum(1 for load in loads.values() if load) > max(budget, 1):
         # Small steps: doubling could jump from too many files to one big one.
         limit += max(1, limit // step)
-        loads = shard_loads(sizes, limit)
+        loads = shard_loads(sizes, limit, tree)
     return sorted(key for key, load in loads.items() if load), sorted(key for key, load in loads.items() if not load)
 
 
