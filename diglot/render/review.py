@@ -19,7 +19,7 @@ from markupsafe import Markup
 from diglot.content.outcomes import NOT_IMPORTED, PAIRED, SINGLE, SeedOutcome
 from diglot.errors import Problem, Report
 from diglot.model.align import format_alignment, segment_confidences
-from diglot.model.sentence_ids import html_spans, span_text
+from diglot.model.sentence_ids import span_text
 from diglot.model.site import Article, Site
 
 # A segment below this confidence is highlighted (align.segment_confidence: a 1-1 whose length
@@ -125,8 +125,16 @@ def segment_views(article: Article) -> tuple[SegmentView, ...]:
     confidences = segment_confidences(flat_left, flat_right, segments)
     views = [SegmentView(n, lefts, rights, confidence, flag_of(lefts, rights, confidence))
              for n, lefts, rights, confidence in zip(numbers, left, right, confidences)]
-    return tuple(with_sentences(view, article, sentence_beads) for view, sentence_beads
+    texts = {lang: sentence_texts(article, lang) for lang in ("en", "fr")}
+    return tuple(with_sentences(view, texts, sentence_beads) for view, sentence_beads
                  in zip(views, sentence_beads_by_segment(article, numbers)))
+
+
+def sentence_texts(article: Article, lang: str) -> list[list[str]]:
+    """The text of each sentence of each block of a version, as its marks cut it (the build's
+    sentences: none split again)."""
+    return [[span_text(block, (start, end)) for start, end, _ in marks]
+            for block, marks in zip(article.versions[lang].blocks, article.sentences[lang])]
 
 
 def sentence_beads_by_segment(article: Article, numbers: list[int]) -> list[list]:
@@ -137,9 +145,10 @@ def sentence_beads_by_segment(article: Article, numbers: list[int]) -> list[list
     return [grouped.get(n, []) for n in numbers]
 
 
-def with_sentences(view: SegmentView, article: Article, beads: list) -> SegmentView:
-    """A segment with its sentence beads, and its paragraphs' sentences marked with their bead's
-    number (only when it reads sentence by sentence: else it is one bead, nothing to mark)."""
+def with_sentences(view: SegmentView, texts: dict[str, list[list[str]]], beads: list) -> SegmentView:
+    """A segment with its sentence beads, and its paragraphs' sentences (texts: sentence_texts of
+    each language) marked with their bead's number (only when it reads sentence by sentence: else
+    it is one bead, nothing to mark)."""
     if not beads or not (view.left and view.right):
         return view
     shown = beads[0].shown
@@ -147,21 +156,20 @@ def with_sentences(view: SegmentView, article: Article, beads: list) -> SegmentV
     for number, bead in enumerate(beads, start=1):
         found["en"].update((i, number) for i in bead.left)
         found["fr"].update((j, number) for j in bead.right)
-    marked = {lang: paragraph_sentences(article, lang, found[lang]) if shown else () for lang in ("en", "fr")}
+    marked = {lang: paragraph_sentences(texts[lang], found[lang]) if shown else () for lang in ("en", "fr")}
     return replace(view, beads=tuple(SentenceBeadView(len(b.left), len(b.right), b.confidence) for b in beads),
                    by_sentence=shown, left_sentences=marked["en"], right_sentences=marked["fr"])
 
 
-def paragraph_sentences(article: Article, lang: str, bead_of: dict[int, int]) -> tuple[Sentences, ...]:
+def paragraph_sentences(paragraphs: list[list[str]], bead_of: dict[int, int]) -> tuple[Sentences, ...]:
     """The sentences of the paragraphs holding bead_of's sentences (article-wide numbers), each with
     its bead's number, paragraph by paragraph."""
-    paragraphs, at = [], 0
-    for block in article.versions[lang].blocks:
-        spans = html_spans(block, lang)
-        if any(at + k in bead_of for k in range(len(spans))):
-            paragraphs.append(tuple((bead_of.get(at + k, 0), span_text(block, span)) for k, span in enumerate(spans)))
-        at += len(spans)
-    return tuple(paragraphs)
+    found, at = [], 0
+    for sentences in paragraphs:
+        if any(at + k in bead_of for k in range(len(sentences))):
+            found.append(tuple((bead_of.get(at + k, 0), text) for k, text in enumerate(sentences)))
+        at += len(sentences)
+    return tuple(found)
 
 
 def flag_of(left: tuple[str, ...], right: tuple[str, ...], confidence: float) -> str:
