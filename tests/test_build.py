@@ -43,6 +43,24 @@ def test_pages_listings_and_home_exist(built_site):
         assert (site / path).is_file(), path
 
 
+def test_scripts_and_style_sheets_ship_minified_and_a_third_smaller(built_site):
+    import gzip
+
+    for source in sorted((REPO / "layouts" / "assets").glob("*.*s")):  # .js and .css
+        shipped = (built_site / "site" / "assets" / source.name).read_bytes()
+        assert b"\n  " not in shipped and b"/* " not in shipped, source.name
+        assert len(gzip.compress(shipped)) < 0.85 * len(gzip.compress(source.read_bytes())), source.name
+
+
+def test_minifying_keeps_licence_comments_and_code():
+    from diglot.build.minify import minified
+
+    script = b"/*! licence: keep */\n// why\nvar a = 1;  /* note */\nfunction f (x) {\n  return x + a;\n}\n"
+    assert minified("assets/a.js", script) == b"/*! licence: keep */var a=1;function f(x){return x+a;}"
+    assert minified("assets/a.min.js", script) == script and minified("assets/a.svg", script) == script
+    assert minified("assets/a.css", b"/* c */\nbody {\n  color: red;\n}\n") == b"body{color:red}"
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_article_head_contract(built_site, lang):
     page = read_page(built_site / "site" / lang / SLUG / "index.html")

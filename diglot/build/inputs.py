@@ -8,6 +8,7 @@ from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest, tree_digest
 from diglot.build.content_files import read_content
+from diglot.build.minify import minified
 from diglot.build.options import SHIPPED, Options
 from diglot.config import Config
 from diglot.errors import DiglotError, Problem
@@ -32,9 +33,13 @@ def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
 
 
 def collect_assets(layouts: Path) -> dict[str, bytes]:
-    """Static files: layouts/assets/* and the browser search libraries from node_modules."""
-    files = {f"assets/{p.relative_to(layouts / 'assets').as_posix()}": p.read_bytes()
-             for p in sorted((layouts / "assets").rglob("*")) if p.is_file()}
+    """Static files: layouts/assets/* (scripts and style sheets minified) and the browser search
+    libraries from node_modules (minified already)."""
+    files = {}
+    for path in sorted((layouts / "assets").rglob("*")):
+        if path.is_file():
+            name = f"assets/{path.relative_to(layouts / 'assets').as_posix()}"
+            files[name] = minified(name, path.read_bytes())
     for target, source in LUNR_FILES.items():
         path = SHIPPED / "node_modules" / source
         if not path.exists():

@@ -58,7 +58,7 @@ FILE_SHARE = 50
 FILE_FLOOR = 8
 SHARDED_FORMAT = 3
 # How layouts/assets/search-shards.js says which format it reads.
-_SCRIPT_FORMAT = re.compile(rb"\bvar FORMAT = (\d+);")
+_SCRIPT_FORMAT = re.compile(rb"\bvar FORMAT ?= ?(\d+);")  # as written, or minified
 
 
 def script_format(script: bytes) -> int | None:
