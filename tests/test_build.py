@@ -59,6 +59,8 @@ def test_minifying_keeps_licence_comments_and_code():
     assert minified("assets/a.js", script) == b"/*! licence: keep */var a=1;function f(x){return x+a;}"
     assert minified("assets/a.min.js", script) == script and minified("assets/a.svg", script) == script
     assert minified("assets/a.css", b"/* c */\nbody {\n  color: red;\n}\n") == b"body{color:red}"
+    nested = b"var s = `a ${x ? `b // c` : 'd'} e`;\nvar t = 1;\n"  # rjsmin would cut it at the //
+    assert minified("assets/b.js", nested) == nested
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -13,11 +13,13 @@ import rjsmin
 
 def minified(name: str, data: bytes) -> bytes:
     """A file's bytes as the site ships them: a script or style sheet minified (unless its name
-    says it is already), anything else as it is."""
+    says it is already, or it is a script with template substitutions), anything else as it is."""
     if name.endswith((".min.js", ".min.css")):
         return data
     if name.endswith(".js"):
-        return rjsmin.jsmin(data, keep_bang_comments=True)
+        # rjsmin reads a template literal nested in another's ${…} as text, and would cut it at a
+        # `//` there: a script with substitutions (a project's own) ships as written.
+        return data if b"${" in data else rjsmin.jsmin(data, keep_bang_comments=True)
     if name.endswith(".css"):
         return rcssmin.cssmin(data, keep_bang_comments=True)
     return data

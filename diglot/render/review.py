@@ -134,7 +134,7 @@ def sentence_texts(article: Article, lang: str) -> list[list[str]]:
     """The text of each sentence of each block of a version, as its marks cut it (the build's
     sentences: none split again)."""
     return [[span_text(block, (start, end)) for start, end, _ in marks]
-            for block, marks in zip(article.versions[lang].blocks, article.sentences[lang])]
+            for block, marks in zip(article.versions[lang].blocks, article.sentences.get(lang, ()))]
 
 
 def sentence_beads_by_segment(article: Article, numbers: list[int]) -> list[list]:
