@@ -296,23 +296,27 @@ def nearest_in_length(target: float, by_length: Sequence[tuple[float, int]], cou
     return [f for _, f in nearest]
 
 
-def score_leftovers(en_profiles, fr_profiles, en_left: Sequence[int], fr_left: Sequence[int]) -> list[_Match]:
-    """Second pass: score each unpaired English draft against unpaired French ones of fitting length.
+def score_leftovers(en_profiles, fr_profiles, en_left: Sequence[int], fr_left: Sequence[int],
+                    map_items: Callable = map) -> list[_Match]:
+    """Second pass: score each unpaired English draft against unpaired French ones of fitting length
+    (each English draft on its own, through map_items, as in score_candidates).
 
     Every shared number or name counts the same here: the first pass already
     tried rarity, and these drafts have no rare feature in common.
     """
     by_length = sorted((math.log(fr_profiles[f].chars or 1), f) for f in fr_left)
     fr_masses = {f: weigh(fr_profiles[f], {}) for f in fr_left}
-    scored = []
-    for e in en_left:
+
+    def candidates_of(e: int) -> list[_Match]:
+        """The scored fallback candidates of one unpaired English draft."""
         profile = en_profiles[e]
         en_mass = weigh(profile, {})
         target = math.log(LENGTH_RATIO * (profile.chars or 1))
-        for f in nearest_in_length(target, by_length, FALLBACK_CANDIDATES):
-            shared = overlap(profile, fr_profiles[f], en_mass, fr_masses[f])
-            scored.append(match(e, f, profile, fr_profiles[f], shared, second_pass=True))
-    return scored
+        return [match(e, f, profile, fr_profiles[f], overlap(profile, fr_profiles[f], en_mass, fr_masses[f]),
+                      second_pass=True)
+                for f in nearest_in_length(target, by_length, FALLBACK_CANDIDATES)]
+
+    return [found for e in map_items(candidates_of, en_left) for found in e]
 
 
 def clear_winners(scored: Sequence[_Match]) -> list[_Match]:
@@ -406,7 +410,7 @@ def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
     """Pair English drafts one-to-one with French ones by content; report every decision.
 
     profiles: profile_draft of each draft by seed name, when they were made already (on every core);
-    map_items: a map over the English drafts' candidates (see score_candidates)."""
+    map_items: a map over the English drafts' candidates (see score_candidates and score_leftovers)."""
     ordered = sorted(drafts, key=lambda d: d.seed)
     english = [d for d in ordered if d.language == "en"]
     french = [d for d in ordered if d.language == "fr"]
@@ -417,7 +421,7 @@ def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
     chosen = choose_pairs(first, english, french, threshold)
     en_left = unpaired(len(english), (m.en for m in chosen))
     fr_left = unpaired(len(french), (m.fr for m in chosen))
-    second = score_leftovers(en_profiles, fr_profiles, en_left, fr_left)
+    second = score_leftovers(en_profiles, fr_profiles, en_left, fr_left, map_items)
     chosen += choose_pairs(clear_winners(second), english, french, FALLBACK_THRESHOLD)
     pairs = tuple(Pair(english[m.en], french[m.fr], m.score) for m in chosen)
     paired = {p.original.seed for p in pairs} | {p.translation.seed for p in pairs}
