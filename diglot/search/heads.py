@@ -84,14 +84,15 @@ def _weights(columns: Columns, boosts: Sequence[float], k1: float, b: float, idf
     return totals
 
 
-def _rough_weights(columns: Columns, boosts: Sequence[float], k1: float, b: float, idf: float) -> list[float]:
+def _rough_weights(columns: Columns, boosts: Sequence[float], k1: float, b: float, idf: float,
+                   averages: Sequence[float]) -> list[float]:
     """_weights unrounded, the formula rearranged to one pass a field: the same up to float error
     (far below _ROUNDING), for ranking postings only."""
     count = len(boosts)
     totals = [0.0] * len(columns[0])
     for f, boost in enumerate(boosts):
         frequencies, lengths = columns[1 + f], columns[1 + count + f]
-        scale, base, per_char = idf * (k1 + 1) * boost, k1 * (1 - b), k1 * b / (sum(lengths) / len(lengths) or 1.0)
+        scale, base, per_char = idf * (k1 + 1) * boost, k1 * (1 - b), k1 * b / averages[f]
         totals = [total + scale * tf / (base + per_char * length + tf) if tf else total
                   for total, tf, length in zip(totals, frequencies, lengths)]
     return totals
@@ -111,10 +112,10 @@ def head_positions(columns: Columns, boosts: Sequence[float], k1: float, b: floa
     # most len(boosts) × _ROUNDING, so one further than twice that below the HEAD_POSTINGS-th
     # heaviest unrounded weight stays below the rounded cut (rounding every posting was a third
     # of splitting the common terms).
-    raw = _rough_weights(columns, boosts, k1, b, idf)
+    averages = [sum(lengths) / count or 1.0 for lengths in columns[1 + len(boosts):]]  # the term's own
+    raw = _rough_weights(columns, boosts, k1, b, idf, averages)
     reach = heapq.nlargest(HEAD_POSTINGS, raw)[-1] - 2 * len(boosts) * _ROUNDING - 1e-9
     near = [k for k, weight in enumerate(raw) if weight >= reach]
-    averages = [sum(lengths) / count or 1.0 for lengths in columns[1 + len(boosts):]]
     weights = _weights(_at(columns, near), boosts, k1, b, idf, averages=averages)
     # Documents tied with the last one in stay in: a tie across the cut could never be proved.
     least = heapq.nlargest(HEAD_POSTINGS, weights)[-1]
