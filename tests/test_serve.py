@@ -1,9 +1,12 @@
 """The dev server: serves site/ only, rebuilds once per burst of saves, shows build errors, recovers."""
 from __future__ import annotations
 
+import asyncio
+import html
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -192,19 +195,64 @@ def test_a_build_error_shows_in_browser_and_terminal_and_fixing_it_recovers(serv
     assert server.process.poll() is None
 
 
+async def listening_page(server: Server, path: str):
+    """A live-reload socket as the page at path opens it (livereload.js's handshake)."""
+    conn = await websocket.websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
+    conn.write_message(json.dumps({"command": "hello", "protocols": []}))
+    await conn.read_message()
+    conn.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{server.port}{path}"}))
+    return conn
+
+
+async def next_message(conn, seconds: float) -> dict | None:
+    """The socket's next message, or None if none comes within seconds."""
+    try:
+        message = await asyncio.wait_for(conn.read_message(), seconds)
+    except asyncio.TimeoutError:
+        return None
+    return json.loads(message)
+
+
+def test_an_edited_article_shows_at_once_and_each_open_page_reloads_once(server):
+    path, article = english_file(server.project), english_page(server)
+    text = path.read_text(encoding="utf-8")
+    old_title = re.search(r"^title: (.*)$", text, re.M)[1]
+    status, home = server.get("/")
+    assert status == 200 and html.escape(old_title, quote=False).encode() in home
+
+    async def edit_and_watch() -> dict:
+        reading, home_page = await listening_page(server, article), await listening_page(server, "/")
+        await asyncio.sleep(0.3)  # the handshakes land first
+        path.write_text(text.replace(old_title, "A title the writer just changed", 1), encoding="utf-8")
+        seen = {"article": await next_message(reading, 30)}
+        # At once, before the rebuild: the article's own page is the edited one, the home page's
+        # listing (which only the rebuild makes again) not yet.
+        seen["article now"] = server.get(article)[1]
+        seen["home now"] = server.get("/")[1]
+        seen["home"] = await next_message(home_page, 60)  # once rebuilt: the listing changed
+        seen["article again"] = await next_message(reading, 2)
+        return seen
+
+    seen = ioloop.IOLoop.current().run_sync(edit_and_watch, timeout=120)
+    assert seen["article"]["command"] == "reload"
+    assert b"A title the writer just changed" in seen["article now"]
+    assert b"A title the writer just changed" not in seen["home now"]
+    assert seen["home"]["command"] == "reload"
+    assert seen["article again"] is None  # the rebuild made the page the preview showed: no second reload
+    assert server.get(article)[1] == seen["article now"]
+    assert b"A title the writer just changed" in server.get("/")[1]
+
+
 def test_open_pages_are_told_to_reload_after_a_rebuild(server):
     path = english_file(server.project)
 
-    async def listen() -> dict:
-        conn = await websocket.websocket_connect(f"ws://127.0.0.1:{server.port}/livereload")
-        conn.write_message(json.dumps({"command": "hello", "protocols": []}))
-        await conn.read_message()
-        conn.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{server.port}/"}))
-        await ioloop.IOLoop.current().run_in_executor(None, time.sleep, 0.3)  # handshake lands first
+    async def edit_and_listen() -> dict:
+        home_page = await listening_page(server, "/")  # not the edited article's page: no preview
+        await asyncio.sleep(0.3)  # the handshake lands first
         path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
-        return json.loads(await conn.read_message())
+        return await next_message(home_page, 60)
 
-    message = ioloop.IOLoop.current().run_sync(listen, timeout=60)
+    message = ioloop.IOLoop.current().run_sync(edit_and_listen, timeout=120)
     assert message["command"] == "reload"
 
 

@@ -11,19 +11,17 @@ import pytest
 from conftest import REPO, make_project
 
 sys.path.insert(0, str(REPO / "bench"))
-from reload_timing import free_port, start_server  # noqa: E402
+from reload_timing import DevServer, free_port  # noqa: E402
 
 
 @pytest.fixture
 def served(tmp_path):
-    """A built project served by `build.py serve` on a free port; yields (project, base URL)."""
+    """A built project served by `build.py serve` on a free port; yields (project, base URL, server)."""
     project = make_project(tmp_path / "p")
     subprocess.run([sys.executable, str(REPO / "build.py"), "--project", str(project), "--quiet"], check=True)
-    port = free_port()
-    server = start_server(project, port)
-    yield project, f"http://127.0.0.1:{port}/"
-    server.terminate()
-    server.wait(timeout=30)
+    server = DevServer(project, free_port())
+    yield project, f"http://127.0.0.1:{server.port}/", server
+    server.stop()
 
 
 def wait_for_text(page, text: str, seconds: float = 20) -> None:
@@ -40,7 +38,7 @@ def wait_for_text(page, text: str, seconds: float = 20) -> None:
 
 
 def test_edit_reloads_page_and_error_banner_comes_and_goes(browser, served):
-    project, base = served
+    project, base, _ = served
     page = browser.new_page()
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
@@ -65,7 +63,7 @@ def test_edit_reloads_page_and_error_banner_comes_and_goes(browser, served):
 
 
 def test_a_page_whose_reload_socket_opens_after_a_rebuild_reloads_at_once(browser, served):
-    project, base = served
+    project, base, _ = served
     page = browser.new_page()
     held = []  # livereload.js, kept waiting: the page cannot listen for reloads yet
     page.route("**/livereload.js*", lambda route: held.append(route))
@@ -85,4 +83,23 @@ def test_a_page_whose_reload_socket_opens_after_a_rebuild_reloads_at_once(browse
     time.sleep(0.3)  # the server has told the pages that listen (none) to reload
     held[0].continue_()
     wait_for_text(page, "Saved before the page listened.")
+    page.close()
+
+
+def test_an_edit_shows_at_once_and_the_rebuild_leaves_the_page_as_it_is(browser, served):
+    project, base, server = served
+    page = browser.new_page()
+    content = sorted((project / "content").glob("*.en.md"))[0]
+    page.goto(f"{base}en/{content.name.split('.')[0]}/")
+    page.wait_for_timeout(800)  # the live-reload socket connects
+    rebuilds = server.rebuilds()
+    content.write_text(content.read_text(encoding="utf-8").rstrip("\n") + " Shown before the rebuild.\n",
+                       encoding="utf-8")
+    wait_for_text(page, "Shown before the rebuild.")
+    page.evaluate("window.stillTheSamePage = true")  # gone if the page loads again
+    server.wait_for("rebuilt in", rebuilds)
+    page.wait_for_timeout(500)  # a reload the rebuild sent would land by now
+    assert any(line.startswith("showing the edit") for line in server.lines)
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert "Shown before the rebuild." in page.text_content("body")
     page.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import select
 import time
-from pathlib import Path
 
 import pytest
 from tornado import ioloop
@@ -12,7 +11,7 @@ from tornado import ioloop
 from ci import skip_or_fail
 from conftest import make_project
 from diglot.serve import server as serve
-from diglot.serve.watch import folders_under, open_watcher
+from diglot.serve.watch import folders_under, open_watcher, snapshot, updated_snapshot
 
 
 
@@ -48,6 +47,48 @@ def test_a_save_in_a_watched_subfolder_wakes_the_watcher_once_drained(tmp_path, 
         assert not readable(watcher.fd, 0.05)
     finally:
         watcher.close()
+
+
+def test_the_watcher_names_the_files_that_changed(tmp_path, watcher_or_skip):
+    (tmp_path / "content").mkdir()
+    kept, gone = tmp_path / "content" / "a.en.md", tmp_path / "content" / "b.en.md"
+    kept.write_text("one")
+    gone.write_text("two")
+    watcher = open_watcher()
+    try:
+        assert watcher.watch(folders_under([tmp_path / "content"]))
+        kept.write_text("one, edited")
+        gone.unlink()
+        (tmp_path / "content" / "c.fr.md").write_text("three")
+        assert readable(watcher.fd, 2.0)
+        time.sleep(0.05)  # every event is in
+        assert watcher.drain() == {str(kept), str(gone), str(tmp_path / "content" / "c.fr.md")}
+    finally:
+        watcher.close()
+
+
+def test_a_snapshot_updated_from_the_named_paths_equals_a_full_scan(tmp_path):
+    content, layouts = tmp_path / "content", tmp_path / "layouts"
+    for folder in (content, layouts / "partials", layouts / "old"):
+        folder.mkdir(parents=True)
+    for path in (content / "a.en.md", content / "b.en.md", layouts / "partials" / "x.html", layouts / "old" / "y.html"):
+        path.write_text("before")
+    roots = [content, layouts, tmp_path / "site.yaml"]
+    before = snapshot(roots)
+    (content / "a.en.md").write_text("after, longer")
+    (content / "b.en.md").unlink()
+    (content / ".a.en.md.swp").write_text("an editor's")
+    (tmp_path / "notes.txt").write_text("not watched")
+    (tmp_path / "site.yaml").write_text("title: x\n")
+    (layouts / "new").mkdir()
+    (layouts / "new" / "z.html").write_text("new")
+    for path in (layouts / "old" / "y.html", layouts / "old"):
+        path.unlink() if path.is_file() else path.rmdir()
+    named = {str(p) for p in (content / "a.en.md", content / "b.en.md", content / ".a.en.md.swp",
+                              tmp_path / "notes.txt", tmp_path / "site.yaml", layouts / "new", layouts / "old")}
+    after = updated_snapshot(before, named, roots)
+    assert after == snapshot(roots)
+    assert str(content / "b.en.md") not in after and str(layouts / "new" / "z.html") in after
 
 
 def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch, watcher_or_skip):

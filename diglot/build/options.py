@@ -33,6 +33,9 @@ class Options:
     # The dev server's: make the review page only when it is asked for (Summary.write_review), since
     # at 10,000 pairs rendering it was a third of an edit's rebuild.
     review_later: bool = False
+    # The dev server's: the summary keeps the site model and its config (Summary.model), from which
+    # an edited article's own pages are shown before the rebuild ends (build/preview.py).
+    keep_model: bool = False
 
     def resolved(self) -> "Options":
         """Fill unset paths from the project folder (layouts fall back to diglot's own)."""
@@ -65,3 +68,4 @@ class Summary:
     duplicates: int = 0  # seeds not imported: copies and earlier versions of another seed
     skipped: int = 0  # seeds not imported: no article in them, or a language the site does not publish
     write_review: Callable[[], Path] | None = None  # with review_later: writes this build's review page
+    model: tuple | None = None  # with keep_model: (config, site) of this build

@@ -158,7 +158,7 @@ def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> Non
     """Keep what a rebuild with no change replays: this summary, without this build's news."""
     news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
     BUILDS.put(cache, key, replace(
-        summary, rendered=0, write_review=None, report=Report(list(summary.report.warnings),
+        summary, rendered=0, write_review=None, model=None, report=Report(list(summary.report.warnings),
                                            [n for n in summary.report.notes if n not in news])))
 
 
@@ -226,6 +226,8 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             settle()  # and so does the writer's copy: before the model's workers count them as theirs
             progress.stage("model")
             site = steps.model_step(config, documents, summary.report, cache)
+            if options.keep_model:
+                summary.model = config, site
         if options.review or options.review_later:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
             if options.review:

@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from jinja2 import Environment
+
 from diglot.build.cache import BuildCache, digest, pickled, tree_digest
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
@@ -140,12 +142,7 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     place: a fresh output tree, into which each page is written by the worker that rendered it
     (so writing takes both cores too, and no page's bytes travel back). The pages table keeps
     page digests, not bytes: the output trees hold the bytes already."""
-    salt = digest(tree_digest(layouts), repr(config))
-    # One environment while layouts and config stay the same: its compiled templates and shared
-    # partials serve every build of the dev server.
-    compiled = cache.directory / "templates" if cache.directory else None
-    env = cache.keep("environment", digest(salt, layouts.resolve()),
-                     lambda: make_environment(layouts, config, kept_templates(compiled, cache.version)))
+    salt, env = page_environment(config, layouts, cache)
     jobs = plan_pages(site, config)
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
@@ -172,6 +169,17 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
         files[job.page.path] = page
         PAGES.put(cache, key, page.digest)
     return {job.page.path: files[job.page.path] for job in jobs}, len(missing)
+
+
+def page_environment(config: Config, layouts: Path, cache: BuildCache) -> tuple[str, Environment]:
+    """What every page's key starts from (layouts and config: the salt) and the Jinja2 environment.
+    One environment while they stay the same: its compiled templates and shared partials serve
+    every build of the dev server, and its previews."""
+    salt = digest(tree_digest(layouts), repr(config))
+    compiled = cache.directory / "templates" if cache.directory else None
+    env = cache.keep("environment", digest(salt, layouts.resolve()),
+                     lambda: make_environment(layouts, config, kept_templates(compiled, cache.version)))
+    return salt, env
 
 
 def bodies_let_go(render: Callable[[PageJob], bytes]) -> Callable[[PageJob], bytes]:

@@ -154,10 +154,15 @@ def sections_menu(site: Site) -> tuple[str, ...]:
 def article_jobs(site: Site) -> list[PageJob]:
     """One page per language version of every article, linking its section."""
     section_of = sections_by_article(site)
+    return [job for article in site.articles for job in version_jobs(article, section_of.get(article.key))]
+
+
+def version_jobs(article: Article, section: Section | None) -> list[PageJob]:
+    """The page of each language version of one article."""
     return [PageJob("article.html", page,
-                    {"article": article, "version": article.versions[lang], "section": section_of.get(article.key)},
+                    {"article": article, "version": article.versions[lang], "section": section},
                     (article.fingerprint,))
-            for article in site.articles for lang, page in article_pages(article).items()]
+            for lang, page in article_pages(article).items()]
 
 
 def sections_by_article(site: Site) -> dict[str, Section]:
@@ -167,16 +172,20 @@ def sections_by_article(site: Site) -> dict[str, Section]:
 
 def parallel_jobs(site: Site) -> list[PageJob]:
     """A side-by-side view per language of every translated article, the reader's language first."""
-    jobs, section_of = [], sections_by_article(site)
-    for article in site.articles:
-        if len(article.versions) < 2:
-            continue  # nothing to show beside it
-        for lang, page in article_pages(article, PARALLEL_VIEW).items():
-            version, other = article.versions[lang], article.other(lang)
-            context = {"article": article, "version": version, "other": other,
-                       "section": section_of.get(article.key),
-                       "rows": Deferred(parallel_rows, article, lang, other.lang)}
-            jobs.append(PageJob("parallel.html", page, context, (article.fingerprint,)))
+    section_of = sections_by_article(site)
+    return [job for article in site.articles for job in side_by_side_jobs(article, section_of.get(article.key))]
+
+
+def side_by_side_jobs(article: Article, section: Section | None) -> list[PageJob]:
+    """The side-by-side view of one article in each language (none with a single version)."""
+    if len(article.versions) < 2:
+        return []  # nothing to show beside it
+    jobs = []
+    for lang, page in article_pages(article, PARALLEL_VIEW).items():
+        version, other = article.versions[lang], article.other(lang)
+        context = {"article": article, "version": version, "other": other, "section": section,
+                   "rows": Deferred(parallel_rows, article, lang, other.lang)}
+        jobs.append(PageJob("parallel.html", page, context, (article.fingerprint,)))
     return jobs
 
 

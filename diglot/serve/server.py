@@ -1,25 +1,26 @@
 """The dev server: build, serve site/ on loopback, rebuild once per burst of saves, reload the pages.
 
-One process keeps the build cache warm in memory, so an edit re-renders only what it touches.
+One process keeps the build cache warm in memory, so an edit re-renders only what it touches;
+and an edit to articles' content files shows at once on the pages of those articles, rendered
+from the last build's model (build/preview.py), before the rebuild brings the rest of the site.
+inotify says which files changed, so a save is seen without scanning every file.
 Build errors are printed and shown in the browser as a banner the server adds to every HTML
 page it sends (never written into site/); the server keeps running and the next good build
-clears it. Only files inside site/ are served: '..', encoded dots, absolute paths and
-symlinks that lead outside are refused; and the owner's review page at /_review/ (written beside site/
-when asked for: rendering it with every build cost a third of an edit's rebuild at 10,000 pairs).
+clears it. Only files inside site/ are served (serve/files.py), and the owner's review page at
+/_review/ (written beside site/ when asked for: rendering it with every build cost a third of an
+edit's rebuild at 10,000 pairs).
 """
 from __future__ import annotations
 
-import html
+import json
 import mimetypes
 import os
-import stat
 import sys
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import unquote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
@@ -27,61 +28,18 @@ from tornado import ioloop, web
 from diglot.build.cache import BuildCache
 from diglot.build.pipeline import Options, Summary, build, open_cache
 from diglot.errors import DiglotError
-from diglot.serve.watch import Watcher, folders_under, open_watcher
+from diglot.serve.files import (DEV_SCRIPT, DEV_SCRIPT_PATH, decorate_html, error_page, page_file,
+                                 resolve_request, site_path)
+from diglot.serve.watch import Watcher, folders_under, open_watcher, snapshot, updated_snapshot
 
 POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us
-WATCHED_POLL_S = 2.0  # with inotify, a scan now and then still catches what it cannot see (a network mount)
+WATCHED_POLL_S = 2.0  # with inotify, how often the paths its events named are looked at unwoken
+FULL_LOOK_S = 30.0  # and how often every file is: a scan catches what inotify cannot see (a network mount)
 QUIET_S = 0.05  # a burst of saves is over when a scan this long after a change finds no other: one rebuild
+# After a preview, the rebuild waits for the reloaded pages to open their reload sockets (the
+# server answers nothing while it builds), but no longer than this.
+PREVIEW_WAIT_S = 1.0
 SAVE_AFTER_S = 2.0  # the warm cache is written to .cache/ once the writer has paused this long
-# Pages carry a CSP without 'unsafe-inline', so the dev additions are an external script that
-# starts livereload and styles the error banner through the CSSOM (allowed by the CSP).
-DEV_SCRIPT_PATH = "/__diglot__/dev.js"
-RELOAD_SCRIPT = f'<script src="{DEV_SCRIPT_PATH}"></script>'
-BANNER_STYLE = ("position:fixed;z-index:2147483647;top:0;left:0;right:0;max-height:60vh;overflow:auto;"
-                "margin:0;padding:1em;background:#7f1d1d;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap")
-DEV_SCRIPT = ("(function(){var s=document.createElement('script');"
-              "s.src='/livereload.js?port='+(window.location.port||80);document.head.appendChild(s);"
-              "var b=document.getElementById('diglot-build-error');"
-              f"if(b){{b.style.cssText='{BANNER_STYLE}';}}}})();\n")
-
-
-# ---- what is served -------------------------------------------------------------------------
-
-def resolve_request(root: Path, raw_path: str) -> Path | None:
-    """The file under root that a request path names, or None when it must be refused.
-
-    raw_path is the path exactly as sent (still percent-encoded)."""
-    if not raw_path.startswith("/") or raw_path.startswith("//"):
-        return None  # absolute-form targets and '//host/…' paths
-    decoded = unquote(raw_path.split("?", 1)[0], errors="strict")
-    parts = decoded.split("/")[1:]
-    if any(p in (".", "..") or "\\" in p or "\x00" in p for p in parts) or "//" in decoded:
-        return None
-    real_root = root.resolve()
-    target = real_root.joinpath(*[p for p in parts if p])
-    if target.is_dir():
-        target = target / "index.html"
-    real = target.resolve()
-    if real != real_root and real_root not in real.parents:
-        return None  # a symlink that leads outside site/
-    return real
-
-
-def decorate_html(body: bytes, error: str | None) -> bytes:
-    """An HTML page with the dev script and, after a failed build, the error banner before it."""
-    extra = ""
-    if error:
-        extra = ('<pre id="diglot-build-error" role="alert">'
-                 f"Build failed; showing the last good site.\n\n{html.escape(error)}</pre>")
-    data = (extra + RELOAD_SCRIPT).encode("utf-8")
-    at = body.rfind(b"</body>")
-    return body[:at] + data + body[at:] if at >= 0 else body + data
-
-
-def error_page(error: str | None) -> bytes:
-    """What a missing page shows: a short notice (with the build error, if any)."""
-    return decorate_html(b"<!doctype html><html><head><meta charset='utf-8'><title>Not found</title>"
-                         b"</head><body><h1>Not found</h1></body></html>", error)
 
 
 class SiteHandler(web.RequestHandler):
@@ -118,13 +76,13 @@ class SiteHandler(web.RequestHandler):
         if path.name == "index.html" and not asked.endswith(("/", "/index.html")):
             self.redirect(asked + "/")  # so the page's relative links resolve from its folder
             return
-        if not path.is_file():
+        body = self.state.served(site_path(self.state.root, path)) if path.is_file() else None
+        if body is None:
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.mark_build()
             self.finish(b"" if head else error_page(self.state.error))
             return
-        body = path.read_bytes()
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
             body = decorate_html(body, self.state.error)
@@ -135,35 +93,6 @@ class SiteHandler(web.RequestHandler):
 
 
 # ---- watching and rebuilding ----------------------------------------------------------------
-
-def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under the watched paths; a change anywhere changes this."""
-    found: dict[str, tuple[int, int]] = {}
-    folders = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            folders.append(str(path))
-        else:
-            found[str(path)] = (st.st_mtime_ns, st.st_size)
-    while folders:  # one stat per file: a folder listing says which entries are folders
-        try:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir():
-                        folders.append(entry.path)
-                    else:
-                        st = entry.stat()
-                        found[entry.path] = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            continue  # vanished while scanning: the next scan sees the deletion
-    return found
-
 
 def watched_paths(options: Options) -> list[Path]:
     """What a rebuild depends on: seeds/, content/, layouts/ and site.yaml."""
@@ -201,6 +130,14 @@ class DevState:
     builds: int = 0  # rebuilds so far: every page sent carries the count (build_cookie) in a cookie
     port: int = 0
     write_review: Callable[[], Path] | None = None  # writes the last build's review page (when asked for)
+    model: tuple | None = None  # the last good build's config and site model, for previews
+    built_from: dict | None = None  # the snapshot the last build started from
+    previewed: dict | None = None  # the snapshot the preview showed, while its rebuild is to come
+    preview: dict[str, bytes] = field(default_factory=dict)  # pages served instead of site/'s until the rebuild
+    rebuild_at: float | None = None  # when the rebuild after a preview starts (sooner once its pages reloaded)
+    awaiting: int = 0  # pages the preview reloaded whose reload socket has not opened again yet
+    heard: set[str] | None = None  # paths inotify named since the last look (None: look at everything)
+    full_look_at: float = 0.0  # when the next look scans every file even with inotify
 
     @property
     def build_cookie(self) -> str:
@@ -218,27 +155,102 @@ class DevState:
                   file=sys.stderr, flush=True)
             return
         self.error, self.replayed = None, summary.replayed
+        self.model = summary.model or self.model  # a replayed build changed nothing
         self.write_review = summary.write_review or self.write_review  # a replayed build changed nothing
         self.built_at = time.monotonic()
         print(describe_build(summary), flush=True)
 
     def poll(self, now: float) -> bool:
-        """Scan the watched files; rebuild when a burst of changes has gone quiet. True if rebuilt."""
-        current = snapshot(watched_paths(self.options))
+        """Scan the watched files; when a burst of changes has gone quiet, show the edited
+        articles' pages at once (preview) and rebuild once they have reloaded, or rebuild at once
+        when the edit reaches further. True if rebuilt."""
+        current = self.look(now)
         if current != self.seen:
             self.seen, self.changed_at = current, now
             return False
-        if self.changed_at is None or now - self.changed_at < QUIET_S:
+        if self.changed_at is not None and now - self.changed_at >= QUIET_S:
+            self.changed_at = None
+            self.rebuild_at = now + PREVIEW_WAIT_S if self.show_preview(current) else now
+        if self.changed_at is not None or self.rebuild_at is None or now < self.rebuild_at:
             self.save_cache_when_idle(now)
             return False
-        self.changed_at = None
-        # self.seen stays what the build starts from: a save made while it runs is seen by the next
-        # scan and built then (files the import writes cost one more, replayed, build).
+        # A page the preview showed is not reloaded again if the rebuild made it as shown (and
+        # nothing changed since the preview, or the error did); every other open page is.
+        previewed = self.preview if self.previewed == current else {}
+        self.rebuild_at, self.previewed, shown, error = None, None, self.shown_pages(), self.error
+        # What the build starts from: a save made while it runs is seen by the next scan and built
+        # then (files the import writes cost one more, replayed, build).
+        self.built_from = current
         self.rebuild()
+        self.preview = {}
         self.builds += 1
-        reload_pages()
+        reload_pages({waiter for waiter, (rel, data) in shown.items()
+                      if rel not in previewed or self.served(rel) != data or self.error != error})
         self.watch_new_folders()
         return True
+
+    def look(self, now: float) -> dict[str, tuple[int, int]]:
+        """The watched files now: with inotify, the last look with the paths it named statted
+        again; a scan of every file without it, after it lost events, and every FULL_LOOK_S."""
+        if self.watcher is None or self.heard is None or now >= self.full_look_at:
+            self.heard, self.full_look_at = set(), now + FULL_LOOK_S
+            return snapshot(watched_paths(self.options))
+        named, self.heard = self.heard, set()
+        return updated_snapshot(self.seen, named, watched_paths(self.options)) if named else self.seen
+
+    def hear(self, named: set[str] | None) -> None:
+        """Note the paths inotify says changed (None: it lost events): the next look stats them."""
+        self.heard = None if named is None or self.heard is None else self.heard | named
+
+    def show_preview(self, current: dict) -> bool:
+        """When content files alone changed since the last good build, serve their articles' pages
+        made from its model (build/preview.py) and reload the open pages; True if it did."""
+        if self.model is None or self.error or self.built_from is None:
+            return False
+        before, folder = self.built_from, str(self.options.content) + os.sep
+        changed = {path for path in current.keys() | before.keys() if current.get(path) != before.get(path)}
+        edited = {path[len(folder):] for path in changed
+                  if path.startswith(folder) and path.endswith(".md") and path in before and path in current}
+        if not edited or len(edited) != len(changed):
+            return False
+        from diglot.build.preview import preview_pages  # here: it loads the build's steps (Jinja2, lunr)
+        try:
+            pages = preview_pages(self.options.content, self.options.layouts, self.cache, self.model, edited)
+        except Exception:  # a file the rebuild will say is wrong
+            return False
+        showing = {waiter for waiter, (rel, data) in self.shown_pages().items()
+                   if rel in (pages or {}) and pages[rel] != data}
+        if not showing:
+            return False  # no open page shows what changed: the rebuild's reload will do
+        self.preview.update(pages)
+        self.previewed = current
+        self.builds += 1
+        self.awaiting = reload_pages(showing)
+        print(f"showing the edit on {len(showing)} open pages; rebuilding the rest", flush=True)
+        return True
+
+    def page_listening(self, now: float) -> None:
+        """A page opened its reload socket: once every page the preview reloaded has, the rebuild
+        need not wait (the server answers no request while it builds)."""
+        if self.rebuild_at is not None and self.awaiting > 0:
+            self.awaiting -= 1
+            if self.awaiting == 0:
+                self.rebuild_at = min(self.rebuild_at, now + QUIET_S)
+
+    def served(self, rel: str) -> bytes | None:
+        """The bytes the server sends for a file of site/ now (a preview's, else the file's)."""
+        try:
+            return self.preview.get(rel) or (self.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    def shown_pages(self) -> dict:
+        """What each open page shows, by its reload socket (None: not a page of site/)."""
+        shown = {}
+        for waiter in list(LiveReloadHandler.waiters):
+            rel = page_file(self.root, getattr(waiter, "url", "") or "")
+            shown[waiter] = (rel, None if rel is None else self.served(rel))
+        return shown
 
     def watch_new_folders(self) -> None:
         """Have inotify watch every watched folder, a new one too; if it cannot, poll instead."""
@@ -253,7 +265,8 @@ class DevState:
         next ones."""
         if self.replayed:
             try:
-                self.write_review = build(self.options, self.cache, replay=False).write_review
+                summary = build(self.options, self.cache, replay=False)
+                self.write_review, self.model = summary.write_review, summary.model
             except Exception:  # a warm-up only: the next build shows the error
                 pass
         self.cache.unpickle_tables()
@@ -274,14 +287,15 @@ def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:
     poll (rarely when inotify wakes us on every change)."""
     state.poll(time.monotonic())
     idle = WATCHED_POLL_S if state.watcher else POLL_MS / 1000
-    state.next_scan = loop.call_later(QUIET_S if state.changed_at is not None else idle, keep_scanning, state, loop)
+    soon = state.changed_at is not None or state.rebuild_at is not None
+    state.next_scan = loop.call_later(QUIET_S if soon else idle, keep_scanning, state, loop)
 
 
 def scan_on_change(state: DevState, loop: ioloop.IOLoop) -> None:
     """inotify heard a change: scan now instead of at the next poll (unless a quiet period is
     already being waited out: its scan comes soon)."""
-    state.watcher.drain()
-    if state.changed_at is None:
+    state.hear(state.watcher.drain())
+    if state.changed_at is None and state.rebuild_at is None:
         loop.remove_timeout(state.next_scan)
         keep_scanning(state, loop)
 
@@ -298,13 +312,16 @@ def start_watching(state: DevState, loop: ioloop.IOLoop) -> None:
 RELOAD = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
 
 
-def reload_pages() -> None:
-    """Tell every open page (livereload.js over its websocket) to reload."""
-    for waiter in list(LiveReloadHandler.waiters):
+def reload_pages(which: set | None = None) -> int:
+    """Tell the open pages (livereload.js over its websocket; which: only these) to reload; how many were told."""
+    told = 0
+    for waiter in list(LiveReloadHandler.waiters if which is None else which):
         try:
             waiter.write_message(RELOAD)
+            told += 1
         except Exception:  # a closed tab: forget it
             LiveReloadHandler.waiters.discard(waiter)
+    return told
 
 
 class ReloadHandler(LiveReloadHandler):
@@ -320,9 +337,14 @@ class ReloadHandler(LiveReloadHandler):
         """livereload's handshake; once the page is listening, reload it if a rebuild outdated it."""
         listening = self in LiveReloadHandler.waiters
         super().on_message(message)
+        if listening or self not in LiveReloadHandler.waiters:
+            return
+        self.url = json.loads(message).get("url", "")  # the 'info' message that made it listen
         shown = self.get_cookie(self.state.build_cookie)  # None from a page this server did not send
-        if not listening and self in LiveReloadHandler.waiters and shown not in (None, str(self.state.builds)):
+        if shown not in (None, str(self.state.builds)):
             self.write_message(RELOAD)
+        else:
+            self.state.page_listening(time.monotonic())
 
 
 class ReviewHandler(SiteHandler):
@@ -372,11 +394,12 @@ def make_app(state: DevState) -> web.Application:
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, then serve site/ and rebuild on every change until interrupted; returns the exit code."""
-    options = replace(options.resolved(), review_later=True)  # /_review/ shows the last build's review
+    # /_review/ shows the last build's review; an edit's own pages show before the rebuild (previews).
+    options = replace(options.resolved(), review_later=True, keep_model=True)
     state = DevState(options, open_cache(options, defer_saves=True), options.output, port=port)
     state.rebuild()
     state.warm_up()  # before serving: a page open meanwhile would wait, and could miss a reload
-    state.seen = snapshot(watched_paths(options))
+    state.seen = state.built_from = snapshot(watched_paths(options))
     make_app(state).listen(port, address=host)
     print(f"serving {options.output} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     start_watching(state, ioloop.IOLoop.current())

@@ -1,19 +1,26 @@
-"""Hear at once when a watched folder changes (Linux inotify), so the dev server need not poll often.
+"""What the dev server watches changed: snapshots of the files, and Linux inotify, which says at
+once which folder and file changed, so the server need not poll often nor stat every file (at
+10,000 pairs, 38,000 files: 0.7 s a scan).
 
-A wake-up call only: the server still compares snapshots of the files to decide whether
-anything changed. Where inotify is not there (another system, no such libc function, out of
+The server decides from its snapshot whether anything changed: it stats again the paths the
+events name (updated_snapshot), and scans everything (snapshot) now and then and whenever the
+kernel dropped events. Where inotify is not there (another system, no such libc function, out of
 watches), open_watcher() returns None or watch() returns False, and the server keeps polling.
 """
 from __future__ import annotations
 
 import ctypes
 import os
+import stat
+import struct
+from pathlib import Path
 from typing import Iterable
 
 # inotify(7) events: whatever changes a file's bytes, times, name or existence.
 IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
 IN_DELETE_SELF, IN_MOVE_SELF = 0x400, 0x800
+IN_Q_OVERFLOW = 0x4000  # the kernel's queue was full: events were lost
 EVENTS = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
           | IN_DELETE_SELF | IN_MOVE_SELF)
 
@@ -25,24 +32,39 @@ class Watcher:
         self.fd = fd
         self.add_watch = add_watch
         self.folders: set[str] = set()
+        self.by_descriptor: dict[int, str] = {}  # each watch's folder, by the number its events carry
 
     def watch(self, folders: Iterable[str]) -> bool:
         """Watch these folders too (each only once); False when one could not be watched."""
         for folder in folders:
             if folder in self.folders:
                 continue
-            if self.add_watch(self.fd, os.fsencode(folder), EVENTS) < 0:
+            descriptor = self.add_watch(self.fd, os.fsencode(folder), EVENTS)
+            if descriptor < 0:
                 return False
             self.folders.add(folder)
+            self.by_descriptor[descriptor] = folder
         return True
 
-    def drain(self) -> None:
-        """Read and forget the events waiting (what changed is the snapshot's business)."""
+    def drain(self) -> set[str] | None:
+        """Read the events waiting; return the paths they name (a watched folder's own path for an
+        event on the folder itself), or None when the kernel lost some (only a scan can tell)."""
+        named: set[str] | None = set()
         try:
-            while os.read(self.fd, 65536):
-                pass
+            while data := os.read(self.fd, 65536):
+                at = 0
+                while at < len(data):  # struct inotify_event: wd, mask, cookie, len, then the name
+                    descriptor, mask, _, length = struct.unpack_from("iIII", data, at)
+                    name = os.fsdecode(data[at + 16:at + 16 + length].split(b"\0", 1)[0])
+                    at += 16 + length
+                    folder = self.by_descriptor.get(descriptor)
+                    if mask & IN_Q_OVERFLOW:
+                        named = None
+                    elif named is not None and folder is not None:
+                        named.add(os.path.join(folder, name) if name else folder)
         except BlockingIOError:
             pass
+        return named
 
     def close(self) -> None:
         """Stop watching."""
@@ -74,3 +96,57 @@ def folders_under(paths: Iterable[str | os.PathLike]) -> list[str]:
         elif os.path.isdir(os.path.dirname(path) or "."):
             found.append(os.path.dirname(path) or ".")
     return list(dict.fromkeys(found))
+
+
+def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the watched paths; a change anywhere changes this."""
+    found: dict[str, tuple[int, int]] = {}
+    folders = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            folders.append(str(path))
+        else:
+            found[str(path)] = (st.st_mtime_ns, st.st_size)
+    while folders:  # one stat per file: a folder listing says which entries are folders
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():
+                        folders.append(entry.path)
+                    else:
+                        st = entry.stat()
+                        found[entry.path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            continue  # vanished while scanning: the next scan sees the deletion
+    return found
+
+
+def updated_snapshot(found: dict[str, tuple[int, int]], named: set[str],
+                     roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """A snapshot (found) with the paths inotify named statted again: a new or changed file noted,
+    a vanished one dropped, a folder (new, gone, or changed itself) scanned again whole."""
+    found, tops = dict(found), [str(root) for root in roots]
+    for path in named:
+        if os.path.basename(path).startswith(".") or not any(
+                path == top or path.startswith(top + os.sep) for top in tops):
+            continue  # not watched: as the snapshot leaves it out
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            found[path] = (st.st_mtime_ns, st.st_size)
+        elif st is None and path in found:
+            del found[path]
+        else:
+            for gone in [key for key in found if key.startswith(path + os.sep)]:
+                del found[gone]
+            if st is not None:
+                found.update(snapshot([Path(path)]))
+    return found
