@@ -24,6 +24,13 @@ def served(tmp_path):
     server.stop()
 
 
+def wait_for_reload_socket(page) -> None:
+    """Wait until the page's livereload.js has its socket open, and its handshake has landed."""
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector._isSocketConnected()",
+                           timeout=20_000)
+    page.wait_for_timeout(200)
+
+
 def wait_for_text(page, text: str, seconds: float = 20) -> None:
     """Poll the page (which may be reloading) until its body contains text."""
     deadline = time.monotonic() + seconds
@@ -44,7 +51,7 @@ def test_edit_reloads_page_and_error_banner_comes_and_goes(browser, served):
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     content = sorted((project / "content").glob("*.en.md"))[0]
     page.goto(f"{base}en/{content.name.split('.')[0]}/")
-    page.wait_for_timeout(800)  # the live-reload socket connects
+    wait_for_reload_socket(page)
     original = content.read_text(encoding="utf-8")
     content.write_text(original.rstrip("\n") + " A sentence added while reading.\n", encoding="utf-8")
     wait_for_text(page, "A sentence added while reading.")
@@ -91,7 +98,7 @@ def test_an_edit_shows_at_once_and_the_rebuild_leaves_the_page_as_it_is(browser,
     page = browser.new_page()
     content = sorted((project / "content").glob("*.en.md"))[0]
     page.goto(f"{base}en/{content.name.split('.')[0]}/")
-    page.wait_for_timeout(800)  # the live-reload socket connects
+    wait_for_reload_socket(page)
     rebuilds = server.rebuilds()
     content.write_text(content.read_text(encoding="utf-8").rstrip("\n") + " Shown before the rebuild.\n",
                        encoding="utf-8")

@@ -67,6 +67,25 @@ def test_the_watcher_names_the_files_that_changed(tmp_path, watcher_or_skip):
         watcher.close()
 
 
+def test_a_folder_deleted_and_made_again_is_watched_again(tmp_path, watcher_or_skip):
+    sub = tmp_path / "content" / "sub"
+    sub.mkdir(parents=True)
+    watcher = open_watcher()
+    try:
+        assert watcher.watch(folders_under([tmp_path / "content"]))
+        sub.rmdir()
+        sub.mkdir()
+        assert readable(watcher.fd, 2.0)
+        time.sleep(0.05)
+        watcher.drain()  # the old watch's end is read here: the folder is no longer counted as watched
+        assert watcher.watch(folders_under([sub]))
+        (sub / "a.en.md").write_text("new")
+        assert readable(watcher.fd, 2.0)
+        assert str(sub / "a.en.md") in watcher.drain()
+    finally:
+        watcher.close()
+
+
 def test_a_snapshot_updated_from_the_named_paths_equals_a_full_scan(tmp_path):
     content, layouts = tmp_path / "content", tmp_path / "layouts"
     for folder in (content, layouts / "partials", layouts / "old"):
@@ -91,14 +110,17 @@ def test_a_snapshot_updated_from_the_named_paths_equals_a_full_scan(tmp_path):
     assert str(content / "b.en.md") not in after and str(layouts / "new" / "z.html") in after
 
 
-def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch, watcher_or_skip):
+def rebuilds_after_a_save(tmp_path, monkeypatch, save, before=None) -> tuple[int, float]:
+    """Run the dev server's watching over a built project (its builds stubbed, its polls and full
+    looks too rare to matter: only inotify can bring a rebuild soon); call before(project), wait,
+    then save(project). Return how many rebuilds came and the seconds from the save to the first."""
     from diglot.build.pipeline import Options, Summary, build, open_cache
     project = make_project(tmp_path / "project")
     options = Options(project=project).resolved()
     build(options)
-    path = next((project / "content").glob("*.en.md"))
     built = []
-    monkeypatch.setattr(serve, "WATCHED_POLL_S", 60.0)  # only inotify can make this rebuild come soon
+    monkeypatch.setattr(serve, "WATCHED_POLL_S", 60.0)
+    monkeypatch.setattr(serve, "FULL_LOOK_S", 600.0)
     monkeypatch.setattr(serve, "build", lambda options, cache: built.append(time.monotonic()) or Summary())
     state = serve.DevState(options, open_cache(options), options.output)
     state.seen = serve.snapshot(serve.watched_paths(options))
@@ -106,8 +128,11 @@ def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, mo
     async def save_and_wait() -> float:
         serve.start_watching(state, ioloop.IOLoop.current())
         assert state.watcher is not None
+        if before:
+            before(project)
+            await asyncio.sleep(0.5)
         saved = time.monotonic()
-        path.write_text(path.read_text(encoding="utf-8") + "A new sentence.\n", encoding="utf-8")
+        save(project)
         while not built and time.monotonic() - saved < 10:
             await asyncio.sleep(0.01)
         return time.monotonic() - saved
@@ -119,4 +144,24 @@ def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, mo
         loop.close(all_fds=False)
         if state.watcher:
             state.watcher.close()
-    assert len(built) == 1 and seconds < 2.0
+    return len(built), seconds
+
+
+def test_the_server_rebuilds_on_a_save_without_waiting_for_its_poll(tmp_path, monkeypatch, watcher_or_skip):
+    def save(project):
+        path = next((project / "content").glob("*.en.md"))
+        path.write_text(path.read_text(encoding="utf-8") + "A new sentence.\n", encoding="utf-8")
+
+    built, seconds = rebuilds_after_a_save(tmp_path, monkeypatch, save)
+    assert built == 1 and seconds < 2.0
+
+
+def test_a_file_saved_in_a_folder_made_after_the_start_is_seen_at_once(tmp_path, monkeypatch, watcher_or_skip):
+    def make_folder(project):  # an empty folder changes no file: no rebuild, but it must be watched
+        (project / "content" / "more").mkdir()
+
+    def save(project):
+        (project / "content" / "more" / "notes.en.md").write_text("---\ntitle: x\n---\nText.\n", encoding="utf-8")
+
+    built, seconds = rebuilds_after_a_save(tmp_path, monkeypatch, save, before=make_folder)
+    assert built == 1 and seconds < 2.0

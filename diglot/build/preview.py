@@ -15,16 +15,14 @@ from pathlib import Path
 
 from diglot.build.fileio import read_bytes
 from diglot.build.steps import made_article, page_environment
-from diglot.content.documents import parse_file
+from diglot.content.documents import CONTENT_LABEL, parse_file
 from diglot.model.site import Article
 from diglot.render.pages import render_page, sections_by_article, side_by_side_jobs, version_jobs
 
-CONTENT_LABEL = "content"  # how a document names its file: content/<name>, whatever the folder is called
-
 
 def preview_pages(content: Path, layouts: Path, cache, model: tuple, changed: set[str]) -> dict[str, bytes] | None:
-    """The pages (site-relative path → bytes) of the articles whose content files changed (names
-    in content/), rendered as the rebuild will render them; None when the edit reaches past them."""
+    """Render the pages (site-relative path → bytes) of the articles whose content files changed
+    (names in content/) as the rebuild will; None when the edit reaches past them."""
     config, site = model
     by_file = {version.path: article for article in site.articles for version in article.versions.values()}
     touched = [by_file.get(f"{CONTENT_LABEL}/{name}") for name in changed]
@@ -44,7 +42,7 @@ def preview_pages(content: Path, layouts: Path, cache, model: tuple, changed: se
 
 
 def reread_article(content: Path, old: Article) -> Article | None:
-    """The article made again from its content files as they are now; None when it would not be
+    """Make the article again from its content files as they are now; None when it would not be
     the same article at the same places (another translation key, language, URL or section)."""
     docs = {}
     for lang, version in old.versions.items():

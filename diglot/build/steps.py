@@ -17,7 +17,7 @@ from jinja2 import Environment
 from diglot.build.cache import BuildCache, digest, pickled, tree_digest
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
-from diglot.content.documents import Document, load_documents, parse_file
+from diglot.content.documents import CONTENT_LABEL, Document, load_documents, parse_file
 from diglot.errors import Report
 from diglot.build.output import Known, Placed, made_file
 from diglot.build.packed import Packed
@@ -67,7 +67,7 @@ SEARCH_FILES = Memo("search", key=lambda lang, term_keys: digest(lang, *term_key
 
 def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
     """Parse every content file; a file whose bytes were parsed before comes from the cache."""
-    hashes = {f"content/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
+    hashes = {f"{CONTENT_LABEL}/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
     # The documents of this process' last build (the dev server's), by file and sha256, with their
     # table keys: taken as they are, where reading them back from the table costs tens of ms.
     last, now = cache.keep("documents", "", dict), {}
@@ -172,7 +172,8 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
 
 
 def page_environment(config: Config, layouts: Path, cache: BuildCache) -> tuple[str, Environment]:
-    """What every page's key starts from (layouts and config: the salt) and the Jinja2 environment.
+    """Return the salt every page's key starts from (layouts and config) and the Jinja2 environment.
+
     One environment while they stay the same: its compiled templates and shared partials serve
     every build of the dev server, and its previews."""
     salt = digest(tree_digest(layouts), repr(config))

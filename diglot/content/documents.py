@@ -55,7 +55,11 @@ def parse_file(data: bytes, path: str) -> Document:
     return parse_document(data.decode("utf-8"), path)
 
 
-def load_documents(files: dict[str, bytes], label: str = "content", parse=parse_file) -> list[Document]:
+# How a document names its file (its path): content/<name>, whatever the folder is called.
+CONTENT_LABEL = "content"
+
+
+def load_documents(files: dict[str, bytes], label: str = CONTENT_LABEL, parse=parse_file) -> list[Document]:
     """Parse every content file (bytes by file name); collect every file's problems
     before raising.
 

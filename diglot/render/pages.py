@@ -158,7 +158,7 @@ def article_jobs(site: Site) -> list[PageJob]:
 
 
 def version_jobs(article: Article, section: Section | None) -> list[PageJob]:
-    """The page of each language version of one article."""
+    """Plan the page of each language version of one article."""
     return [PageJob("article.html", page,
                     {"article": article, "version": article.versions[lang], "section": section},
                     (article.fingerprint,))
@@ -177,7 +177,7 @@ def parallel_jobs(site: Site) -> list[PageJob]:
 
 
 def side_by_side_jobs(article: Article, section: Section | None) -> list[PageJob]:
-    """The side-by-side view of one article in each language (none with a single version)."""
+    """Plan the side-by-side view of one article in each language (none with a single version)."""
     if len(article.versions) < 2:
         return []  # nothing to show beside it
     jobs = []

@@ -39,17 +39,17 @@ def resolve_request(root: Path, raw_path: str) -> Path | None:
 
 
 def site_path(root: Path, path: Path) -> str:
-    """A file's path in site/ as the build names it (en/slug/index.html)."""
+    """Name a file of site/ as the build does (en/slug/index.html)."""
     return path.relative_to(root.resolve()).as_posix()
 
 
 def page_file(root: Path, url: str) -> str | None:
-    """The file of site/ an open page's URL shows, as site_path names it (None: not one of site/'s)."""
-    try:
+    """Return the file of site/ an open page's URL shows, as site_path names it (None: not one of site/'s)."""
+    try:  # whatever a page sent: an over-long name, a NUL, undecodable escapes
         path = resolve_request(root, "/" + url.split("://", 1)[-1].split("/", 1)[-1].split("#", 1)[0])
-    except UnicodeDecodeError:
+        return site_path(root, path) if path is not None and path.is_file() else None
+    except (OSError, ValueError, RuntimeError):  # UnicodeDecodeError is a ValueError
         return None
-    return site_path(root, path) if path is not None and path.is_file() else None
 
 
 def decorate_html(body: bytes, error: str | None) -> bytes:

@@ -30,7 +30,7 @@ from diglot.build.pipeline import Options, Summary, build, open_cache
 from diglot.errors import DiglotError
 from diglot.serve.files import (DEV_SCRIPT, DEV_SCRIPT_PATH, decorate_html, error_page, page_file,
                                  resolve_request, site_path)
-from diglot.serve.watch import Watcher, folders_under, open_watcher, snapshot, updated_snapshot
+from diglot.serve.watch import Watcher, folders_under, open_watcher, snapshot, updated_snapshot, watched_among
 
 POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us
 WATCHED_POLL_S = 2.0  # with inotify, how often the paths its events named are looked at unwoken
@@ -172,7 +172,8 @@ class DevState:
             self.changed_at = None
             self.rebuild_at = now + PREVIEW_WAIT_S if self.show_preview(current) else now
         if self.changed_at is not None or self.rebuild_at is None or now < self.rebuild_at:
-            self.save_cache_when_idle(now)
+            if self.rebuild_at is None:  # not while a preview's pages are being asked for
+                self.save_cache_when_idle(now)
             return False
         # A page the preview showed is not reloaded again if the rebuild made it as shown (and
         # nothing changed since the preview, or the error did); every other open page is.
@@ -190,12 +191,16 @@ class DevState:
         return True
 
     def look(self, now: float) -> dict[str, tuple[int, int]]:
-        """The watched files now: with inotify, the last look with the paths it named statted
-        again; a scan of every file without it, after it lost events, and every FULL_LOOK_S."""
+        """Return the watched files now: with inotify, the last look with the paths it named
+        statted again; a scan of every file without it, after it lost events, and every FULL_LOOK_S."""
         if self.watcher is None or self.heard is None or now >= self.full_look_at:
             self.heard, self.full_look_at = set(), now + FULL_LOOK_S
             return snapshot(watched_paths(self.options))
-        named, self.heard = self.heard, set()
+        named, self.heard = watched_among(self.heard, watched_paths(self.options)), set()
+        # A new folder is watched before it is scanned, so no file made in it meanwhile is missed.
+        self.watch_new_folders([path for path in named if os.path.isdir(path)])
+        if self.watcher is None:  # out of watches: polling from now on
+            return snapshot(watched_paths(self.options))
         return updated_snapshot(self.seen, named, watched_paths(self.options)) if named else self.seen
 
     def hear(self, named: set[str] | None) -> None:
@@ -203,8 +208,9 @@ class DevState:
         self.heard = None if named is None or self.heard is None else self.heard | named
 
     def show_preview(self, current: dict) -> bool:
-        """When content files alone changed since the last good build, serve their articles' pages
-        made from its model (build/preview.py) and reload the open pages; True if it did."""
+        """Show an edit at once when content files alone changed since the last good build: serve
+        their articles' pages made from its model (build/preview.py) and reload the open pages
+        showing them; True if it did."""
         if self.model is None or self.error or self.built_from is None:
             return False
         before, folder = self.built_from, str(self.options.content) + os.sep
@@ -229,32 +235,34 @@ class DevState:
         print(f"showing the edit on {len(showing)} open pages; rebuilding the rest", flush=True)
         return True
 
-    def page_listening(self, now: float) -> None:
-        """A page opened its reload socket: once every page the preview reloaded has, the rebuild
-        need not wait (the server answers no request while it builds)."""
-        if self.rebuild_at is not None and self.awaiting > 0:
+    def page_listening(self, rel: str | None, now: float) -> None:
+        """Count a page that opened its reload socket (rel: its file): once every page the preview
+        reloaded has, the rebuild need not wait (the server answers no request while it builds)."""
+        if self.rebuild_at is not None and self.awaiting > 0 and rel in self.preview:
             self.awaiting -= 1
             if self.awaiting == 0:
                 self.rebuild_at = min(self.rebuild_at, now + QUIET_S)
 
     def served(self, rel: str) -> bytes | None:
-        """The bytes the server sends for a file of site/ now (a preview's, else the file's)."""
+        """Return the bytes the server sends for a file of site/ now (a preview's, else the file's)."""
         try:
             return self.preview.get(rel) or (self.root / rel).read_bytes()
         except OSError:
             return None
 
     def shown_pages(self) -> dict:
-        """What each open page shows, by its reload socket (None: not a page of site/)."""
+        """Return what each open page shows, by its reload socket: its file and bytes (None: not a file of site/)."""
         shown = {}
         for waiter in list(LiveReloadHandler.waiters):
             rel = page_file(self.root, getattr(waiter, "url", "") or "")
             shown[waiter] = (rel, None if rel is None else self.served(rel))
         return shown
 
-    def watch_new_folders(self) -> None:
-        """Have inotify watch every watched folder, a new one too; if it cannot, poll instead."""
-        if self.watcher and not self.watcher.watch(folders_under(watched_paths(self.options))):
+    def watch_new_folders(self, paths: list[str] | None = None) -> None:
+        """Have inotify watch every watched folder, a new one too (or only those under paths); if
+        it cannot, poll instead."""
+        folders = folders_under(watched_paths(self.options) if paths is None else paths) if self.watcher else []
+        if folders and not self.watcher.watch(folders):
             self.watcher.close()
             self.watcher = None
 
@@ -285,10 +293,12 @@ class DevState:
 def keep_scanning(state: DevState, loop: ioloop.IOLoop) -> None:
     """Scan now and again later: QUIET_S after a change (is the burst over?), else at the next
     poll (rarely when inotify wakes us on every change)."""
-    state.poll(time.monotonic())
-    idle = WATCHED_POLL_S if state.watcher else POLL_MS / 1000
-    soon = state.changed_at is not None or state.rebuild_at is not None
-    state.next_scan = loop.call_later(QUIET_S if soon else idle, keep_scanning, state, loop)
+    try:
+        state.poll(time.monotonic())
+    finally:  # whatever went wrong, the server keeps watching
+        idle = WATCHED_POLL_S if state.watcher else POLL_MS / 1000
+        soon = state.changed_at is not None or state.rebuild_at is not None
+        state.next_scan = loop.call_later(QUIET_S if soon else idle, keep_scanning, state, loop)
 
 
 def scan_on_change(state: DevState, loop: ioloop.IOLoop) -> None:
@@ -339,12 +349,13 @@ class ReloadHandler(LiveReloadHandler):
         super().on_message(message)
         if listening or self not in LiveReloadHandler.waiters:
             return
-        self.url = json.loads(message).get("url", "")  # the 'info' message that made it listen
+        url = json.loads(message).get("url")  # the 'info' message that made it listen
+        self.url = url if isinstance(url, str) else ""
         shown = self.get_cookie(self.state.build_cookie)  # None from a page this server did not send
         if shown not in (None, str(self.state.builds)):
             self.write_message(RELOAD)
         else:
-            self.state.page_listening(time.monotonic())
+            self.state.page_listening(page_file(self.state.root, self.url), time.monotonic())
 
 
 class ReviewHandler(SiteHandler):

@@ -21,6 +21,7 @@ IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x40, 0x80, 0x100, 0x200
 IN_DELETE_SELF, IN_MOVE_SELF = 0x400, 0x800
 IN_Q_OVERFLOW = 0x4000  # the kernel's queue was full: events were lost
+IN_IGNORED = 0x8000  # a watch ended (its folder was deleted): watch() may add the folder again
 EVENTS = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
           | IN_DELETE_SELF | IN_MOVE_SELF)
 
@@ -62,9 +63,15 @@ class Watcher:
                         named = None
                     elif named is not None and folder is not None:
                         named.add(os.path.join(folder, name) if name else folder)
+                    if folder is not None and mask & (IN_IGNORED | IN_MOVE_SELF):
+                        self.forget(descriptor)  # gone, or now elsewhere: its events would name the wrong paths
         except BlockingIOError:
             pass
         return named
+
+    def forget(self, descriptor: int) -> None:
+        """Stop naming a watch's events (its folder went away or moved); watch() may add the path again."""
+        self.folders.discard(self.by_descriptor.pop(descriptor))
 
     def close(self) -> None:
         """Stop watching."""
@@ -90,7 +97,7 @@ def folders_under(paths: Iterable[str | os.PathLike]) -> list[str]:
     found = []
     for path in map(os.fspath, paths):
         if os.path.isdir(path):
-            for folder, subfolders, _ in os.walk(path):
+            for folder, subfolders, _ in os.walk(path, followlinks=True):  # as snapshot() follows them
                 subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
                 found.append(folder)
         elif os.path.isdir(os.path.dirname(path) or "."):
@@ -127,15 +134,19 @@ def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
     return found
 
 
+def watched_among(paths: set[str], roots: list[Path]) -> set[str]:
+    """Keep the paths a snapshot of roots would hold (under one, not hidden)."""
+    tops = [str(root) for root in roots]
+    return {path for path in paths if not os.path.basename(path).startswith(".")
+            and any(path == top or path.startswith(top + os.sep) for top in tops)}
+
+
 def updated_snapshot(found: dict[str, tuple[int, int]], named: set[str],
                      roots: list[Path]) -> dict[str, tuple[int, int]]:
-    """A snapshot (found) with the paths inotify named statted again: a new or changed file noted,
-    a vanished one dropped, a folder (new, gone, or changed itself) scanned again whole."""
-    found, tops = dict(found), [str(root) for root in roots]
-    for path in named:
-        if os.path.basename(path).startswith(".") or not any(
-                path == top or path.startswith(top + os.sep) for top in tops):
-            continue  # not watched: as the snapshot leaves it out
+    """Return a snapshot (found) with the paths inotify named statted again: a new or changed file
+    noted, a vanished one dropped, a folder (new, gone, or changed itself) scanned again whole."""
+    found = dict(found)
+    for path in watched_among(named, roots):
         try:
             st = os.stat(path)
         except OSError:
