@@ -24,6 +24,7 @@ paragraph, and every article is rendered in both languages with search.
 commands:
   build   import seeds, then build site/ (the default)
   serve   build, serve site/ on http://127.0.0.1:8000 and rebuild on every change
+          (an edited article's page shows at once; the rest of the site follows)
   check   import and validate everything, write nothing to site/
   new     create a project folder: new DIR (site.yaml, seeds/, content/)
 """
