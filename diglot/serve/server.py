@@ -193,15 +193,16 @@ class DevState:
     def look(self, now: float) -> dict[str, tuple[int, int]]:
         """Return the watched files now: with inotify, the last look with the paths it named
         statted again; a scan of every file without it, after it lost events, and every FULL_LOOK_S."""
+        roots = watched_paths(self.options)
         if self.watcher is None or self.heard is None or now >= self.full_look_at:
             self.heard, self.full_look_at = set(), now + FULL_LOOK_S
-            return snapshot(watched_paths(self.options))
-        named, self.heard = watched_among(self.heard, watched_paths(self.options)), set()
+            return snapshot(roots)
+        named, self.heard = watched_among(self.heard, roots), set()
         # A new folder is watched before it is scanned, so no file made in it meanwhile is missed.
         self.watch_new_folders([path for path in named if os.path.isdir(path)])
         if self.watcher is None:  # out of watches: polling from now on
-            return snapshot(watched_paths(self.options))
-        return updated_snapshot(self.seen, named, watched_paths(self.options)) if named else self.seen
+            return snapshot(roots)
+        return updated_snapshot(self.seen, named, roots) if named else self.seen
 
     def hear(self, named: set[str] | None) -> None:
         """Note the paths inotify says changed (None: it lost events): the next look stats them."""
