@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from diglot.model.align import LENGTH_RATIO, dice, length_cost
 from diglot.seeds.features import extract_numbers, fold_accents
@@ -32,6 +32,8 @@ BEAD_PRIORS = {
     (1, 3): 0.004,
 }
 _BEAD_COSTS = tuple((a, b, -math.log(p)) for (a, b), p in BEAD_PRIORS.items())
+# A bead's confidence is its cost against this one's: a 1-1 of exactly fitting lengths that shares nothing.
+_REFERENCE = -math.log(BEAD_PRIORS[1, 1])
 # Variance of the length difference per character: Gale & Church fitted 6.8; 5 scored best on
 # Text+Berg (bench/sentence_alignment.py, a grid of 4 to 10).
 VARIANCE = 5.0
@@ -45,9 +47,10 @@ COGNATE_MIN = 5
 _LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % COGNATE_MIN)
 
 
-@dataclass(frozen=True)
-class Bead:
-    """Sentences of each side that translate each other, and how sure the aligner is of it (0..1)."""
+class Bead(NamedTuple):
+    """Sentences of each side that translate each other, and how sure the aligner is of it (0..1).
+    (A named tuple: a build makes tens of thousands, and a frozen dataclass took three times as long
+    to make, and pickled half as large again.)"""
 
     left: tuple[int, ...]
     right: tuple[int, ...]
@@ -79,8 +82,7 @@ def bead_cost(left: Sequence[str], right: Sequence[str], ratio: float) -> float:
 
 def bead_confidence(left: Sequence[str], right: Sequence[str], ratio: float) -> float:
     """Return 0..1: a bead's cost against a 1-1 of exactly fitting lengths that shares nothing."""
-    reference = -math.log(BEAD_PRIORS[1, 1])
-    return min(1.0, math.exp(reference - bead_cost(left, right, ratio)))
+    return min(1.0, math.exp(_REFERENCE - bead_cost(left, right, ratio)))
 
 
 def segment_ratio(left: Sequence[str], right: Sequence[str]) -> float:
@@ -96,13 +98,12 @@ def align_sentences(left: Sequence[str], right: Sequence[str], ratio: float | No
     ratio = ratio or segment_ratio(left, right)
     n, m = len(left), len(right)
     back, own = _best_chains(_runs(left), _runs(right), n, m, ratio)
-    reference = -math.log(BEAD_PRIORS[1, 1])  # as bead_confidence, from the cost the DP gave each bead
     beads = []
     i, j, width = n, m, m + 1
     while i or j:
         a, b = back[i * width + j]
         beads.append(Bead(tuple(range(first[0] + i - a, first[0] + i)), tuple(range(first[1] + j - b, first[1] + j)),
-                          min(1.0, math.exp(reference - own[i * width + j]))))
+                          min(1.0, math.exp(_REFERENCE - own[i * width + j]))))
         i, j = i - a, j - b
     beads.reverse()
     return beads
@@ -117,67 +118,71 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
     were most of its time."""
     inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
     weight, spread, root_2 = EVIDENCE_WEIGHT, VARIANCE, _SQRT_2  # names local to the loop: faster
+    left_alone, right_alone = _LONELY
     size = (n + 1) * width
     costs, back, own = [inf] * size, [(0, 0)] * size, [0.0] * size
     costs[0] = 0.0
-    for cell, i, j, fitting in _cells(n, m):
-        best, step, chosen_cost = costs[cell], back[cell], 0.0
-        for a, b, offset, prior, bead in fitting:
+    for cell, i, j, paired in _cells(n, m):
+        # A sentence left alone first: its cost is its prior, and the cheaper of the two bounds the
+        # paired beads below, most of which then need no evidence read. Of equal costs the first
+        # bead tried wins: 1-0, 0-1, then the others in BEAD_PRIORS' order.
+        best = step = inf
+        if i:
+            best, step, chosen_cost = costs[cell - width] + left_alone, (1, 0), left_alone
+        if j and costs[cell - 1] + right_alone < best:
+            best, step, chosen_cost = costs[cell - 1] + right_alone, (0, 1), right_alone
+        for a, b, offset, prior, bead in paired:
             base = costs[cell - offset]
-            if base == inf:
-                continue
-            if a and b:
-                if base + prior - weight >= best:
-                    continue  # even sharing everything, with no length cost, it cannot win
-                mine, chars_left = ours[i][a - 1]
-                yours, chars_right = theirs[j][b - 1]
-                shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
-                if base + (prior - weight * shared) >= best:
-                    continue  # the length cost is never negative: this bead cannot win
-                mean = (chars_left + chars_right / ratio) / 2.0
-                if mean == 0:
-                    length = 0.0
-                else:  # length_cost, inline
-                    z = abs((ratio * chars_left - chars_right) / sqrt(mean * spread)) / root_2
-                    length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
-                bead_cost = prior + length - weight * shared
-            else:
-                bead_cost = prior
-            cost = base + bead_cost
-            if cost < best:
-                best, step, chosen_cost = cost, bead, bead_cost
+            if base + prior - weight >= best:
+                continue  # even sharing everything, with no length cost, it cannot win
+            mine, chars_left = ours[i][a - 1]
+            yours, chars_right = theirs[j][b - 1]
+            shared = 2.0 * len(mine & yours) / (len(mine) + len(yours)) if mine and yours else 0.0
+            if base + (prior - weight * shared) >= best:
+                continue  # the length cost is never negative: this bead cannot win
+            mean = (chars_left + chars_right / ratio) / 2.0
+            if mean == 0:
+                length = 0.0
+            else:  # length_cost, inline
+                z = abs((ratio * chars_left - chars_right) / sqrt(mean * spread)) / root_2
+                length = -(log(erfc(z)) if z < 25.0 else -z * z - log(z * sqrt(math.pi)))
+            bead_cost = prior + length - weight * shared
+            if base + bead_cost < best:
+                best, step, chosen_cost = base + bead_cost, bead, bead_cost
         costs[cell], back[cell], own[cell] = best, step, chosen_cost
     return back, own
 
 
 _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
 _SQRT_2 = math.sqrt(2.0)  # for the length cost written out in _best_chains
+# The priors of a sentence of the left side alone (1-0) and of the right side alone (0-1).
+_LONELY = (-math.log(BEAD_PRIORS[1, 0]), -math.log(BEAD_PRIORS[0, 1]))
 
 
 @lru_cache(maxsize=256)
 def _cells(n: int, m: int) -> tuple[tuple[int, int, int, tuple], ...]:
-    """The DP's cells in order, each (flat index, i, j, the beads that fit there as (a, b, cell
-    offset, prior, bead)): made once per segment shape (most are 2×2 to 4×4), so the DP tests no
-    bead's fit and computes no index."""
+    """The DP's cells after (0, 0) in order, each (flat index, i, j, the beads pairing sentences of both
+    sides that fit there as (a, b, cell offset, prior, bead)): made once per segment shape (most
+    are 2×2 to 4×4), so the DP tests no bead's fit and computes no index."""
     width = m + 1
-    beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS]
+    beads = [(a, b, a * width + b, prior, (a, b)) for a, b, prior in _BEAD_COSTS if a and b]
     return tuple((i * width + j, i, j, tuple(bead for bead in beads if bead[0] <= i and bead[1] <= j))
-                 for i in range(n + 1) for j in range(m + 1))
+                 for i in range(n + 1) for j in range(m + 1) if i or j)
 
 
 def _runs(sentences: Sequence[str]) -> list[list[tuple[frozenset[str], int]]]:
     """Gather the evidence and characters of every run of up to _WIDEST sentences: [stop][length - 1] is
     the run of that length ending before sentence stop (a list the DP indexes, not a dict it hashes
-    a tuple key into at every bead)."""
-    found = [evidence(sentence) for sentence in sentences]
+    a tuple key into at every bead). Each run extends one ending a sentence earlier."""
     runs: list[list[tuple[frozenset[str], int]]] = [[]]
-    for stop in range(1, len(sentences) + 1):
-        keys, chars = found[stop - 1], len(sentences[stop - 1])
-        ending = [(keys, chars)]
-        for start in range(stop - 2, max(stop - _WIDEST, 0) - 1, -1):
-            keys, chars = keys | found[start], chars + len(sentences[start])
-            ending.append((keys, chars))
-        runs.append(ending)
+    ending: list[tuple[frozenset[str], int]] = []
+    for sentence in sentences:
+        keys, chars = evidence(sentence), len(sentence)
+        longer = [(keys, chars)]
+        for more, length in ending[:_WIDEST - 1]:  # a loop, not a comprehension: a call less a sentence
+            longer.append((keys | more, chars + length))
+        runs.append(longer)
+        ending = longer
     return runs
 
 
@@ -190,12 +195,14 @@ CONFIDENCE_FLOOR = 0.02
 def is_confident(beads: Sequence[Bead]) -> bool:
     """Tell whether a segment's sentence alignment is sure enough to show sentence by sentence:
     every bead that pairs sentences is at least CONFIDENCE_FLOOR, and most sentences are paired."""
-    paired = [bead for bead in beads if bead.left and bead.right]
-    if not paired:
-        return False
-    lonely = sum(len(bead.left) + len(bead.right) for bead in beads if not (bead.left and bead.right))
-    total = sum(len(bead.left) + len(bead.right) for bead in beads)
-    return min(bead.confidence for bead in paired) >= CONFIDENCE_FLOOR and lonely * 3 <= total
+    lowest, lonely, total = math.inf, 0, 0
+    for left, right, confidence in beads:
+        total += len(left) + len(right)
+        if left and right:
+            lowest = min(lowest, confidence)
+        else:
+            lonely += len(left) + len(right)
+    return lowest >= CONFIDENCE_FLOOR and lowest != math.inf and lonely * 3 <= total
 
 
 def align_segments(left: Sequence[Sequence[str]], right: Sequence[Sequence[str]],

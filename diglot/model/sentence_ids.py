@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from itertools import count
+from typing import NamedTuple
 
 from diglot.model.blocks import Block
 from diglot.model.sentalign import Bead, align_segments, bead_confidence, is_confident, segment_ratio
@@ -25,8 +26,7 @@ _VOID = frozenset({"br", "img", "wbr", "hr", "input", "source"})
 Segment = tuple[tuple[int, ...], tuple[int, ...]]
 
 
-@dataclass(frozen=True)
-class SentenceBead:
+class SentenceBead(NamedTuple):
     """A bead for the review page: its segment, each side's sentence numbers, confidence, and
     whether the segment is read sentence by sentence."""
 
@@ -45,7 +45,7 @@ def html_spans(block: Block, lang: str) -> tuple[tuple[int, int], ...]:
     start, stop = source.index(">") + 1, source.rindex("</")
     inner = source[start:stop]
     if "<" not in inner:  # the usual paragraph: the text is the HTML
-        return tuple([(start + a, start + b) for a, b in split_sentences(inner, lang)]) or (WHOLE,)
+        return tuple(split_sentences(inner, lang, start)) or (WHOLE,)
     visible, where, depth = _visible(inner)
     spans = split_sentences("".join(visible), lang)
     cuts = [(b, a2) for (_, b), (a2, _) in zip(spans, spans[1:]) if depth[b] == 0]
@@ -89,30 +89,38 @@ def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segm
     English–French pair: every sentence then has its own ID. overrides maps a segment number to
     its sentence beads as segments of sentence numbers, or None to read it paragraph by paragraph."""
     spans = {lang: [html_spans(block, lang) for block in blocks] for lang, blocks in bodies.items()}
-    if segments is None:
-        counter = iter(range(1, 1 << 30))
-        return {lang: tuple(tuple((a, b, next(counter)) for a, b in block) for block in spans[lang])
-                for lang in bodies}, ()
+    if segments is None:  # IDs in order, the languages one after the other
+        marks, first = {}, 1
+        for lang in bodies:
+            total = sum(map(len, spans[lang]))
+            marks[lang], first = _marks(spans[lang], range(first, first + total)), first + total
+        return marks, ()
     texts = {lang: [[span_text(block, s) for s in block_spans] for block, block_spans in zip(bodies[lang], spans[lang])]
              for lang in ("en", "fr")}
     aligned = align_segments(texts["en"], texts["fr"], segments)
     # Each side's sentences numbered over the article (every one is in a segment's bead): its ID.
     ids = {lang: [0] * sum(map(len, spans[lang])) for lang in ("en", "fr")}
+    left_ids, right_ids = ids["en"], ids["fr"]
     review, next_id = [], 1
-    for number, (segment_beads, (lefts, rights)) in enumerate(zip(aligned, segments), start=1):
+    for number, segment_beads, (lefts, rights) in zip(count(1), aligned, segments):
         chosen, shown = _chosen_beads(number, segment_beads, overrides, texts, lefts, rights)
-        for bead in chosen:
-            for i in bead.left:
-                ids["en"][i] = next_id
-            for j in bead.right:
-                ids["fr"][j] = next_id
+        for left, right, confidence in chosen:
+            for i in left:
+                left_ids[i] = next_id
+            for j in right:
+                right_ids[j] = next_id
             next_id += 1
-        review += [SentenceBead(number, b.left, b.right, b.confidence, shown) for b in chosen]
-    marks = {}
-    for lang in ("en", "fr"):
-        numbered = iter(ids[lang])
-        marks[lang] = tuple(tuple((a, b, next(numbered)) for a, b in block) for block in spans[lang])
-    return marks, tuple(review)
+            review.append(SentenceBead(number, left, right, confidence, shown))
+    return {lang: _marks(spans[lang], ids[lang]) for lang in ("en", "fr")}, tuple(review)
+
+
+def _marks(spans: list[tuple[tuple[int, int], ...]], ids: Sequence[int]) -> tuple:
+    """Each block's (start, end, ID) marks, from its spans and the side's IDs in order."""
+    marks, at = [], 0
+    for block in spans:
+        marks.append(tuple([(a, b, number) for (a, b), number in zip(block, ids[at:at + len(block)])]))
+        at += len(block)
+    return tuple(marks)
 
 
 def _chosen_beads(number: int, beads: list[Bead], overrides: dict, texts: dict,
