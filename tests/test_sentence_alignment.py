@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot.model.sentalign import align_sentences, is_confident
+from diglot.model.sentalign import align_segments, align_sentences, is_confident
 
 ROOT = Path(__file__).resolve().parent.parent
 _SPEC = importlib.util.spec_from_file_location("sentence_alignment_bench", ROOT / "bench" / "sentence_alignment.py")
@@ -49,3 +49,13 @@ def test_unrelated_text_is_not_confident():
              "l'autre côté, et qui continue encore longtemps pour que les longueurs ne collent pas du tout.",
              "Voilà."]
     assert not is_confident(align_sentences(left, right))
+
+
+def test_of_two_equally_likely_alignments_the_later_sentence_is_paired():
+    # Both English sentences are 31 characters and share nothing with the French one: leaving
+    # either alone costs the same. The tie goes to the 1-1 bead last in the chain, as the DP tries
+    # the 1-1 before a sentence left alone; the pages' sentence IDs depend on this staying put.
+    left = ["The bank cut rates on Thursday.", "It was the third cut this year."]
+    right = ["C'était la troisième baisse."]
+    [beads] = align_segments([left], [right], [((0,), (0,))])
+    assert [(bead.left, bead.right) for bead in beads] == [((0,), ()), ((1,), (0,))]

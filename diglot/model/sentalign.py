@@ -116,7 +116,7 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
     says, the same sums in the same order (length_cost written out), from each side's runs worked
     out once (ours, theirs: _runs): building them at every cell, and calls and lists of lists,
     were most of its time."""
-    inf, width, log, erfc, sqrt = math.inf, m + 1, math.log, math.erfc, math.sqrt
+    inf, width, log, erfc, sqrt, nextafter = math.inf, m + 1, math.log, math.erfc, math.sqrt, math.nextafter
     weight, spread, root_2 = EVIDENCE_WEIGHT, VARIANCE, _SQRT_2  # names local to the loop: faster
     left_alone, right_alone = _LONELY
     size = (n + 1) * width
@@ -124,16 +124,18 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
     costs[0] = 0.0
     for cell, i, j, paired in _cells(n, m):
         # A sentence left alone first: its cost is its prior, and the cheaper of the two bounds the
-        # paired beads below, most of which then need no evidence read. Of equal costs the first
-        # bead tried wins: 1-0, 0-1, then the others in BEAD_PRIORS' order.
-        best = step = inf
+        # paired beads below, most of which then need no evidence read.
+        alone = inf
         if i:
-            best, step, chosen_cost = costs[cell - width] + left_alone, (1, 0), left_alone
-        if j and costs[cell - 1] + right_alone < best:
-            best, step, chosen_cost = costs[cell - 1] + right_alone, (0, 1), right_alone
+            alone, alone_step, alone_cost = costs[cell - width] + left_alone, _LEFT_ALONE, left_alone
+        if j and costs[cell - 1] + right_alone < alone:
+            alone, alone_step, alone_cost = costs[cell - 1] + right_alone, _RIGHT_ALONE, right_alone
+        # Of equal costs the first bead in BEAD_PRIORS' order wins: the 1-1 (tried first) wins a
+        # tie with the lone sentence, as the search starts just above its cost; the others lose it.
+        best, step, chosen_cost = nextafter(alone, inf), alone_step, alone_cost
         for a, b, offset, prior, bead in paired:
             base = costs[cell - offset]
-            if base + prior - weight >= best:
+            if base + (prior - weight) >= best:
                 continue  # even sharing everything, with no length cost, it cannot win
             mine, chars_left = ours[i][a - 1]
             yours, chars_right = theirs[j][b - 1]
@@ -149,14 +151,19 @@ def _best_chains(ours: list, theirs: list, n: int, m: int,
             bead_cost = prior + length - weight * shared
             if base + bead_cost < best:
                 best, step, chosen_cost = base + bead_cost, bead, bead_cost
+        if best >= alone and step != _ONE_ONE:
+            best, step, chosen_cost = alone, alone_step, alone_cost
         costs[cell], back[cell], own[cell] = best, step, chosen_cost
     return back, own
 
 
 _WIDEST = max(max(a, b) for a, b, _ in _BEAD_COSTS)
 _SQRT_2 = math.sqrt(2.0)  # for the length cost written out in _best_chains
-# The priors of a sentence of the left side alone (1-0) and of the right side alone (0-1).
+# The priors of a sentence of the left side alone (1-0) and of the right side alone (0-1), the
+# only one-sided beads (the DP tries them apart from the others); the beads as the DP names them.
+assert {bead for bead in BEAD_PRIORS if not all(bead)} == {(1, 0), (0, 1)}
 _LONELY = (-math.log(BEAD_PRIORS[1, 0]), -math.log(BEAD_PRIORS[0, 1]))
+_LEFT_ALONE, _RIGHT_ALONE, _ONE_ONE = (1, 0), (0, 1), (1, 1)
 
 
 @lru_cache(maxsize=256)

@@ -25,8 +25,8 @@ _TERMINALS = ".!?…"
 # A candidate end: terminal punctuation, closing quotes or brackets (French puts a space before
 # `»`, `?` and `!`), then the space before the next word. Group 1 is that space.
 _CANDIDATE = re.compile(rf"[{_TERMINALS}]+(?: ?[»\"”’')\]])*( +)(?=\S)")
-# No-break spaces as the typography module writes them, and line breaks: spaces, to the library and
-# the regexes. (Replaced one by one: str.replace finds a character in C, where a regex
+# The no-break and thin spaces the typography module writes, line breaks and tabs: spaces, to the
+# library and the regexes. (Replaced one by one: str.replace finds a character in C, where a regex
 # substitution took a quarter of the splitting and str.translate looks every character of
 # non-ASCII text up in its table.)
 _SPACES = ("\u00a0", "\u202f", "\u2009", "\n", "\t")
