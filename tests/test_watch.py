@@ -165,3 +165,49 @@ def test_a_file_saved_in_a_folder_made_after_the_start_is_seen_at_once(tmp_path,
 
     built, seconds = rebuilds_after_a_save(tmp_path, monkeypatch, save, before=make_folder)
     assert built == 1 and seconds < 2.0
+
+
+def test_an_edit_made_while_every_file_is_scanned_is_seen_at_once_and_after_the_scan(
+        tmp_path, monkeypatch, watcher_or_skip):
+    import threading
+
+    from diglot.build.pipeline import Options, build, open_cache
+    from diglot.serve import watch
+    project = make_project(tmp_path / "project")
+    options = Options(project=project).resolved()
+    build(options)
+    state = serve.DevState(options, open_cache(options), options.output)
+    roots = serve.watched_paths(options)
+    state.seen, state.heard, state.watcher = snapshot(roots), set(), open_watcher()
+    state.watch_new_folders()
+    state.full_look_at = 0.0  # the next look starts a scan of every file
+    release, real_snapshot = threading.Event(), watch.snapshot
+
+    def slow_snapshot(paths):  # reads every file first, then takes long (a big or slow disk)
+        found = real_snapshot(paths)
+        release.wait(10)
+        return found
+
+    monkeypatch.setattr(watch, "snapshot", slow_snapshot)
+    monkeypatch.setattr(serve, "snapshot", slow_snapshot)
+    try:
+        started = time.monotonic()
+        assert state.look(started) == state.seen
+        assert time.monotonic() - started < 0.5  # the look did not wait for the scan
+        assert state.full_scan is not None
+        edited = next((project / "content").glob("*.en.md"))
+        edited.write_text(edited.read_text(encoding="utf-8") + "An edit.\n", encoding="utf-8")
+        assert readable(state.watcher.fd, 2.0)
+        time.sleep(0.05)
+        state.hear(state.watcher.drain())
+        during = state.look(started + 1)
+        assert not state.full_scan.done()
+        assert during[str(edited)] == real_snapshot([edited])[str(edited)]  # seen while the scan runs
+        state.seen = during
+        release.set()
+        state.full_scan.thread.join(5)
+        after = state.look(started + 2)  # the scan's result, which read the file before the edit
+        assert after == real_snapshot(roots) and state.full_scan is None
+    finally:
+        release.set()
+        state.watcher.close()

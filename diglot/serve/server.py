@@ -30,7 +30,8 @@ from diglot.build.pipeline import Options, Summary, build, open_cache
 from diglot.errors import DiglotError
 from diglot.serve.files import (DEV_SCRIPT, DEV_SCRIPT_PATH, decorate_html, error_page, page_file,
                                  resolve_request, site_path)
-from diglot.serve.watch import Watcher, folders_under, open_watcher, snapshot, updated_snapshot, watched_among
+from diglot.serve.watch import (FullScan, Watcher, folders_under, open_watcher, snapshot, updated_snapshot,
+                                watched_among)
 
 POLL_MS = 100  # how often the watched folders are scanned, where inotify cannot tell us
 WATCHED_POLL_S = 2.0  # with inotify, how often the paths its events named are looked at unwoken
@@ -137,7 +138,8 @@ class DevState:
     rebuild_at: float | None = None  # when the rebuild after a preview starts (sooner once its pages reloaded)
     awaiting: int = 0  # pages the preview reloaded whose reload socket has not opened again yet
     heard: set[str] | None = None  # paths inotify named since the last look (None: look at everything)
-    full_look_at: float = 0.0  # when the next look scans every file even with inotify
+    full_look_at: float = 0.0  # when the next look starts a scan of every file even with inotify
+    full_scan: FullScan | None = None  # that scan, while it runs
 
     @property
     def build_cookie(self) -> str:
@@ -192,17 +194,27 @@ class DevState:
 
     def look(self, now: float) -> dict[str, tuple[int, int]]:
         """Return the watched files now: with inotify, the last look with the paths it named
-        statted again; a scan of every file without it, after it lost events, and every FULL_LOOK_S."""
+        statted again (and every FULL_LOOK_S, the result of a scan of every file, run meanwhile);
+        a scan of every file, here, without it and after it lost events."""
         roots = watched_paths(self.options)
-        if self.watcher is None or self.heard is None or now >= self.full_look_at:
-            self.heard, self.full_look_at = set(), now + FULL_LOOK_S
+        if self.watcher is None or self.heard is None:
+            self.heard, self.full_look_at, self.full_scan = set(), now + FULL_LOOK_S, None
             return snapshot(roots)
         named, self.heard = watched_among(self.heard, roots), set()
         # A new folder is watched before it is scanned, so no file made in it meanwhile is missed.
         self.watch_new_folders([path for path in named if os.path.isdir(path)])
         if self.watcher is None:  # out of watches: polling from now on
             return snapshot(roots)
-        return updated_snapshot(self.seen, named, roots) if named else self.seen
+        seen, scan = self.seen, self.full_scan
+        if scan is not None:
+            scan.named |= named
+            if scan.done():
+                self.full_scan = None
+                if scan.found is not None:  # what changed while it ran is statted again over it
+                    seen, named = scan.found, scan.named
+        if self.full_scan is None and now >= self.full_look_at:
+            self.full_scan, self.full_look_at = FullScan(roots), now + FULL_LOOK_S
+        return updated_snapshot(seen, named, roots) if named else seen
 
     def hear(self, named: set[str] | None) -> None:
         """Note the paths inotify says changed (None: it lost events): the next look stats them."""
