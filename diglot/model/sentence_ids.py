@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
-from itertools import count
+from collections.abc import Iterable, Sequence
+from itertools import chain, count
 from typing import NamedTuple
 
 from diglot.model.blocks import Block
@@ -72,14 +72,13 @@ def _visible(inner: str) -> tuple[list[str], list[int], list[int]]:
     return visible, where, depth
 
 
-def span_text(block: Block, span: tuple[int, int]) -> str:
-    """The plain text of a sentence (the whole block's for WHOLE), for the aligner."""
-    if span == WHOLE:
-        return block.text
-    fragment = block.html[span[0]:span[1]]
-    if "<" not in fragment and "&" not in fragment:
-        return fragment  # the usual sentence: no markup, no entity
-    return html.unescape(_TAG.sub("", fragment))
+def span_texts(block: Block, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """The plain text of each sentence of a block (the whole block's for WHOLE): for the aligner,
+    and for the review page, which reads each (start, end) of the block's marks."""
+    source = block.html
+    if "&" not in source and source.count("<") == 2:  # the usual block: no markup inside, no entity
+        return [block.text if span == WHOLE else source[span[0]:span[1]] for span in spans]
+    return [block.text if span == WHOLE else html.unescape(_TAG.sub("", source[span[0]:span[1]])) for span in spans]
 
 
 def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segment] | None,
@@ -95,7 +94,7 @@ def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segm
             total = sum(map(len, spans[lang]))
             marks[lang], first = _marks(spans[lang], range(first, first + total)), first + total
         return marks, ()
-    texts = {lang: [[span_text(block, s) for s in block_spans] for block, block_spans in zip(bodies[lang], spans[lang])]
+    texts = {lang: [span_texts(block, block_spans) for block, block_spans in zip(bodies[lang], spans[lang])]
              for lang in ("en", "fr")}
     aligned = align_segments(texts["en"], texts["fr"], segments)
     # Each side's sentences numbered over the article (every one is in a segment's bead): its ID.
@@ -116,11 +115,12 @@ def number_sentences(bodies: dict[str, Sequence[Block]], segments: Sequence[Segm
 
 def _marks(spans: list[tuple[tuple[int, int], ...]], ids: Sequence[int]) -> tuple:
     """Each block's (start, end, ID) marks, from its spans and the side's IDs in order."""
-    marks, at = [], 0
+    marked = [(a, b, number) for (a, b), number in zip(chain.from_iterable(spans), ids)]
+    blocks, at = [], 0
     for block in spans:
-        marks.append(tuple([(a, b, number) for (a, b), number in zip(block, ids[at:at + len(block)])]))
+        blocks.append(tuple(marked[at:at + len(block)]))
         at += len(block)
-    return tuple(marks)
+    return tuple(blocks)
 
 
 def _chosen_beads(number: int, beads: list[Bead], overrides: dict, texts: dict,

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from diglot.content.outcomes import NOT_IMPORTED, PAIRED, SINGLE, SeedOutcome
 from diglot.errors import Problem, Report
 from diglot.model.align import format_alignment, segment_confidences
-from diglot.model.sentence_ids import span_text
+from diglot.model.sentence_ids import span_texts
 from diglot.model.site import Article, Site
 
 # A segment below this confidence is highlighted (align.segment_confidence: a 1-1 whose length
@@ -133,7 +133,7 @@ def segment_views(article: Article) -> tuple[SegmentView, ...]:
 def sentence_texts(article: Article, lang: str) -> list[list[str]]:
     """The text of each sentence of each block of a version, as its marks cut it (the build's
     sentences: none split again)."""
-    return [[span_text(block, (start, end)) for start, end, _ in marks]
+    return [span_texts(block, [(start, end) for start, end, _ in marks])
             for block, marks in zip(article.versions[lang].blocks, article.sentences.get(lang, ()))]
 
 
