@@ -184,6 +184,8 @@ class DevState:
         # What the build starts from: a save made while it runs is seen by the next scan and built
         # then (files the import writes cost one more, replayed, build).
         self.built_from = current
+        if self.full_scan is not None:  # the build forks its workers: no other thread may be running then
+            self.full_scan.thread.join()
         self.rebuild()
         self.preview = {}
         self.builds += 1

@@ -4,8 +4,9 @@ once which folder and file changed, so the server need not poll often nor stat e
 
 The server decides from its snapshot whether anything changed: it stats again the paths the
 events name (updated_snapshot), and scans everything (snapshot) whenever the kernel dropped
-events, and now and then on a thread of its own (FullScan), so the server keeps answering. Where inotify is not there (another system, no such libc function, out of
-watches), open_watcher() returns None or watch() returns False, and the server keeps polling.
+events, and now and then on a thread of its own (FullScan), so the server keeps answering. Where
+inotify is not there (another system, no such libc function, out of watches), open_watcher()
+returns None or watch() returns False, and the server keeps polling.
 """
 from __future__ import annotations
 
