@@ -8,7 +8,10 @@ takes (1 - without / with; also from the medians of pairs and from the fastest b
 which a busy machine moves least), in wall time (what issue 20 asks: at most 10 % at 1,000 pairs) and in
 CPU time (the build process and its workers: other work on the machine moves it far less). The
 two kinds alternate, so a machine that speeds up or slows down during the run weighs on both alike.
-Then the step alone: its CPU seconds over every article of the corpus in one process (the calls
+Then the same share from the model stage alone, where the step runs: the difference of its median
+wall seconds with and without, over the median cold build. The other stages' noise (the pages
+stage's wall time moved by ±0.5 s between builds on this VM) stays out of it; the sentence spans
+the pages then carry are not counted. Then the step alone: its CPU seconds over every article of the corpus in one process (the calls
 a serial build made, replayed with every memo emptied, best of --runs), for tuning it.
 """
 from __future__ import annotations
@@ -25,13 +28,27 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MODEL_STAGE = "model stage seconds: "  # the line a child build prints (build_once)
 SITE_YAML = "title: {en: Bench, fr: Banc}\ndefault_language: en\nbase_url: https://example.org/\n"
 
 
 def build_once(project: str, with_sentences: bool) -> None:
     """Build project cold in this process (its workers fork from it), the sentence step skipped
-    unless with_sentences."""
+    unless with_sentences; print the model stage's wall seconds (MODEL_STAGE)."""
     sys.path.insert(0, str(ROOT))
+    import diglot.build.steps as steps
+
+    make_model = steps.model_step
+
+    def timed_model_step(*args, **kwargs):
+        """The model stage, timed (its workers run inside it)."""
+        started = time.perf_counter()
+        try:
+            return make_model(*args, **kwargs)
+        finally:
+            print(f"{MODEL_STAGE}{time.perf_counter() - started:.4f}", flush=True)
+
+    steps.model_step = timed_model_step
     if not with_sentences:
         import diglot.model.site as site
 
@@ -78,17 +95,19 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_build(corpus: Path, work: Path, with_sentences: bool) -> tuple[float, float]:
+def timed_build(corpus: Path, work: Path, with_sentences: bool) -> tuple[float, float, float]:
     """Copy the corpus to a fresh folder and time one cold build of it, in a child process: wall
-    and CPU seconds. The folder is new each time and nothing is deleted until the end: files
+    and CPU seconds, and the model stage's wall seconds. The folder is new each time and nothing is deleted until the end: files
     created soon after many were deleted cost ext4 several times as much system time
     (bench/README.md, "Remove")."""
     shutil.copytree(corpus, work)
     subprocess.run(["sync"], check=False)
     cpu, started = children_cpu(), time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--one", str(work), "--with" if with_sentences else "--without"],
-                   check=True)
-    return time.perf_counter() - started, children_cpu() - cpu
+    child = subprocess.run([sys.executable, __file__, "--one", str(work), "--with" if with_sentences else "--without"],
+                           check=True, stdout=subprocess.PIPE, text=True)
+    wall, cpu = time.perf_counter() - started, children_cpu() - cpu
+    model = next(float(line[len(MODEL_STAGE):]) for line in child.stdout.splitlines() if line.startswith(MODEL_STAGE))
+    return wall, cpu, model
 
 
 def main() -> int:
@@ -112,7 +131,7 @@ def main() -> int:
         subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), str(args.pairs), str(corpus / "seeds")],
                        check=True, stdout=subprocess.DEVNULL)
         (corpus / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-        timings: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+        timings: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
         for run in range(args.runs):
             for with_sentences in (True, False):
                 work = Path(folder) / f"work-{run}-{int(with_sentences)}"
@@ -128,6 +147,10 @@ def main() -> int:
             fastest = 1 - min(seconds[False]) / min(seconds[True])
             print(f"sentence step, {kind} time: {share:.1%} of a cold build at {args.pairs:,} pairs "
                   f"(median of pairs: {pairwise:.1%}; fastest of each: {fastest:.1%}; target ≤ 10 % of wall time)")
+        model = {key: statistics.median(timing[2] for timing in runs) for key, runs in timings.items()}
+        cold = statistics.median(timing[0] for timing in timings[True])
+        print(f"model stage, wall: {model[True]:.2f} s with sentences, {model[False]:.2f} s without: the step is "
+              f"{(model[True] - model[False]) / cold:.1%} of the median cold build ({cold:.2f} s)")
         run_step_alone(corpus, Path(folder) / "alone", args.runs)
     return 0
 
