@@ -11,8 +11,9 @@ two kinds alternate, so a machine that speeds up or slows down during the run we
 Then the same share from the model stage alone, where the step runs: the difference of its median
 wall seconds with and without, over the median cold build. The other stages' noise (the pages
 stage's wall time moved by ±0.5 s between builds on this VM) stays out of it; the sentence spans
-the pages then carry are not counted. Then the step alone: its CPU seconds over every article of the corpus in one process (the calls
-a serial build made, replayed with every memo emptied, best of --runs), for tuning it.
+the pages then carry are not counted. Then the step alone: its CPU seconds over every article of
+the corpus in one process (the calls a serial build made, replayed with every memo emptied, best
+of --runs), for tuning it.
 """
 from __future__ import annotations
 
@@ -97,9 +98,9 @@ def children_cpu() -> float:
 
 def timed_build(corpus: Path, work: Path, with_sentences: bool) -> tuple[float, float, float]:
     """Copy the corpus to a fresh folder and time one cold build of it, in a child process: wall
-    and CPU seconds, and the model stage's wall seconds. The folder is new each time and nothing is deleted until the end: files
-    created soon after many were deleted cost ext4 several times as much system time
-    (bench/README.md, "Remove")."""
+    and CPU seconds, and the model stage's wall seconds. The folder is new each time and nothing
+    is deleted until the end: files created soon after many were deleted cost ext4 several times
+    as much system time (bench/README.md, "Remove")."""
     shutil.copytree(corpus, work)
     subprocess.run(["sync"], check=False)
     cpu, started = children_cpu(), time.perf_counter()
