@@ -283,3 +283,29 @@ def test_a_strict_dev_build_that_fails_on_warnings_still_reviews_them(tmp_path):
     assert state.write_review is not None  # but what it found can be reviewed
     state.write_review()
     assert "seeds/090_empty.txt" in options.review_path.read_text(encoding="utf-8")
+
+
+def test_past_the_limit_the_articles_that_look_fine_are_one_row_each(tmp_path, monkeypatch, reviewed):
+    # At 10,000 pairs the page with every article in full was 139 MB: past FINE_IN_FULL articles
+    # that look fine, each is a row (title, alignment, files); what needs attention stays in full.
+    import diglot.render.review as review
+    from diglot.build.pipeline import Options, build
+    project = make_project(tmp_path / "project")  # the real pair: its alignment looks fine
+    options = Options(project=project, review=True)
+    build(options)
+    in_full = (project / "review.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(review, "FINE_IN_FULL", 0)
+    build(options, replay=False)
+    page = (project / "review.html").read_text(encoding="utf-8")
+    fine = page[page.index('<section id="fine"'):]
+    [(_, (title, beads, files))] = [row for row in rows(page, "brief") if row[1][0] != "Article"]
+    assert title and f">{title}</span>" in in_full and re.fullmatch(r"(\d-\d ?)+", beads)
+    assert "English: content/" in files and "French: content/" in files
+    assert '<details class="article"' not in fine and '<details class="article"' in in_full
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    assert all(link in anchors for link in re.findall(r'href="#([^"]+)"', page))  # the seed table's links land
+    # What needs attention is in full whatever the limit.
+    attention = make_project(tmp_path / "attention", newsroom_seeds())
+    build(Options(project=attention, review=True))
+    page = (attention / "review.html").read_text(encoding="utf-8")
+    assert page.count('<details class="article attention"') == reviewed[1].count('<details class="article attention"') > 0

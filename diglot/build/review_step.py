@@ -35,7 +35,7 @@ def write_review(options: Options, site: Site, documents: list[Document], summar
     segments = cache.remember("review segments", site.articles, lambda article: article.fingerprint,
                               review.segment_views)
     context = review.review_context(site, summary.seeds, summary.report, overrides, segments)
-    items = [(view, True) for view in context["attention"]] + [(view, False) for view in context["fine"]]
+    items = review.articles_in_full(context)
     made = dict(zip(items, cache.remember("review articles", items, lambda item: item,
                                           lambda item: review.render_article(env, *item))))
     page = review.render_page(env, css, context, lambda env, view, open_: made[view, open_])

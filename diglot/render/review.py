@@ -29,6 +29,10 @@ LOW_CONFIDENCE = 0.2
 # A pair scored below this needs a look: the pairing threshold is 0.30 (pairing.PAIR_THRESHOLD),
 # chance overlaps reach 0.28, the real seed pair scores 0.55.
 WEAK_PAIR = 0.4
+# Articles that look fine are shown in full (alignment side by side) up to this many; past it each
+# is one row (title, alignment, files), so the page still opens: in full, 10,000 pairs made a
+# 139 MB page, nine tenths of it articles that need no look. What needs attention is always in full.
+FINE_IN_FULL = 1_000
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
@@ -300,10 +304,18 @@ def render_article(env: Environment, view: ArticleView, open_: bool) -> Markup:
     return env.get_template("review-parts.html").module.article(view, open_)
 
 
-def render_page(env: Environment, css: str, context: dict, render=render_article) -> str:
-    """The whole page of a review_context; render(env, view, open) makes each article's part (the
-    dev server passes one that remembers them)."""
-    parts = {"attention_html": [render(env, view, True) for view in context["attention"]],
-             "fine_html": [render(env, view, False) for view in context["fine"]]}
-    return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context, **parts)
+def articles_in_full(context: dict) -> list[tuple[ArticleView, bool]]:
+    """The articles a review_context's page shows in full, each with whether it is unfolded: every
+    one that needs attention, then those that look fine while there are at most FINE_IN_FULL."""
+    fine = context["fine"] if len(context["fine"]) <= FINE_IN_FULL else []
+    return [(view, True) for view in context["attention"]] + [(view, False) for view in fine]
 
+
+def render_page(env: Environment, css: str, context: dict, render=render_article) -> str:
+    """The whole page of a review_context; render(env, view, open) makes each article's part shown
+    in full (the dev server passes one that remembers them)."""
+    shown = [(open_, render(env, view, open_)) for view, open_ in articles_in_full(context)]
+    parts = {"attention_html": [html for open_, html in shown if open_],
+             "fine_html": [html for open_, html in shown if not open_],
+             "fine_in_full": len(context["fine"]) <= FINE_IN_FULL, "fine_limit": FINE_IN_FULL}
+    return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context, **parts)
