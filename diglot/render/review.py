@@ -304,10 +304,15 @@ def render_article(env: Environment, view: ArticleView, open_: bool) -> Markup:
     return env.get_template("review-parts.html").module.article(view, open_)
 
 
+def fine_in_full(context: dict) -> bool:
+    """Tell whether a review_context's page shows its articles that look fine in full (at most FINE_IN_FULL)."""
+    return len(context["fine"]) <= FINE_IN_FULL
+
+
 def articles_in_full(context: dict) -> list[tuple[ArticleView, bool]]:
     """The articles a review_context's page shows in full, each with whether it is unfolded: every
-    one that needs attention, then those that look fine while there are at most FINE_IN_FULL."""
-    fine = context["fine"] if len(context["fine"]) <= FINE_IN_FULL else []
+    one that needs attention, then those that look fine (fine_in_full)."""
+    fine = context["fine"] if fine_in_full(context) else []
     return [(view, True) for view in context["attention"]] + [(view, False) for view in fine]
 
 
@@ -317,5 +322,5 @@ def render_page(env: Environment, css: str, context: dict, render=render_article
     shown = [(open_, render(env, view, open_)) for view, open_ in articles_in_full(context)]
     parts = {"attention_html": [html for open_, html in shown if open_],
              "fine_html": [html for open_, html in shown if not open_],
-             "fine_in_full": len(context["fine"]) <= FINE_IN_FULL, "fine_limit": FINE_IN_FULL}
+             "fine_in_full": fine_in_full(context), "fine_limit": FINE_IN_FULL}
     return env.get_template("review.html").render(css=css, style_source=style_hash(css), **context, **parts)
