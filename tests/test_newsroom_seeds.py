@@ -251,6 +251,24 @@ def test_a_newsroom_folder_publishes_each_article_once_and_reports_every_other_s
         assert "Temporada" not in text.read_text(encoding="utf-8")
 
 
+def test_seeds_alike_in_headline_and_first_paragraph_only_are_two_articles_imported_in_full(tmp_path):
+    """The build keeps a draft's first paragraph only, once its workers have hashed the rest."""
+    opening = "The council met on Monday evening to vote on next year's budget, after weeks of debate."
+    rest = {"a.txt": ["The budget passed by nine votes to four, with two members absent from the chamber.",
+                      "Spending on schools rises by a tenth, paid for by a higher tax on second homes."],
+            "b.txt": ["The vote was put off until March, when the auditors are due to report on the deficit.",
+                      "Members asked the mayor to publish the contracts signed for the new tram line."]}
+    project = make_project(tmp_path / "project", {
+        name: seed_text("Council vote", "\n\n".join([opening, *paragraphs]) + "\n").encode()
+        for name, paragraphs in rest.items()})
+    summary = build(Options(project=project))
+    assert (summary.articles, summary.duplicates, summary.skipped) == (2, 0, 0)
+    texts = {yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1])["seed"]: p.read_text(encoding="utf-8")
+             for p in (project / "content").iterdir()}
+    for name, paragraphs in rest.items():
+        assert opening in texts[name] and all(paragraph in texts[name] for paragraph in paragraphs)
+
+
 def test_a_rebuild_makes_the_same_decisions_and_a_copy_imported_earlier_is_not_published_twice(tmp_path):
     seeds = newsroom_seeds()
     project = make_project(tmp_path / "project", {EN_SEED: seeds[EN_SEED], FR_SEED: seeds[FR_SEED],

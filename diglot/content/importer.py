@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import AnyStr
+from typing import Any, AnyStr, Callable
 
 from diglot.content.documents import FILE_NAME
 from diglot.content.escape import escape_markdown
@@ -25,14 +25,15 @@ class Planned:
     seed_sha256: str
 
 
-def plan_import(pairing, existing: dict[str, str], bodies: dict[str, str] | None = None,
+def plan_import(pairing, existing: dict[str, str], body: Callable[[Any], str] | None = None,
                 replaced: dict[str, tuple[str, ...]] | None = None) -> list[Planned]:
     """Decide each imported article's slug and file text (pure: no I/O).
 
-    bodies: draft_body of each draft by seed name, when they were made already (on every core);
-    replaced: by kept seed, the seeds it stands for (its copies and earlier versions), whose
-    article it takes over if one of them was imported before, rather than publishing it twice."""
-    body = draft_body if bodies is None else (lambda draft: bodies[draft.seed])
+    body: each draft's draft_body, asked for once per draft (the build hands over the ones its
+    workers made); replaced: by kept seed, the seeds it stands for (its copies and earlier
+    versions), whose article it takes over if one of them was imported before, rather than
+    publishing it twice."""
+    body = body or draft_body
     seed_slugs = slugs_by_seed(existing)
     taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
     planned = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 Draft = Any  # diglot.seeds.parse.Draft, read by duck typing
 # Fields that say where a draft comes from, not what it says.
@@ -37,17 +37,20 @@ class Duplicate:
     reason: str = ""  # for a version: "the same headline" or "most paragraphs the same"
 
 
-def content_key(draft: Draft) -> str:
-    """Everything a draft says (every field but where it comes from), as one hashable string."""
-    return repr(tuple(getattr(draft, f.name) for f in fields(draft) if f.name not in PROVENANCE))
+def content_key(draft: Draft) -> bytes:
+    """Everything a draft says (every field but where it comes from), hashed: equal for copies."""
+    said = repr(tuple(getattr(draft, f.name) for f in fields(draft) if f.name not in PROVENANCE))
+    return hashlib.blake2b(said.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def drop_copies(drafts: Iterable[Draft]) -> tuple[list[Draft], list[Duplicate]]:
-    """Keep the first draft by seed name of each content; the others are copies of it."""
-    kept: dict[str, Draft] = {}
+def drop_copies(drafts: Iterable[Draft], keys: Mapping[str, "DraftKeys"] | None = None) -> tuple[
+        list[Draft], list[Duplicate]]:
+    """Keep the first draft by seed name of each content; the others are copies of it (keys: as
+    related_pairs')."""
+    kept: dict[bytes, Draft] = {}
     copies = []
     for draft in sorted(drafts, key=lambda d: d.seed):
-        first = kept.setdefault(content_key(draft), draft)
+        first = kept.setdefault(keys[draft.seed].copy if keys else content_key(draft), draft)
         if first is not draft:
             copies.append(Duplicate(draft.seed, first.seed, "copy"))
     return sorted(kept.values(), key=lambda d: d.seed), copies
@@ -63,13 +66,21 @@ def short_hash(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
 
-def version_keys(draft: Draft) -> tuple[bytes | None, frozenset[bytes]]:
-    """What versions are found by: the headline (if long enough) and the long paragraphs, each
-    normalised and hashed. The build makes these on its workers, with the draft."""
+class DraftKeys(NamedTuple):
+    """What duplicates are found by, hashed: all a build keeps of a draft's text to find them."""
+
+    copy: bytes  # content_key: equal for copies
+    title: bytes | None  # the headline, if long enough, normalised
+    paragraphs: frozenset[bytes]  # the long paragraphs, normalised
+
+
+def draft_keys(draft: Draft) -> DraftKeys:
+    """What copies and versions of a draft are found by. The build makes these on its workers,
+    with the draft, and keeps no more of its paragraphs than the first."""
     title = normal_words(draft.title)
     own = {normal_words(p) for p in draft.paragraphs}
-    return (short_hash(title) if len(title.split()) >= MIN_TITLE_WORDS else None,
-            frozenset(short_hash(p) for p in own if len(p) >= MIN_PARAGRAPH_CHARS))
+    return DraftKeys(content_key(draft), short_hash(title) if len(title.split()) >= MIN_TITLE_WORDS else None,
+                     frozenset(short_hash(p) for p in own if len(p) >= MIN_PARAGRAPH_CHARS))
 
 
 def version_stamp(draft: Draft) -> str:
@@ -84,15 +95,15 @@ def same_day(one: Draft, other: Draft) -> bool:
     return one.date is None or other.date is None or one.date.date() == other.date.date()
 
 
-def related_pairs(drafts: list[Draft], keys: Mapping[str, tuple] | None = None) -> list[tuple[int, int, str]]:
+def related_pairs(drafts: list[Draft], keys: Mapping[str, DraftKeys] | None = None) -> list[tuple[int, int, str]]:
     """Pairs of drafts (indexes, and why) of one language that are versions of one article.
 
-    keys: version_keys of each draft by seed name, when they were made already (on every core)."""
+    keys: draft_keys of each draft by seed name, when they were made already (on every core)."""
     titles: dict[tuple, list[int]] = {}
     postings: dict[tuple, list[int]] = {}
     sizes = []
     for index, draft in enumerate(drafts):
-        title, own = keys[draft.seed] if keys else version_keys(draft)
+        _, title, own = keys[draft.seed] if keys else draft_keys(draft)
         if title is not None:
             titles.setdefault((draft.language, title), []).append(index)
         sizes.append(len(own))
@@ -113,7 +124,7 @@ def related_pairs(drafts: list[Draft], keys: Mapping[str, tuple] | None = None) 
     return sorted((a, b, why) for (a, b), why in found.items())
 
 
-def drop_earlier_versions(drafts: Iterable[Draft], keys: Mapping[str, tuple] | None = None) -> tuple[
+def drop_earlier_versions(drafts: Iterable[Draft], keys: Mapping[str, DraftKeys] | None = None) -> tuple[
         list[Draft], list[Duplicate]]:
     """Keep the latest version of each article (by Updated line or date, then seed name)."""
     ordered = sorted(drafts, key=lambda d: d.seed)
@@ -142,10 +153,10 @@ def drop_earlier_versions(drafts: Iterable[Draft], keys: Mapping[str, tuple] | N
     return [d for d in ordered if d.seed not in dropped], sorted(versions, key=lambda d: d.seed)
 
 
-def find_duplicates(drafts: Iterable[Draft], keys: Mapping[str, tuple] | None = None) -> tuple[
+def find_duplicates(drafts: Iterable[Draft], keys: Mapping[str, DraftKeys] | None = None) -> tuple[
         list[Draft], list[Duplicate]]:
     """The drafts to import (one per article) and the duplicates set aside, by seed name
     (keys: as related_pairs')."""
-    unique, copies = drop_copies(drafts)
+    unique, copies = drop_copies(drafts, keys)
     latest, versions = drop_earlier_versions(unique, keys)
     return latest, sorted(copies + versions, key=lambda d: d.seed)

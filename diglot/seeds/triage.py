@@ -33,7 +33,7 @@ class Triage:
 def triage_drafts(drafts: Iterable[Draft], languages: tuple[str, ...], keys: Mapping[str, tuple] | None = None
                   ) -> Triage:
     """Skip drafts in languages the site does not publish, then set aside duplicates (keys: each
-    draft's duplicates.version_keys by seed name, when made already)."""
+    draft's duplicates.draft_keys by seed name, when made already)."""
     drafts = sorted(drafts, key=lambda d: d.seed)
     published = [d for d in drafts if d.language in languages]
     foreign = [skip_language(d, languages) for d in drafts if d.language not in languages]
