@@ -15,6 +15,7 @@ import os
 import pickle
 import sys
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
@@ -130,6 +131,16 @@ class Table:
         self.used.add(key)
         return value
 
+    def read(self, key: str) -> Any:
+        """The value stored under key, or MISSING, unpickled for the caller alone (not kept, not
+        counted as used)."""
+        if key in self.values or key not in self.blobs:
+            return self.values.get(key, MISSING)
+        try:
+            return load_quickly(self.blobs[key])
+        except Exception:  # a damaged entry is a missing one
+            return MISSING
+
     def unpickle_all(self) -> None:
         """Unpickle every entry now (keeping its blob for saving): processes forked later inherit
         the values instead of unpickling them again."""
@@ -181,12 +192,13 @@ class Table:
         self.sizes = {key: size for key, size in self.sizes.items() if key in self.used}
         return stale
 
-    def blob(self, key: str) -> bytes:
-        """An entry as stored: the bytes read or put, or its value pickled now (and kept)."""
+    def blob(self, key: str, keep: bool = True) -> bytes:
+        """An entry as stored: the bytes read or put, or its value pickled now (and kept, unless
+        keep is False: a forked writer would only hold every entry twice until it exits)."""
         blob = self.blobs.get(key)
-        if blob is None:
+        if blob is None and keep:
             blob = self.blobs[key] = pickled(self.values[key])
-        return blob
+        return blob if blob is not None else pickled(self.values[key])
 
     def size(self, key: str) -> int:
         """The length of an entry as stored, without pickling again one whose blob was dropped."""
@@ -297,7 +309,7 @@ class BuildCache:
         checksum and write, which would otherwise follow the site's writing on one core)."""
         self.keep_used(name for name in self.tables if name not in last)
         early = sorted(self.unsaved) if self.directory and not self.defer_saves else []
-        with start_forked(self.write_table_file, early, SAVE_FORK_MIN_TABLES) as saving:
+        with start_forked(partial(self.write_table_file, keep_blobs=False), early, SAVE_FORK_MIN_TABLES) as saving:
             try:
                 yield
             finally:
@@ -321,10 +333,10 @@ class BuildCache:
             self.tables[name].saved(self.write_table_file(name))
         self.unsaved.clear()
 
-    def write_table_file(self, name: str) -> FileStat | None:
+    def write_table_file(self, name: str, keep_blobs: bool = True) -> FileStat | None:
         """Write one table's file (save_table) and drop its files of older formats; the new file's
         size and time, or None when it could not be written."""
-        file = save_table(self.path(name), self.version, self.tables[name])
+        file = save_table(self.path(name), self.version, self.tables[name], keep_blobs)
         for old in self.directory.glob(f"{name}.v*.pickle"):
             if old != self.path(name):
                 old.unlink(missing_ok=True)
@@ -359,19 +371,19 @@ def read_table(path: Path, version: str) -> Table:
         return Table({})
 
 
-def save_table(path: Path, version: str, table: Table) -> FileStat | None:
+def save_table(path: Path, version: str, table: Table, keep_blobs: bool = True) -> FileStat | None:
     """Append a segment with what changed since the file was read or written (new entries, and
-    the keys of dropped ones); or write the table anew when the file is not as last seen, or
-    would be mostly stale. Returns the file's new size and time (for Table.saved), or None when
-    it could not be written."""
+    the keys of dropped ones); or write the table anew when the file is not as last seen, or would
+    be mostly stale (keep_blobs: as Table.blob's keep). Returns the file's new size and time (for
+    Table.saved), or None when it could not be written."""
     live = sorted(table.live_keys())
-    new = [(key, table.blob(key)) for key in live if key not in table.on_disk]
-    dropped = [(key, None) for key in sorted(table.on_disk.difference(live))]
-    live_bytes = sum(table.size(key) for key in live)
-    if table.file and file_stat(path) == table.file and \
-            table.file[0] + sum(len(blob) for _, blob in new) <= COMPACT_RATIO * live_bytes:
-        return append_segment(path, new + dropped)
-    return write_table(path, version, ((key, table.blob(key)) for key in live))
+    if table.file and file_stat(path) == table.file:
+        new = [(key, table.blob(key, keep_blobs)) for key in live if key not in table.on_disk]
+        dropped = [(key, None) for key in sorted(table.on_disk.difference(live))]
+        live_bytes = sum(table.size(key) for key in live)
+        if table.file[0] + sum(len(blob) for _, blob in new) <= COMPACT_RATIO * live_bytes:
+            return append_segment(path, new + dropped)
+    return write_table(path, version, ((key, table.blob(key, keep_blobs)) for key in live))
 
 
 def file_stat(path: Path) -> FileStat | None:

@@ -33,6 +33,11 @@ class Memo:
         """The entry under key, or MISSING."""
         return cache.table(self.table).get(key, keep_blob=not self.one_form)
 
+    def read(self, cache: BuildCache, key: str) -> Any:
+        """The entry under key, or MISSING, not kept unpickled: for a worker that reads thousands
+        of entries once each (mark them used with keep() first)."""
+        return cache.table(self.table).read(key)
+
     def put(self, cache: BuildCache, key: str, value: Any) -> Any:
         """Store value under key and return it."""
         return cache.table(self.table).put(key, value)

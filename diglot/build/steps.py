@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from jinja2 import Environment
 
@@ -26,7 +26,7 @@ from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
 from diglot.render.pages import PageJob, plan_pages, render_page
-from diglot.search.index import SearchDoc, assemble_sharded_files, document_terms, format_ref
+from diglot.search.index import DocTerms, SearchDoc, assemble_sharded_files, document_terms, format_ref
 from diglot.search.shards import SHARDED_FORMAT, script_format
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
@@ -221,16 +221,21 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, Known | Placed]]:
         """The terms of one language's documents that were not cached (pickled), and its files."""
-        cached = [SEARCH_TERMS.get(cache, key) for key in term_keys[lang]]
-        # Only a document whose terms are not cached is made: bodies joined, dates written.
-        found = {key: document_terms(lang, search_doc(article, lang, number))
-                 for number, (key, article, known) in enumerate(zip(term_keys[lang], indexed[lang], cached))
-                 if known is MISSING}
-        every = [found[key] if known is MISSING else known for key, known in zip(term_keys[lang], cached)]
-        refs = [format_ref(number) for number in range(len(every))]
-        built = assemble_sharded_files(lang, refs, every)
-        return {key: pickled(value) for key, value in found.items()}, \
-            {path: made_file(place, path, data) for path, data in built.items()}
+        made: dict[str, bytes] = {}
+
+        def terms_in_order() -> Iterator[DocTerms]:
+            """Each document's terms, read from the cache or made now (bodies joined, dates
+            written), one at a time: none is held once its postings are gathered."""
+            for number, (key, article) in enumerate(zip(term_keys[lang], indexed[lang])):
+                terms = SEARCH_TERMS.read(cache, key)
+                if terms is MISSING:
+                    terms = document_terms(lang, search_doc(article, lang, number))
+                    made[key] = pickled(terms)
+                yield terms
+
+        refs = [format_ref(number) for number in range(len(indexed[lang]))]
+        built = assemble_sharded_files(lang, refs, terms_in_order())
+        return made, {path: made_file(place, path, data) for path, data in built.items()}
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish(holds: Callable[[str, str], bool]) -> dict[str, Known | Placed]:

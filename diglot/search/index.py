@@ -7,7 +7,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
@@ -16,7 +16,7 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.token_set import TokenSet
 
-from diglot.search.shards import sharded_search_files
+from diglot.search.shards import collect_terms, sharded_search_files
 from diglot.search.pipeline import LANGUAGES, PIPELINE_LABELS, make_pipeline, pipeline_terms, split_lowered, word_terms
 
 TITLE_BOOST = 10
@@ -193,15 +193,17 @@ def assemble_search_files(lang: str, refs: Sequence[str], terms: Sequence[DocTer
     }
 
 
-def assemble_sharded_files(lang: str, refs: Sequence[str], terms: Sequence[DocTerms]) -> dict[str, bytes]:
+def assemble_sharded_files(lang: str, refs: Sequence[str], terms: Iterable[DocTerms]) -> dict[str, bytes]:
     """Make one language's term-sharded search files (search/shards.py) from each document's ref and
-    precomputed terms; refs must be the documents' numbers (format_ref), as the build gives them."""
-    if len(refs) != len(terms):
-        raise ValueError(f"{len(refs)} search refs but {len(terms)} sets of terms")
+    precomputed terms (read once, in order: the build streams them); refs must be the documents'
+    numbers (format_ref), as the build gives them."""
     if any(ref != format_ref(number) for number, ref in enumerate(refs)):
         raise ValueError("sharded search files need refs numbered in document order (format_ref)")
+    collected = collect_terms(terms)
+    if collected.count != len(refs):
+        raise ValueError(f"{len(refs)} search refs but {collected.count} sets of terms")
     boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
-    return sharded_search_files(lang, refs, terms, FIELDS, boosts, (K1, B), LUNR_VERSION)
+    return sharded_search_files(lang, collected, FIELDS, boosts, (K1, B), LUNR_VERSION)
 
 
 def _docs_file(refs: Sequence[str], listings: list[str]) -> bytes:

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from diglot.search.heads import SPLIT_ABOVE, split_entry
 from diglot.search.pipeline import make_pipeline
@@ -76,21 +78,44 @@ def _first_seen_ranks(fields) -> dict[str, int]:
     return ranks
 
 
-def term_postings(terms) -> dict[str, list[int]]:
-    """Each term's entry: its rank in its first document, then per document holding it (in document
-    order) the document number's gap from the last one, its frequency in each field and the
-    document's field lengths, as one flat list."""
-    entries: dict[str, list[int]] = {}
+class Collected(NamedTuple):
+    """What the search files need of a language's documents, gathered in one pass over them."""
+
+    entries: dict[str, array]  # term_postings
+    count: int  # documents
+    averages: list[float]  # average length of each field
+    listings: list[str]  # each document's entry in its metadata block
+
+
+def collect_terms(terms: Iterable) -> Collected:
+    """Gather every document's postings, field lengths and listing, in document order, holding no
+    document's terms once read: the build streams them (a language's documents, term counts and
+    all, were half of a search worker's memory)."""
+    entries: dict[str, array] = {}
     last: dict[str, int] = {}
+    sums: list[int] = []
+    listings = []
     for number, doc_terms in enumerate(terms):
         (title_length, title), (body_length, body) = doc_terms.fields
         for term, rank in _first_seen_ranks(doc_terms.fields).items():
             entry = entries.get(term)
             if entry is None:
-                entry = entries[term] = [rank]
-            entry += (number - last.get(term, 0), title.get(term, 0), body.get(term, 0), title_length, body_length)
+                entry = entries[term] = array("i", (rank,))
+            entry.extend((number - last.get(term, 0), title.get(term, 0), body.get(term, 0), title_length, body_length))
             last[term] = number
-    return entries
+        lengths = [length for length, _ in doc_terms.fields]
+        sums = [a + b for a, b in zip(sums, lengths)] if sums else lengths
+        listings.append(doc_terms.listing)
+    count = len(listings)
+    return Collected(entries, count, [total / count for total in sums], listings)
+
+
+def term_postings(terms) -> dict[str, array]:
+    """Each term's entry: its rank in its first document, then per document holding it (in document
+    order) the document number's gap from the last one, its frequency in each field and the
+    document's field lengths, as one flat array (4 bytes a number: a list of int objects took
+    four times as much)."""
+    return collect_terms(terms).entries
 
 
 def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS,
@@ -148,8 +173,8 @@ def shard_file_name(key: str) -> str:
 
 
 def _compact(value) -> str:
-    """JSON without spaces, UTF-8 text kept as it is."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON without spaces, UTF-8 text kept as it is (a term's postings array as a list)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=list)
 
 
 def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tuple[float, float],
@@ -199,11 +224,12 @@ def _sharded(entries: dict, keys: list[str]) -> dict[str, dict]:
     return shards
 
 
-def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields: Sequence[str],
-                         boosts: Sequence[int], bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
-    """Make one language's manifest, term shards, rest shards and metadata blocks (refs are base-36 document numbers)."""
-    heads, rests = split_terms(term_postings(terms), boosts, bm25, len(terms))
-    count = len(terms)
+def sharded_search_files(lang: str, collected: Collected, fields: Sequence[str], boosts: Sequence[int],
+                         bm25: tuple[float, float], lunr_version: str) -> dict[str, bytes]:
+    """Make one language's manifest, term shards, rest shards and metadata blocks from what
+    collect_terms gathered of its documents."""
+    count = collected.count
+    heads, rests = split_terms(collected.entries, boosts, bm25, count)
     budget = file_budget(count)
     stride = 1 + 2 * len(fields)
     head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // stride for t, e in heads.items()}
@@ -212,7 +238,7 @@ def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields
     head_keys, hollow = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS, SHARD_STEP)
     if not head_keys:
         head_keys, hollow = [""], []  # no terms at all: one empty shard still answers
-    averages = [sum(doc.fields[f][0] for doc in terms) / (count or 1) for f in range(len(fields))]
+    averages = collected.averages if count else [0.0] * len(fields)
     manifest = {
         "format": SHARDED_FORMAT, "lunr": lunr_version, "fields": list(fields), "boosts": list(boosts),
         "k1": bm25[0], "b": bm25[1], "pipeline": make_pipeline(lang, for_query=True).serialize(),
@@ -228,6 +254,6 @@ def sharded_search_files(lang: str, refs: Sequence[str], terms: Sequence, fields
         for key, shard in _sharded(entries, keys).items():
             files[f"{base}{folder}/{shard_file_name(key)}.json"] = _compact(shard).encode("utf-8")
     for start in range(0, count, META_BLOCK):
-        listings = ",".join(doc.listing for doc in terms[start:start + META_BLOCK])
+        listings = ",".join(collected.listings[start:start + META_BLOCK])
         files[f"{base}m/{start // META_BLOCK}.json"] = f"[{listings}]".encode("utf-8")
     return files
