@@ -365,8 +365,8 @@ def test_renaming_an_article_alone_moves_it_in_the_search_files_too(corpus_proje
 
 def test_an_edit_to_one_language_reassembles_only_that_languages_index(corpus_project, monkeypatch):
     assembled = []
-    assemble = steps.assemble_sharded_files
-    monkeypatch.setattr(steps, "assemble_sharded_files", lambda lang, *rest: assembled.append(lang) or assemble(lang, *rest))
+    assemble = steps.sharded_files
+    monkeypatch.setattr(steps, "sharded_files", lambda lang, *rest: assembled.append(lang) or assemble(lang, *rest))
     monkeypatch.setenv(parallel.SERIAL_ENV, "1")  # assembled here, where the list can see it
     english = sorted((corpus_project / "content").glob("*.en.md"))[0]
     english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")

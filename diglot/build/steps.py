@@ -26,7 +26,7 @@ from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
 from diglot.render.pages import PageJob, plan_pages, render_page
-from diglot.search.index import DocTerms, SearchDoc, assemble_sharded_files, document_terms, format_ref
+from diglot.search.index import DocTerms, SearchDoc, document_terms, format_ref, sharded_files
 from diglot.search.shards import SHARDED_FORMAT, script_format
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
@@ -234,8 +234,7 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
                 yield terms
 
         refs = [format_ref(number) for number in range(len(indexed[lang]))]
-        built = assemble_sharded_files(lang, refs, terms_in_order())
-        return made, {path: made_file(place, path, data) for path, data in built.items()}
+        return made, {path: made_file(place, path, data) for path, data in sharded_files(lang, refs, terms_in_order())}
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish(holds: Callable[[str, str], bool]) -> dict[str, Known | Placed]:

@@ -7,7 +7,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
@@ -194,16 +194,21 @@ def assemble_search_files(lang: str, refs: Sequence[str], terms: Sequence[DocTer
 
 
 def assemble_sharded_files(lang: str, refs: Sequence[str], terms: Iterable[DocTerms]) -> dict[str, bytes]:
-    """Make one language's term-sharded search files (search/shards.py) from each document's ref and
-    precomputed terms (read once, in order: the build streams them); refs must be the documents'
-    numbers (format_ref), as the build gives them."""
+    """Make one language's term-sharded search files (search/shards.py), by path: sharded_files'."""
+    return dict(sharded_files(lang, refs, terms))
+
+
+def sharded_files(lang: str, refs: Sequence[str], terms: Iterable[DocTerms]) -> Iterator[tuple[str, bytes]]:
+    """One language's term-sharded search files (search/shards.py), made from each document's ref
+    and precomputed terms (read once, in order: the build streams them), one file at a time; refs
+    must be the documents' numbers (format_ref), as the build gives them."""
     if any(ref != format_ref(number) for number, ref in enumerate(refs)):
         raise ValueError("sharded search files need refs numbered in document order (format_ref)")
     collected = collect_terms(terms)
     if collected.count != len(refs):
         raise ValueError(f"{len(refs)} search refs but {collected.count} sets of terms")
     boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
-    return sharded_search_files(lang, collected, FIELDS, boosts, (K1, B), LUNR_VERSION)
+    yield from sharded_search_files(lang, collected, FIELDS, boosts, (K1, B), LUNR_VERSION)
 
 
 def _docs_file(refs: Sequence[str], listings: list[str]) -> bytes:
