@@ -42,21 +42,21 @@ def clock() -> tuple[float, float, float]:
 def watch_forks() -> None:
     """Print every forked map as it starts, and each worker's peak memory as it exits (to stderr,
     in the order they happen)."""
-    start, exit_now = parallel.start_forked, os._exit
+    start, exit_now, build_process = parallel.start_forked, os._exit, os.getpid()
     running = {"name": "?"}
 
-    def logged_start(function, items, min_items=2):
+    def logged_start(function, items, min_items=2, **options):
         """start_forked, noted first."""
         items = list(items)
         running["name"] = getattr(function, "__qualname__", repr(function))
         rss, peak = memory_mib()
         print(f"fork {running['name']} × {len(items):,}: parent {rss:,.0f} MiB (high-water {peak:,.0f})",
               file=sys.stderr, flush=True)
-        return start(function, items, min_items)
+        return start(function, items, min_items, **options)
 
     def logged_exit(code):
         """os._exit, a worker's peak memory told first."""
-        if parallel._in_worker:
+        if os.getpid() != build_process:  # a worker, or a stage run apart (which forks its own)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"  worker of {running['name']}: peak {peak:,.0f} MiB", file=sys.stderr, flush=True)
         exit_now(code)

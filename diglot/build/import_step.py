@@ -2,13 +2,12 @@
 last import is replayed when nothing it reads has changed.
 
 It needs none of the libraries of the later steps (steps.py: Jinja2, Babel, lunr), so the build
-loads those while the workers read the seeds.
+loads those while the import runs apart (import_seeds).
 """
 from __future__ import annotations
 
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -19,8 +18,8 @@ from diglot.build.content_files import write_content
 from diglot.content.importer import decode_existing, front_matter_part, import_texts, plan_import
 from diglot.errors import Report
 from diglot.build.fileio import read_bytes
-from diglot.build.parallel import map_forked, start_forked
-from diglot.build.inputs import content_hashes
+from diglot.build.parallel import map_forked, may_fork, start_forked
+from diglot.build.inputs import content_hashes, read_content_again
 from diglot.build.options import Options
 from diglot.config import LANGUAGES
 
@@ -55,53 +54,48 @@ class Imported(NamedTuple):
 IMPORT = Memo("import", key=import_signature)
 
 
-@contextmanager
-def importing(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes],
-              meanwhile: Callable[[], object] = lambda: None):
+def import_or_replay(options: Options, report: Report, cache: BuildCache, seeds: list, content: dict[str, bytes],
+                     meanwhile: Callable[[], object] = lambda: None) -> tuple[Imported, list[str], dict[str, bytes]]:
     """Import seeds into content/ (unless options.import_seeds is off), or replay the last import's
-    outcome when nothing it reads changed; yields what it decided (Imported), the news of this import
-    (files written, also noted in report), the content files as they are now, and a function that
-    waits until the new files are written (the caller's cue that it has parsed them).
+    outcome when nothing it reads changed; returns what it decided (Imported), the news of this
+    import (files written, also noted in report) and the content files as they are now.
 
     seeds: seed_stats of the seeds folder; content: read_content of content/; meanwhile: work for
-    this process while the workers read the seeds (if they do). A forked worker
-    writes the new content files while the block runs (on the idle core, while the content is
-    parsed: they alone were a fifth of a second of the import); they are on disk when the block is
-    left, even by an error."""
-    writing, replay, news = None, Imported((), Report(), (0, 0), ()), []
+    this process while the import runs (if it runs apart: import_seeds)."""
+    replay, news = Imported((), Report(), (0, 0), ()), []
+    if options.import_seeds:
+        replay = IMPORT.get(cache, IMPORT.key(seeds, content, cache))
+    if replay is MISSING:
+        replay, written = import_seeds(options, content, len(seeds), meanwhile)
+        news = written.notes  # "imported …" is news once, not on every replay
+        report.notes.extend(news)
+        content = read_content_again(options, cache)  # with the files just written
+        IMPORT.put(cache, IMPORT.key(seeds, content, cache), replay)
+    report.warnings.extend(replay.found.warnings)
+    report.notes.extend(replay.found.notes)
+    return replay, news, content
 
-    def settle() -> None:
-        """Wait for the writer (redoing here whatever it could not write), then let go of its copy
-        of the new files' bytes (a cold build's whole content: 850 MB at 100,000 articles)."""
-        nonlocal writing
-        if writing:
-            writing.results()
-            writing = None
 
-    try:
-        if options.import_seeds:
-            replay = IMPORT.get(cache, IMPORT.key(seeds, content, cache))
-        if replay is MISSING:
-            replay, written, texts = run_import(options, decode_existing(content), meanwhile)
-            # The writer gets the very bytes the build then parses, and each text goes as it is
-            # encoded (at 10,000 articles they are 120 MB: not held twice, as text and bytes).
-            files = {name: texts.pop(name).encode("utf-8") for name in list(texts)}
-            if files:
-                writing = start_forked(lambda files: write_content(options.content, files), [files], min_items=1)
-            news = written.notes  # "imported …" is news once, not on every replay
-            report.notes.extend(news)
-            content = dict(sorted({**content, **files}.items()))
-            del files  # the writer's copy goes with settle()
-            IMPORT.put(cache, IMPORT.key(seeds, content, cache), replay)
-        report.warnings.extend(replay.found.warnings)
-        report.notes.extend(replay.found.notes)
-        # The caller may let go of the content's bytes once it has parsed them: this frame, which
-        # lives as long as the block, keeps none (at 100,000 articles they are 850 MB).
-        held = [content]
-        del content
-        yield replay, news, held.pop(), settle
-    finally:
-        settle()
+def import_seeds(options: Options, content: dict[str, bytes], seed_count: int,
+                 meanwhile: Callable[[], object]) -> tuple[Imported, Report]:
+    """Run the import (run_import) and write the content files it chose; returns what a replay
+    repeats and the notes of the files written.
+
+    Past FORK_MIN_SEEDS seeds it runs in a forked process of its own (which forks the seeds'
+    readers), while this one runs meanwhile(): what the import allocates, and the holes it leaves
+    in a heap, go with that process. At 100,000 articles they left this process 2 GB of mostly
+    empty pymalloc arenas, the floor of every worker forked later."""
+    def import_and_write(apart: bool) -> tuple[Imported, Report]:
+        """The import, its files written (meanwhile() run here unless apart)."""
+        replay, written, texts = run_import(options, decode_existing(content), (lambda: None) if apart else meanwhile)
+        write_content(options.content, texts)
+        return replay, written
+
+    if seed_count < FORK_MIN_SEEDS or not may_fork():
+        return import_and_write(False)
+    with start_forked(lambda _: import_and_write(True), [None], 1, nested=True) as importing:
+        meanwhile()
+        return importing.results()[0]
 
 
 def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[], object]) -> tuple[

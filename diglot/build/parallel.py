@@ -69,10 +69,11 @@ def map_forked(function: Callable, items: Sequence, min_items: int = 2) -> list:
         return work.results()
 
 
-def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Forked":
+def start_forked(function: Callable, items: Sequence, min_items: int = 2, nested: bool = False) -> "Forked":
     """Start map_forked(function, items, min_items) and return at once: the caller works on while
     the workers do (a serial map runs when results() is asked for). Started work pays off even
-    for one item, so min_items may be 1 here."""
+    for one item, so min_items may be 1 here. nested: the workers may fork workers of their own
+    (a whole stage run apart, so that what it allocates goes with its process)."""
     items = list(items)
     if not items or len(items) < min_items or not may_fork():
         return Forked(function, items, [])
@@ -95,7 +96,7 @@ def start_forked(function: Callable, items: Sequence, min_items: int = 2) -> "Fo
                 pid = os.fork()
                 if pid == 0:
                     os.close(read_end)
-                    work_and_exit(function, items, chunks, queue, write_end)
+                    work_and_exit(function, items, chunks, queue, write_end, nested)
                 os.close(write_end)
                 work.children.append((pid, read_end))
                 # Reaping its last worker took it off the list, maybe while this one waited for a core.
@@ -246,13 +247,14 @@ class Forked:
 
 
 def work_and_exit(function: Callable, items: list, chunks: list[tuple[int, int]], queue: int,
-                  write_end: int) -> None:
+                  write_end: int, nested: bool = False) -> None:
     """In a forked worker: compute chunks taken from the queue until it is empty, sending each
     chunk's results down the pipe as soon as they are made (a frame: length, then the pickled
     (chunk number, results)), and exit without running anything of the parent's (its finally
-    blocks, atexit handlers)."""
+    blocks, atexit handlers). nested: as start_forked's."""
     global _in_worker
-    _in_worker = True
+    _in_worker = not nested
+    _running.clear()  # the parent's works: not this process's to read or stop
     try:
         while data := os.read(queue, CHUNK_NUMBER):
             number = int.from_bytes(data, "little")

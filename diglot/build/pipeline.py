@@ -212,22 +212,21 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
     try:
         if options.import_seeds:
             progress.stage("import")
-        with import_step.importing(options, summary.report, cache, seeds, content,
-                                 meanwhile=load_steps) as (outcome, news, imported, settle):
-            summary.decisions, (summary.duplicates, summary.skipped), summary.seeds = \
-                outcome.decisions, outcome.set_aside, outcome.seeds
-            steps = load_steps()
-            if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
-                content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
-            progress.stage("load")
-            documents = steps.load_step(content, cache)
-            content = imported = None  # parsed: a one-off build lets go of the bytes (let_go_of_content)
-            let_go_of_content(cache)
-            settle()  # and so does the writer's copy: before the model's workers count them as theirs
-            progress.stage("model")
-            site = steps.model_step(config, documents, summary.report, cache)
-            if options.keep_model:
-                summary.model = config, site
+        outcome, news, imported = import_step.import_or_replay(options, summary.report, cache, seeds, content,
+                                                               meanwhile=load_steps)
+        summary.decisions, (summary.duplicates, summary.skipped), summary.seeds = \
+            outcome.decisions, outcome.set_aside, outcome.seeds
+        steps = load_steps()
+        if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
+            content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
+        progress.stage("load")
+        documents = steps.load_step(content, cache)
+        content = imported = None  # parsed: a one-off build lets go of the bytes (let_go_of_content)
+        let_go_of_content(cache)
+        progress.stage("model")
+        site = steps.model_step(config, documents, summary.report, cache)
+        if options.keep_model:
+            summary.model = config, site
         if options.review or options.review_later:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
             if options.review:
