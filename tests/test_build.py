@@ -151,10 +151,10 @@ def test_a_first_import_cut_short_leaves_no_content_folder_and_the_next_one_comp
     for module in (content_files, fileio):
         monkeypatch.setattr(module, "write_bytes", fail_on_the_third, raising=False)
     with pytest.raises(OSError):
-        content_files.write_content(folder, texts)
+        content_files.write_content(folder, texts.items())
     assert not folder.exists()  # never a folder holding two of five files
     monkeypatch.undo()
-    content_files.write_content(folder, texts)
+    content_files.write_content(folder, texts.items())
     assert {p.name: p.read_text() for p in folder.iterdir()} == texts
     assert [p.name for p in tmp_path.iterdir()] == ["content"]  # the cut-short one's leftovers are gone
 

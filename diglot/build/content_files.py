@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Iterable
 
 from diglot.build.fileio import read_bytes, replace_bytes, write_bytes
 
@@ -42,30 +43,34 @@ def read_content(content_dir: Path, last: dict[str, tuple[tuple | None, bytes]] 
     return {name: data for name, (_, data) in seen.items()}
 
 
-def write_content(content_dir: Path, texts: dict[str, str | bytes]) -> None:
-    """Write content files by name (text or its UTF-8 bytes), each whole or not at all: an import
-    cut short leaves files it can import again, never a part of one (which would pass for a hand edit).
+def write_content(content_dir: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
+    """Write content files, given as (name, text or its UTF-8 bytes) and written as they come (an
+    import makes each text as it is written), each whole or not at all: an import cut short leaves
+    files it can import again, never a part of one (which would pass for a hand edit).
 
     A first import (no folder yet) writes the whole folder beside it, then renames it in: one
     rename instead of one per file, and no half-imported folder is ever seen."""
-    if not texts:
-        return
     for stale in content_dir.parent.glob(f".{content_dir.name}.tmp-*"):  # a killed first import's
         shutil.rmtree(stale, ignore_errors=True)
     if not content_dir.exists():
         fresh = content_dir.with_name(f".{content_dir.name}.tmp-{os.getpid()}")
         fresh.mkdir(parents=True)
         try:
-            for name, text in texts.items():
+            wrote = False
+            for name, text in files:
                 write_bytes(fresh / name, encoded(text))
-            os.rename(fresh, content_dir)
+                wrote = True
+            if wrote:
+                os.rename(fresh, content_dir)
+            else:
+                fresh.rmdir()  # nothing to import: no folder
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)  # never a half-imported folder left behind
             raise
         return
     for stale in content_dir.glob(".*.md.tmp-*"):  # left by a writer that was killed
         stale.unlink(missing_ok=True)
-    for name, text in texts.items():
+    for name, text in files:
         replace_bytes(content_dir / name, encoded(text))
 
 

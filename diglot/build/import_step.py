@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from diglot.build.cache import BuildCache, digest
 from diglot.build.memo import MISSING, Memo
 from diglot.build.content_files import write_content
-from diglot.content.importer import decode_existing, front_matter_part, import_texts, plan_import
+from diglot.content.importer import Planned, decode_existing, front_matter_part, import_texts, plan_import
 from diglot.errors import Report
 from diglot.build.fileio import read_bytes
 from diglot.build.parallel import map_forked, may_fork, start_forked
@@ -85,25 +86,22 @@ def import_seeds(options: Options, content: dict[str, bytes], seed_count: int,
     readers), while this one runs meanwhile(): what the import allocates, and the holes it leaves
     in a heap, go with that process. At 100,000 articles they left this process 2 GB of mostly
     empty pymalloc arenas, the floor of every worker forked later."""
-    def import_and_write(apart: bool) -> tuple[Imported, Report]:
-        """The import, its files written (meanwhile() run here unless apart)."""
-        replay, written, texts = run_import(options, decode_existing(content), (lambda: None) if apart else meanwhile)
-        write_content(options.content, texts)
-        return replay, written
-
     if seed_count < FORK_MIN_SEEDS or not may_fork():
-        return import_and_write(False)
-    with start_forked(lambda _: import_and_write(True), [None], 1, nested=True) as importing:
+        return run_import(options, decode_existing(content), meanwhile)
+    with start_forked(lambda _: run_import(options, decode_existing(content), lambda: None), [None], 1,
+                      nested=True) as importing:
         meanwhile()
         return importing.results()[0]
 
 
 def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[], object]) -> tuple[
-        Imported, Report, dict[str, str]]:
+        Imported, Report]:
     """Read every seed (meanwhile() runs here while workers do), set aside duplicates and other
-    languages, pair the rest, and choose the content files to write: new ones, or stale ones.
+    languages, pair the rest, and write the content files that are new or stale.
 
-    Returns what a replay repeats (Imported), the notes of files to write and their texts."""
+    Returns what a replay repeats (Imported) and the notes of the files written. Each file's text
+    is made as it is written, from its seed's body, kept compressed until then (pack_body): at
+    100,000 articles the texts and bodies, held whole, were 4.7 GB at the import's peak."""
     from diglot.content.outcomes import seed_outcomes
     from diglot.seeds.pairing import pair_drafts  # only an import that cannot be replayed needs these; the workers inherit them
     from diglot.seeds.triage import triage_drafts
@@ -132,16 +130,22 @@ def run_import(options: Options, existing: dict[str, str], meanwhile: Callable[[
         found.warn(f"seeds/{aside.seed}", aside.what, aside.fix)
     pairing = pair_drafts(triage.kept, profiles=profiles,
                           map_items=lambda function, items: map_forked(function, items, FORK_MIN_DRAFTS))
-    # Each body is handed over to its file's text, so the two are not both held for every file.
-    planned = plan_import(pairing, existing, lambda draft: bodies.pop(draft.seed), triage.replaced)
-    bodies.clear()  # the bodies of seeds set aside
-    texts = import_texts(planned, existing, written)
+    planned: dict[str, str] = {}  # each planned file's name, by seed
+
+    def each_planned() -> Iterator[Planned]:
+        """plan_import's files, each noted in planned, each made from its body (handed over)."""
+        for item in plan_import(pairing, existing, lambda draft: unpack_body(bodies.pop(draft.seed)),
+                                triage.replaced):
+            planned[item.seed] = item.name
+            yield item
+
+    write_content(options.content, import_texts(each_planned(), existing, written))
     found.warnings.extend(written.warnings)
     written.warnings = []
     duplicates = sum(aside.kind == "duplicate" for aside in triage.set_aside)
     skipped = unreadable + len(triage.set_aside) - duplicates
     per_seed = seed_outcomes([path.name for path in paths], pairing, planned)
-    return Imported(tuple(pairing.decisions), found, (duplicates, skipped), per_seed), written, texts
+    return Imported(tuple(pairing.decisions), found, (duplicates, skipped), per_seed), written
 
 
 def try_read_seed(path: Path):
@@ -149,9 +153,7 @@ def try_read_seed(path: Path):
     profile, keys and Markdown body: made here, on every core), or the reason it holds no article.
 
     The draft comes back with its first paragraph only (what a title is made from when it has
-    none): its text travels once, as the body. With this, the body handed over to its file's text
-    and each text let go of once encoded, the import's peak at 10,000 articles fell from 547 MiB
-    to 454 (bench/build_stages.py)."""
+    none): its text travels once, as the body (pack_body)."""
     from diglot.content.importer import draft_body
     from diglot.seeds.duplicates import draft_keys
     from diglot.seeds.pairing import profile_draft
@@ -161,7 +163,20 @@ def try_read_seed(path: Path):
         draft = read_seed(path)
     except SeedError as exc:
         return exc.reason
-    return replace(draft, paragraphs=draft.paragraphs[:1]), profile_draft(draft), draft_body(draft), draft_keys(draft)
+    return replace(draft, paragraphs=draft.paragraphs[:1]), profile_draft(draft), pack_body(draft_body(draft)), \
+        draft_keys(draft)
+
+
+def pack_body(body: str) -> bytes:
+    """A draft's Markdown body as the import keeps it until its file is written: UTF-8, compressed
+    (zlib's fastest level). Held as text, the bodies were 1.1 GB or more at 100,000 articles (two
+    bytes a character for a text with a curly quote); compressed, about a third of their UTF-8."""
+    return zlib.compress(body.encode("utf-8"), 1)
+
+
+def unpack_body(packed: bytes) -> str:
+    """The body pack_body packed."""
+    return zlib.decompress(packed).decode("utf-8")
 
 
 def read_seed(path: Path):

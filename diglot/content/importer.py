@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, AnyStr, Callable
+from typing import Any, AnyStr, Callable, Iterable, Iterator
 
 from diglot.content.documents import FILE_NAME
 from diglot.content.escape import escape_markdown
@@ -26,8 +26,9 @@ class Planned:
 
 
 def plan_import(pairing, existing: dict[str, str], body: Callable[[Any], str] | None = None,
-                replaced: dict[str, tuple[str, ...]] | None = None) -> list[Planned]:
-    """Decide each imported article's slug and file text (pure: no I/O).
+                replaced: dict[str, tuple[str, ...]] | None = None) -> Iterator[Planned]:
+    """Decide each imported article's slug and file text (pure: no I/O), one file at a time: a
+    file's text is made when it is asked for, so an import need not hold every text at once.
 
     body: each draft's draft_body, asked for once per draft (the build hands over the ones its
     workers made); replaced: by kept seed, the seeds it stands for (its copies and earlier
@@ -36,7 +37,6 @@ def plan_import(pairing, existing: dict[str, str], body: Callable[[Any], str] | 
     body = body or draft_body
     seed_slugs = slugs_by_seed(existing)
     taken = {FILE_NAME.match(n)["slug"] for n in existing if FILE_NAME.match(n)}
-    planned = []
     for versions in article_versions(pairing):
         seeds = [seed for d in versions for seed in (d.seed, *(replaced or {}).get(d.seed, ()))]
         slug = next((seed_slugs[seed] for seed in seeds if seed in seed_slugs), None)
@@ -45,10 +45,8 @@ def plan_import(pairing, existing: dict[str, str], body: Callable[[Any], str] | 
         shared = shared_metadata(versions)
         for draft in versions:
             text, comments = draft_front_matter(draft, versions, shared)
-            planned.append(Planned(f"{slug}.{draft.language}.md",
-                                   join_front_matter(text, body(draft), comments),
-                                   draft.seed, draft.sha256))
-    return planned
+            yield Planned(f"{slug}.{draft.language}.md", join_front_matter(text, body(draft), comments),
+                          draft.seed, draft.sha256)
 
 
 def article_versions(pairing) -> list[tuple]:
@@ -131,22 +129,20 @@ def draft_body(draft) -> str:
     return "\n\n".join(escape_markdown(p) for p in draft.paragraphs)
 
 
-def import_texts(planned: list[Planned], existing: dict[str, str], report: Report) -> dict[str, str]:
-    """The planned files to write, by name: new ones, and unedited ones gone stale; reports what
-    each write does and every conflict with a hand edit (pure: no I/O)."""
-    written = {}
+def import_texts(planned: Iterable[Planned], existing: dict[str, str], report: Report) -> Iterator[tuple[str, str]]:
+    """The planned files to write, as (name, text), one at a time: new ones, and unedited ones
+    gone stale; reports what each write does and every conflict with a hand edit (pure: no I/O)."""
     for item in planned:
         current = existing.get(item.name)
         if current == item.text:
             continue
         if current is None or is_unedited(current):
             report.note(f"{'imported' if current is None else 're-imported'} seeds/{item.seed} → content/{item.name}")
-            written[item.name] = item.text
+            yield item.name, item.text
         elif f"seed_sha256: {item.seed_sha256}" not in current:
             report.warn(f"content/{item.name}", f"seeds/{item.seed} changed, but this file was edited by hand; "
                         "your edits are kept", "merge the seed's changes by hand, or delete the content file "
                         "to re-import it")
-    return written
 
 
 def decode_existing(files: dict[str, bytes]) -> dict[str, str]:

@@ -4,7 +4,7 @@ about it). Pure: made from the pairing and the planned content files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from diglot.seeds.pairing import describe
 
@@ -27,12 +27,13 @@ class SeedOutcome:
     detail: str = ""
 
 
-def seed_outcomes(names: Iterable[str], pairing, planned) -> tuple[SeedOutcome, ...]:
+def seed_outcomes(names: Iterable[str], pairing, planned: Mapping[str, str]) -> tuple[SeedOutcome, ...]:
     """The outcome of every seed in names (seed file names), in name order.
 
-    pairing: pair_drafts' Pairing; planned: plan_import's content files. A seed neither paired
-    nor single was not imported: read errors, duplicates and skips are warned about by name."""
-    files = {item.seed: f"content/{item.name}" for item in planned}
+    pairing: pair_drafts' Pairing; planned: the name of each content file plan_import planned, by
+    its seed. A seed neither paired nor single was not imported: read errors, duplicates and
+    skips are warned about by name."""
+    files = {seed: f"content/{name}" for seed, name in planned.items()}
     # A decision line is '<head>  <detail>', its head naming the seeds as describe() does.
     details = dict(line.split("  ", 1) if "  " in line else (line, "") for line in pairing.decisions)
     found = {}
