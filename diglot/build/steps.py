@@ -150,6 +150,8 @@ def pages_step(site: Site, config: Config, layouts: Path, cache: BuildCache, hol
     # The dev server hashes again only the pages whose inputs changed (all of them: 0.1 s a build).
     keys = cache.remember("page keys", jobs, lambda job: (salt, job.template, job.page, job.inputs),
                           lambda job: PAGES.key(salt, job))
+    if not cache.long_lived:  # a one-off build would pin every page's identity until it exits
+        cache.forget("page keys")
     files: dict[str, Known | Placed] = {}
     missing = []
     for key, job in zip(keys, jobs):
