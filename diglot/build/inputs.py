@@ -22,13 +22,15 @@ LUNR_FILES = {
 
 def seed_stats(seeds: Path) -> list[tuple[str, int, int]]:
     """The seeds' names, sizes and modification times."""
-    # os.scandir and sorted names: sorting thousands of Path objects alone cost a tenth of a second.
+    # Names, sorted, and one stat each: sorting thousands of Path objects alone cost a tenth of a
+    # second, and sorting os.scandir's entries left 187 MiB of the build process's small-object
+    # arenas resident at 192,000 seeds (43 MiB this way, the stats themselves).
     if not seeds.is_dir():
         return []
-    stats = []
-    for entry in sorted(os.scandir(seeds), key=lambda entry: entry.name):
-        st = entry.stat()
-        stats.append((entry.name, st.st_size, st.st_mtime_ns))
+    folder, stats = os.fspath(seeds), []
+    for name in sorted(os.listdir(folder)):
+        st = os.stat(os.path.join(folder, name))
+        stats.append((name, st.st_size, st.st_mtime_ns))
     return stats
 
 
