@@ -139,3 +139,24 @@ def test_leaving_started_work_early_stops_its_workers():
             raise RuntimeError("caller failed")
     assert time.monotonic() - started < 10
     assert child_processes() <= before
+
+
+def test_bytes_kept_on_disk_come_back_whole_in_every_worker_and_the_file_leaves_no_trace(tmp_path):
+    from diglot.build.spill import Spill
+
+    spill = Spill(tmp_path)
+    chunks = [bytes([n % 251]) * (n * 977) for n in range(40)]  # the first one empty
+    handles = [spill.put(chunk) for chunk in chunks]
+    assert parallel.map_forked(lambda handle: handle.read(), handles) == chunks
+    assert [handle.read() for handle in reversed(handles)] == chunks[::-1]
+    assert list(tmp_path.iterdir()) == []  # unlinked from the start: a killed build leaves nothing
+
+
+def test_a_nested_map_forks_workers_of_its_own_and_its_results_come_back():
+    def inner(_):
+        """A map run in a forked process, on workers it forks itself."""
+        return [pid for pid in parallel.map_forked(lambda n: time.sleep(0.002) or os.getpid(), range(100))]
+
+    with parallel.start_forked(inner, [None], 1, nested=True) as work:
+        [pids] = work.results()
+    assert os.getpid() not in pids and len(set(pids)) == min(parallel.usable_cores(), 100)

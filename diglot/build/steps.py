@@ -22,6 +22,7 @@ from diglot.errors import Report
 from diglot.build.output import Known, Placed, made_file
 from diglot.build.packed import Packed
 from diglot.build.parallel import map_forked, start_forked
+from diglot.build.spill import Spill
 from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
@@ -116,10 +117,16 @@ def model_step(config: Config, documents: list[Document], report: Report, cache:
     is remembered by the content files it is made of; the ones not in the cache are made on every core."""
     calls = {ARTICLES.key(key, docs): (key, docs) for key, docs in sorted(group_documents(documents, config).items())}
     ARTICLES.fill(cache, made_article, calls, FORK_MIN_ITEMS)
+    # A one-off build keeps the articles' bodies on disk (a dev server keeps its articles from
+    # build to build, in memory): every process forked from this one would count them.
+    spill = None if cache.long_lived else Spill(cache.directory)
     articles = []
     for key in calls:
         article, warnings = ARTICLES.get(cache, key)
         report.warnings.extend(warnings)
+        if spill:
+            for version in article.versions.values():
+                version.blocks.keep_in(spill.put)
         articles.append(article)
     return assemble_site(articles)
 

@@ -6,6 +6,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from typing import Any, Callable
 from datetime import datetime
 
 from diglot.config import Config
@@ -38,14 +39,23 @@ class Blocks:
     def blocks(self) -> tuple[Block, ...]:
         """The blocks, unpickled on first use."""
         if self._blocks is None:
-            self._blocks = pickle.loads(zlib.decompress(self._pickled))
+            self._blocks = pickle.loads(zlib.decompress(self.packed()))
         return self._blocks
+
+    def packed(self) -> bytes:
+        """The blocks pickled and compressed (what they are kept as)."""
+        if self._pickled is None:
+            self._pickled = zlib.compress(pickle.dumps(self._blocks, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return self._pickled if isinstance(self._pickled, bytes) else self._pickled.read()
+
+    def keep_in(self, put: Callable[[bytes], Any]) -> None:
+        """Keep the packed bytes where put keeps them, by the handle it returns, whose read() gives
+        them back (the build keeps a one-off build's on disk: bench/README.md, memory)."""
+        self._pickled, self._blocks = put(self.packed()), None
 
     def __reduce__(self):
         """Pickle as the bytes of the blocks (the ones unpickled from, when there are)."""
-        if self._pickled is None:
-            self._pickled = zlib.compress(pickle.dumps(self._blocks, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        return Blocks, ((), self._pickled)
+        return Blocks, ((), self.packed())
 
     def forget(self) -> None:
         """Drop the unpickled blocks, keeping their bytes (read again when next asked for): a worker
