@@ -116,7 +116,7 @@ def build_seconds(project: Path) -> dict[str, dict[str, float]] | None:
     from diglot.model.site import build_site
 
     config = load_config(project / "site.yaml", {})
-    site = build_site(config, load_documents(read_content(project / "content")), Report())
+    site = build_site(config, load_documents(read_content(project / "content").items()), Report())
     seconds = {}
     for lang in config.languages:
         docs = [search_doc(article, lang, number) for number, article in enumerate(indexed_articles(site, lang))]

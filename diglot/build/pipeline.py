@@ -146,14 +146,6 @@ def load_steps():
     return steps
 
 
-def let_go_of_content(cache: BuildCache) -> None:
-    """Forget the content's bytes the hashes were remembered by, unless this process builds again
-    (the dev server): every later step reads the documents, and at 10,000 articles the bytes are
-    85 MB that every forked worker would count as its own."""
-    if not cache.long_lived:
-        cache.forget("content hashes")
-
-
 def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> None:
     """Keep what a rebuild with no change replays: this summary, without this build's news."""
     news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
@@ -220,11 +212,13 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
             content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
         progress.stage("load")
-        documents = steps.load_step(content, cache)
-        content = imported = None  # parsed: a one-off build lets go of the bytes (let_go_of_content)
-        let_go_of_content(cache)
+        documents = steps.load_step(content, cache)  # which lets go of the bytes as it parses them
+        content = imported = None
         progress.stage("model")
-        site = steps.model_step(config, documents, summary.report, cache)
+        handed = [documents]
+        if not (options.review or options.review_later):
+            documents = None  # handed over: only the review reads them after the model
+        site = steps.model_step(config, handed.pop(), summary.report, cache)
         if options.keep_model:
             summary.model = config, site
         if options.review or options.review_later:  # before --strict may stop the build: the page shows what is wrong

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,14 +60,14 @@ def parse_file(data: bytes, path: str) -> Document:
 CONTENT_LABEL = "content"
 
 
-def load_documents(files: dict[str, bytes], label: str = CONTENT_LABEL, parse=parse_file) -> list[Document]:
-    """Parse every content file (bytes by file name); collect every file's problems
+def load_documents(files: Iterable[tuple[str, bytes]], label: str = CONTENT_LABEL, parse=parse_file) -> list[Document]:
+    """Parse every content file (file name and bytes); collect every file's problems
     before raising.
 
     parse(data, path) is a parameter so a build cache can answer it for files it parsed before
     (steps.load_step)."""
     documents, problems = [], []
-    for name, data in files.items():
+    for name, data in files:
         try:
             documents.append(parse(data, f"{label}/{name}"))
         except DiglotError as exc:
