@@ -20,7 +20,7 @@ import pytest
 from lunr.index import Index
 
 from diglot.search.index import SearchDoc, assemble_search_files, assemble_sharded_files, document_terms, format_ref
-from diglot.search.shards import shard_file_name, shard_loads, shard_of, term_postings
+from diglot.search.shards import collect_terms, shard_file_name, shard_loads, shard_of
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -215,7 +215,7 @@ def test_shard_file_names_are_plain_and_never_collide():
 
 def test_postings_carry_first_seen_rank_and_per_field_counts():
     doc = document_terms("en", SearchDoc("0", "a/", "Spy law", "", "law spies and law"))
-    entries = term_postings([doc, doc])
+    entries = collect_terms([doc, doc]).entries
     assert list(entries["law"]) == [1, 0, 1, 2, 2, 3, 1, 1, 2, 2, 3]
 
 

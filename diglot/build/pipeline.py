@@ -215,13 +215,14 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         documents = steps.load_step(content, cache)  # which lets go of the bytes as it parses them
         content = imported = None
         progress.stage("model")
+        reviewing = options.review or options.review_later
         handed = [documents]
-        if not (options.review or options.review_later):
+        if not reviewing:
             documents = None  # handed over: only the review reads them after the model
         site = steps.model_step(config, handed.pop(), summary.report, cache)
         if options.keep_model:
             summary.model = config, site
-        if options.review or options.review_later:  # before --strict may stop the build: the page shows what is wrong
+        if reviewing:  # before --strict may stop the build: the page shows what is wrong
             from diglot.build.review_step import write_review
             if options.review:
                 write_review(options, site, documents, summary, cache)

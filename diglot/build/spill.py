@@ -23,9 +23,9 @@ class Spill:
 
     def put(self, data: bytes) -> "Spilled":
         """Append data; the handle that reads it back."""
-        view, at = memoryview(data), self.end
-        while view:
-            view = view[os.pwrite(self.file.fileno(), view, at + len(data) - len(view)):]
+        at, view, written = self.end, memoryview(data), 0
+        while written < len(data):  # pwrite may write less than asked
+            written += os.pwrite(self.file.fileno(), view[written:], at + written)
         self.end += len(data)
         return Spilled(self, at, len(data))
 

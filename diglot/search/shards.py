@@ -81,7 +81,11 @@ def _first_seen_ranks(fields) -> dict[str, int]:
 class Collected(NamedTuple):
     """What the search files need of a language's documents, gathered in one pass over them."""
 
-    entries: dict[str, array]  # term_postings
+    # Each term's entry: its rank in its first document, then per document holding it (in document
+    # order) the document number's gap from the last one, its frequency in each field and the
+    # document's field lengths, as one flat array (4 bytes a number: a list of int objects took
+    # four times as much).
+    entries: dict[str, array]
     count: int  # documents
     averages: list[float]  # average length of each field
     listings: list[str]  # each document's entry in its metadata block
@@ -108,14 +112,6 @@ def collect_terms(terms: Iterable) -> Collected:
         listings.append(doc_terms.listing)
     count = len(listings)
     return Collected(entries, count, [total / count for total in sums], listings)
-
-
-def term_postings(terms) -> dict[str, array]:
-    """Each term's entry: its rank in its first document, then per document holding it (in document
-    order) the document number's gap from the last one, its frequency in each field and the
-    document's field lengths, as one flat array (4 bytes a number: a list of int objects took
-    four times as much)."""
-    return collect_terms(terms).entries
 
 
 def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS,

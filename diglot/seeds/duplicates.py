@@ -43,7 +43,7 @@ def content_key(draft: Draft) -> bytes:
     return hashlib.blake2b(said.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def drop_copies(drafts: Iterable[Draft], keys: Mapping[str, "DraftKeys"] | None = None) -> tuple[
+def drop_copies(drafts: Iterable[Draft], keys: Mapping[str, DraftKeys] | None = None) -> tuple[
         list[Draft], list[Duplicate]]:
     """Keep the first draft by seed name of each content; the others are copies of it (keys: as
     related_pairs')."""
