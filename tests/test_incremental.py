@@ -16,7 +16,7 @@ from diglot.content import documents
 from diglot.build import import_step as importing
 from diglot.build import parallel
 from diglot.build import steps, templates
-from diglot.build.cache import MISSING, BuildCache
+from diglot.build.cache import FORMAT, MISSING, BuildCache
 from diglot.config import load_config
 from diglot.build.content_files import read_content
 from diglot.errors import Report
@@ -297,9 +297,10 @@ def test_a_dev_server_unpickles_the_cached_search_terms_while_idle_not_in_every_
     english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     state.rebuild()
     state.save_cache_when_idle(time.monotonic() + SAVE_AFTER_S)
-    terms = state.cache.table("search-terms")
-    documents = len(list((corpus_project / "content").glob("*.md")))  # both languages' versions
-    assert len(terms.values) == len(terms.blobs) == documents  # ready for the next build's worker to inherit
+    for lang in ("en", "fr"):
+        terms = state.cache.table(f"search-terms-{lang}")
+        documents = len(list((corpus_project / "content").glob(f"*.{lang}.md")))
+        assert len(terms.values) == len(terms.blobs) == documents  # ready for the next build's worker to inherit
 
 
 def test_a_dev_server_loads_its_whole_cache_while_idle_so_the_first_edit_reads_none_of_it(corpus_project, monkeypatch):
@@ -379,6 +380,24 @@ def test_an_edit_to_one_language_reassembles_only_that_languages_index(corpus_pr
     english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build(Options(project=corpus_project))
     assert assembled == ["en"]
+
+
+def test_an_edit_makes_the_search_terms_of_the_edited_document_alone(corpus_project, tmp_path, monkeypatch):
+    made = tmp_path / "made"  # written by the forked search workers, which saved their tables themselves
+    make = steps.document_terms
+
+    def recorded(lang, doc):
+        with open(made, "a", encoding="utf-8") as out:
+            out.write(f"{lang} {doc.url}\n")
+        return make(lang, doc)
+
+    monkeypatch.setattr(steps, "document_terms", recorded)
+    english = sorted((corpus_project / "content").glob("*.en.md"))[0]
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(Options(project=corpus_project))
+    assert made.read_text(encoding="utf-8").split() == ["en", f"en/{english.name[:-len('.en.md')]}/"]
+    assert sorted(path.name for path in (corpus_project / ".cache").glob("search-terms*")) == [
+        f"search-terms-{lang}.v{FORMAT}.pickle" for lang in ("en", "fr")]
 
 
 def test_a_build_appends_what_it_changed_instead_of_writing_the_table_again(tmp_path):

@@ -27,7 +27,7 @@ from diglot.build.inputs import content_hashes
 from diglot.build.templates import kept_templates
 from diglot.render.environment import make_environment
 from diglot.render.pages import PageJob, plan_pages, render_page
-from diglot.search.index import DocTerms, SearchDoc, document_terms, format_ref, sharded_files
+from diglot.search.index import DocTerms, SearchDoc, collect_search_terms, document_terms, format_ref, sharded_files
 from diglot.search.shards import SHARDED_FORMAT, script_format
 from diglot.model.site import Article, Site, Version, assemble_site, group_documents, make_article
 from diglot.model.text import format_date
@@ -60,7 +60,9 @@ DOCUMENTS = Memo("documents", key=digest)  # (path, sha256) -> the document with
 # bytes once it is read (at 10,000 articles: 110 MB less, the workers' share of which they counted too).
 ARTICLES = Memo("articles", key=article_key, one_form=True)
 PAGES = Memo("pages", key=page_key)  # the page's sha256 (the output trees hold its bytes)
-SEARCH_TERMS = Memo("search-terms", key=terms_key)  # a document's terms and its documents-file entry
+# A document's terms and its documents-file entry, in a table per language (SEARCH_TERMS.of(lang)),
+# which a one-off build's search worker saves itself.
+SEARCH_TERMS = Memo("search-terms", key=terms_key)
 # One language's search files, by every document's key in index order (a document's ref is its
 # position; its key covers all the rest) -> the files' sha256 (the output trees hold the bytes).
 SEARCH_FILES = Memo("search", key=lambda lang, term_keys: digest(lang, *term_keys))
@@ -239,27 +241,37 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
     indexed = {lang: indexed_articles(site, lang) for lang in config.languages}
     term_keys = {lang: [SEARCH_TERMS.key(article.versions[lang]) for article in articles]
                  for lang, articles in indexed.items()}
-    for key in (key for keys in term_keys.values() for key in keys):
-        SEARCH_TERMS.keep(cache, key)  # every document's terms stay cached, even for a language not reassembled
+    if cache.long_lived:  # the dev server's tables stay in memory: it marks what it still uses
+        for lang, keys in term_keys.items():  # even a language not reassembled
+            memo = SEARCH_TERMS.of(lang)
+            for key in keys:
+                memo.keep(cache, key)
     keys = {lang: SEARCH_FILES.key(lang, term_keys[lang]) for lang in indexed}
     missing = [lang for lang in indexed if SEARCH_FILES.get(cache, keys[lang]) is MISSING]
 
     def assemble(lang: str) -> tuple[dict[str, bytes], dict[str, Known | Placed]]:
-        """The terms of one language's documents that were not cached (pickled), and its files."""
-        made: dict[str, bytes] = {}
+        """One language's files, and the terms of its documents that were not cached (pickled) for
+        the dev server's table; a one-off build's worker saves the language's table itself."""
+        memo, made = SEARCH_TERMS.of(lang), {}
+        for key in term_keys[lang]:
+            memo.keep(cache, key)
 
         def terms_in_order() -> Iterator[DocTerms]:
             """Each document's terms, read from the cache or made now (bodies joined, dates
             written), one at a time: none is held once its postings are gathered."""
             for number, (key, article) in enumerate(zip(term_keys[lang], indexed[lang])):
-                terms = SEARCH_TERMS.read(cache, key)
+                terms = memo.read(cache, key)
                 if terms is MISSING:
                     terms = document_terms(lang, search_doc(article, lang, number))
                     made[key] = pickled(terms)
                 yield terms
 
-        refs = [format_ref(number) for number in range(len(indexed[lang]))]
-        return made, {path: made_file(place, path, data) for path, data in sharded_files(lang, refs, terms_in_order())}
+        collected = collect_search_terms([format_ref(n) for n in range(len(indexed[lang]))], terms_in_order())
+        if not cache.long_lived:  # saved before the files are made, which need memory of their own
+            for key in list(made):
+                memo.put_pickled(cache, key, made.pop(key))
+            memo.save_apart(cache)
+        return made, {path: made_file(place, path, data) for path, data in sharded_files(lang, collected)}
 
     with start_forked(assemble, missing, min_items=1) as work:
         def finish(holds: Callable[[str, str], bool]) -> dict[str, Known | Placed]:
@@ -268,7 +280,7 @@ def searching(site: Site, config: Config, cache: BuildCache, place: Path | None 
             made = {}
             for lang, (found, built) in zip(missing, work.results()):
                 for key, blob in found.items():
-                    SEARCH_TERMS.put_pickled(cache, key, blob)
+                    SEARCH_TERMS.of(lang).put_pickled(cache, key, blob)
                 SEARCH_FILES.put(cache, keys[lang], {path: file.digest for path, file in built.items()})
                 made[lang] = built
             for lang in indexed.keys() - made.keys():

@@ -16,7 +16,7 @@ from lunr.builder import Builder
 from lunr.index import Index
 from lunr.token_set import TokenSet
 
-from diglot.search.shards import collect_terms, sharded_search_files
+from diglot.search.shards import Collected, collect_terms, sharded_search_files
 from diglot.search.pipeline import LANGUAGES, PIPELINE_LABELS, make_pipeline, pipeline_terms, split_lowered, word_terms
 
 TITLE_BOOST = 10
@@ -195,18 +195,24 @@ def assemble_search_files(lang: str, refs: Sequence[str], terms: Sequence[DocTer
 
 def assemble_sharded_files(lang: str, refs: Sequence[str], terms: Iterable[DocTerms]) -> dict[str, bytes]:
     """Make one language's term-sharded search files (search/shards.py), by path: sharded_files'."""
-    return dict(sharded_files(lang, refs, terms))
+    return dict(sharded_files(lang, collect_search_terms(refs, terms)))
 
 
-def sharded_files(lang: str, refs: Sequence[str], terms: Iterable[DocTerms]) -> Iterator[tuple[str, bytes]]:
-    """One language's term-sharded search files (search/shards.py), made from each document's ref
-    and precomputed terms (read once, in order: the build streams them), one file at a time; refs
-    must be the documents' numbers (format_ref), as the build gives them."""
+def collect_search_terms(refs: Sequence[str], terms: Iterable[DocTerms]) -> Collected:
+    """Gather one language's postings from each document's ref and precomputed terms (read once,
+    in order: the build streams them); refs must be the documents' numbers (format_ref), as the
+    build gives them."""
     if any(ref != format_ref(number) for number, ref in enumerate(refs)):
         raise ValueError("sharded search files need refs numbered in document order (format_ref)")
     collected = collect_terms(terms)
     if collected.count != len(refs):
         raise ValueError(f"{len(refs)} search refs but {collected.count} sets of terms")
+    return collected
+
+
+def sharded_files(lang: str, collected: Collected) -> Iterator[tuple[str, bytes]]:
+    """One language's term-sharded search files (search/shards.py), made from what
+    collect_search_terms gathered (and taking its postings), one file at a time."""
     boosts = [_FIELD_BOOSTS[field] for field in FIELDS]
     yield from sharded_search_files(lang, collected, FIELDS, boosts, (K1, B), LUNR_VERSION)
 
