@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from diglot.build import steps, templates
 from diglot.build.cache import FORMAT, MISSING, BuildCache
 from diglot.config import load_config
 from diglot.build.content_files import read_content
-from diglot.errors import Report
+from diglot.errors import DiglotError, Report
 from diglot.build.pipeline import Options, build, open_cache
 
 
@@ -146,7 +147,7 @@ def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_pro
     made = {version.path: version.blocks for version in steps.model_step(
         load_config(corpus_project / "site.yaml", {}), steps.load_step(read_content(corpus_project / "content"),
                                                                        BuildCache(None)),
-        Report(), BuildCache(None)).articles[0].versions.values()}
+        Report(), BuildCache(None), corpus_project / "content").articles[0].versions.values()}
     assert all(tuple(version.blocks) == tuple(made[version.path]) for version in versions if version.path in made)
 
 
@@ -232,7 +233,8 @@ def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpu
     files = read_content(corpus_project / "content")
     parsed = [documents.parse_file(data, f"content/{name}") for name, data in files.items()]
     sizes = sum(map(len, files.values()))
-    assert steps.load_step(files, cache) == parsed
+    # a one-off build's documents come without bodies: the model's workers read them again
+    assert steps.load_step(files, cache) == [replace(document, body="") for document in parsed]
     assert files == {}  # taken as parsed: no file held twice
     kept = {fields[0]: (fields, length) for fields, length in
             (cache.table("documents").get(key) for key in list(cache.table("documents").blobs))}
@@ -242,6 +244,24 @@ def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpu
         assert length == len(document.body) and document.body not in fields and document.sha256 in fields
     # the bodies are in content/ already: the table is far smaller than the files
     assert cache.path("documents").stat().st_size < sizes / 2
+
+
+def test_the_model_reads_bodies_again_from_the_files_and_refuses_one_changed_since_it_was_parsed(corpus_project):
+    content = corpus_project / "content"
+    config, cache = load_config(corpus_project / "site.yaml", {}), BuildCache(None)
+    documents = steps.load_step(read_content(content), cache)
+    site = steps.model_step(config, documents, Report(), cache, content)
+    english = sorted(content.glob("*.en.md"))[0]
+    version = next(article.versions["en"] for article in site.articles
+                   if article.versions.get("en") and article.versions["en"].path == f"content/{english.name}")
+    first_paragraph = english.read_text(encoding="utf-8").split("\n---\n", 1)[1].strip().split("\n\n")[0]
+    assert version.blocks[0].text.split()[:5] == first_paragraph.split()[:5]  # the body came back
+    english.write_text(english.read_text(encoding="utf-8") + "\nEdited meanwhile.\n", encoding="utf-8")
+    documents = steps.load_step(read_content(content), BuildCache(None))
+    english.write_text(english.read_text(encoding="utf-8") + "\nAnd again.\n", encoding="utf-8")
+    with pytest.raises(DiglotError) as error:
+        steps.model_step(config, documents, Report(), BuildCache(None), content)
+    assert f"content/{english.name}" in str(error.value) and "changed while the site was being built" in str(error.value)
 
 
 def test_a_dev_server_takes_its_last_documents_as_they_are_and_keeps_them_in_the_table(corpus_project):

@@ -219,7 +219,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         handed = [documents]
         if not reviewing:
             documents = None  # handed over: only the review reads them after the model
-        site = steps.model_step(config, handed.pop(), summary.report, cache)
+        site = steps.model_step(config, handed.pop(), summary.report, cache, options.content)
         if options.keep_model:
             summary.model = config, site
         if reviewing:  # before --strict may stop the build: the page shows what is wrong

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
 from jinja2 import Environment
 
 from diglot.build.cache import BuildCache, digest, pickled, tree_digest
+from diglot.build.fileio import read_bytes
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
 from diglot.content.documents import CONTENT_LABEL, Document, load_documents, parse_file
-from diglot.errors import Report
+from diglot.content.frontmatter import hash_text, split_front_matter
+from diglot.errors import DiglotError, Problem, Report
 from diglot.build.output import Known, Placed, made_file
 from diglot.build.packed import Packed
 from diglot.build.parallel import give_back_free_memory, map_forked, start_forked
@@ -73,9 +76,12 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
 
     content is emptied as it is parsed, and a one-off build forgets the bytes its hashes were
     remembered by (a dev server keeps them, to reread only what changed): no file is held both as
-    bytes and parsed (at 100,000 articles that was 1.1 GB more at the build's peak)."""
+    bytes and parsed (at 100,000 articles that was 1.1 GB more at the build's peak). A one-off
+    build's documents come without their bodies, which the model's workers read again from the
+    files (read_body): held here, they were 1.2 GB at 100,000 articles, which every worker counted."""
     hashes = {f"{CONTENT_LABEL}/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
-    if not cache.long_lived:
+    keep_bodies = cache.long_lived
+    if not keep_bodies:
         cache.forget("content hashes")
     # The documents of this process' last build (the dev server's), by file and sha256, with their
     # table keys: taken as they are, where reading them back from the table costs tens of ms.
@@ -94,7 +100,7 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
                 document = with_body(kept, data)
         DOCUMENTS.keep(cache, key)
         now[seen] = key, document
-        return document
+        return document if keep_bodies else replace(document, body="")
 
     documents = load_documents(((name, content.pop(name)) for name in list(content)), parse=parse)
     last.clear()
@@ -120,12 +126,26 @@ def with_body(kept: tuple, data: bytes) -> Document:
     return Document(path, slug, lang, meta, text[len(text) - length:], body_line, key_lines, sha256)
 
 
-def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache) -> Site:
+def read_body(content: Path, document: Document) -> Document:
+    """The document with its body read again from its file in content; an error when the file
+    changed since the document was parsed (its article would be cached under the old text)."""
+    try:
+        text = read_bytes(content / document.path.split("/", 1)[1]).decode("utf-8")
+    except (OSError, UnicodeError):  # gone, or no longer UTF-8
+        text = None
+    if text is None or hash_text(text) != document.sha256:
+        raise DiglotError(Problem(document.path, "changed while the site was being built", "build again"))
+    return replace(document, body=split_front_matter(text, document.path)[1])
+
+
+def model_step(config: Config, documents: list[Document], report: Report, cache: BuildCache, content: Path) -> Site:
     """The site model. Each article (rendered bodies, alignment, and the warnings making it raised)
-    is remembered by the content files it is made of; the ones not in the cache are made on every core."""
+    is remembered by the content files it is made of; the ones not in the cache are made on every
+    core (by a one-off build from the files in content: load_step let their bodies go)."""
     calls = {ARTICLES.key(key, docs): (key, docs) for key, docs in sorted(group_documents(documents, config).items())}
     del documents
-    ARTICLES.fill(cache, made_article, calls, FORK_MIN_ITEMS)
+    ARTICLES.fill(cache, made_article if cache.long_lived else partial(made_article, content=content),
+                  calls, FORK_MIN_ITEMS)
     # The documents go now, unless the caller keeps them (it may hand them over), and the memory
     # goes back to the system at once: their bodies (1.3 GB at 100,000 articles), still resident
     # beside the articles about to be unpickled, made the model step's high-water mark (10,000
@@ -146,8 +166,11 @@ def model_step(config: Config, documents: list[Document], report: Report, cache:
     return assemble_site(articles)
 
 
-def made_article(key: str, docs: dict[str, Document]) -> tuple[Article, list]:
-    """An article, and the warnings making it raised (replayed whenever it comes from the cache)."""
+def made_article(key: str, docs: dict[str, Document], content: Path | None = None) -> tuple[Article, list]:
+    """An article, and the warnings making it raised (replayed whenever it comes from the cache);
+    content: the folder to read the documents' bodies from, when they come without."""
+    if content is not None:
+        docs = {lang: read_body(content, doc) for lang, doc in docs.items()}
     found = Report()
     return packed_article(make_article(key, docs, found)), found.warnings
 
