@@ -228,6 +228,39 @@ def test_newspaper_corpus_pairs_the_same_whatever_the_file_order(newspaper):
     assert pair_drafts(shuffled) == pair_drafts(drafts)
 
 
+def test_scoring_in_rounds_that_keep_only_the_candidates_decisions_read_decides_as_keeping_all(newspaper, monkeypatch):
+    from diglot.seeds import candidates, pairing as module
+    synthetic, _ = corpus(random.Random(5), pairs=150, decoys=40)  # singles: their best rejected candidates
+    for drafts in (newspaper[0], synthetic):
+        monkeypatch.setattr(candidates, "SCORE_ROUND", 7)  # many rounds
+        kept = pair_drafts(drafts)
+        monkeypatch.setattr(module, "needed_candidates", lambda candidates_of, english, threshold, map_items=map: [
+            found for scored in map_items(candidates_of, english) for found in scored])
+        every = pair_drafts(drafts)
+        monkeypatch.undo()
+        assert kept == every and any(" best candidate " in line for line in kept.decisions)
+        assert any("second pass" in line for line in kept.decisions)
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.sampled_from([0.0, 0.2, 0.44, 0.45, 0.47, 0.5, 0.52, 0.9])),
+                unique_by=lambda found: found[:2]))
+@settings(max_examples=300, deadline=None)
+def test_the_candidates_kept_make_the_decisions_every_candidate_makes(scored):
+    from diglot.seeds import pairing as module
+    matches = {e: [module._Match(score, e, f, score, 1.0, 1.0, 1.0, True) for e2, f, score in scored if e2 == e]
+               for e in range(6)}
+    every = [found for e in range(6) for found in matches[e]]
+    english = [draft(f"e{n}", "en", []) for n in range(6)]
+    french = [draft(f"f{n}", "fr", []) for n in range(6)]
+    for threshold in (0.3, module.FALLBACK_THRESHOLD):  # the first pass's, the second's
+        kept = module.needed_candidates(matches.__getitem__, range(6), threshold)
+        assert module.choose_pairs(kept, english, french, threshold) == module.choose_pairs(every, english, french, threshold)
+        assert module.choose_pairs(module.clear_winners(kept), english, french, threshold) == \
+            module.choose_pairs(module.clear_winners(every), english, french, threshold)
+        singles = english + french
+        assert module.best_rejected(kept, english, french, singles) == module.best_rejected(every, english, french, singles)
+
+
 def test_same_words_in_another_paragraph_order_do_not_take_the_translation():
     # Every number and name of the real pair is in each decoy, so no word is
     # rare; the decoys sort first, so a tie on words alone would pick one.

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from diglot.seeds.candidates import needed_candidates
 from diglot.seeds.features import extract_features
 
 # A score below this is chance overlap (a shared year, "China", a place).
@@ -270,9 +271,10 @@ def find_candidates(profile: _Profile, index: dict[str, list[int]]) -> list[int]
 
 
 def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Profile],
-                     map_items: Callable = map) -> list[_Match]:
+                     map_items: Callable = map, threshold: float = PAIR_THRESHOLD) -> list[_Match]:
     """First pass: score the candidates that share an English draft's rarest numbers and names
-    (each English draft on its own, through map_items: the build passes one that uses every core)."""
+    (each English draft on its own, through map_items: the build passes one that uses every core);
+    those a decision reads (needed_candidates)."""
     en_weights, fr_weights = rarity_weights(en_profiles), rarity_weights(fr_profiles)
     fr_masses = [weigh(p, fr_weights) for p in fr_profiles]
     index = index_features(fr_profiles)
@@ -285,7 +287,7 @@ def score_candidates(en_profiles: Sequence[_Profile], fr_profiles: Sequence[_Pro
                                                             COMMON_PRIOR), second_pass=False)
                 for f in find_candidates(profile, index)]
 
-    return [found for e in map_items(candidates_of, range(len(en_profiles))) for found in e]
+    return needed_candidates(candidates_of, range(len(en_profiles)), threshold, map_items)
 
 
 def nearest_in_length(target: float, by_length: Sequence[tuple[float, int]], count: int) -> list[int]:
@@ -299,7 +301,8 @@ def nearest_in_length(target: float, by_length: Sequence[tuple[float, int]], cou
 def score_leftovers(en_profiles, fr_profiles, en_left: Sequence[int], fr_left: Sequence[int],
                     map_items: Callable = map) -> list[_Match]:
     """Second pass: score each unpaired English draft against unpaired French ones of fitting length
-    (each English draft on its own, through map_items, as in score_candidates).
+    (each English draft on its own, through map_items, as in score_candidates); those a decision
+    reads (needed_candidates).
 
     Every shared number or name counts the same here: the first pass already
     tried rarity, and these drafts have no rare feature in common.
@@ -316,7 +319,7 @@ def score_leftovers(en_profiles, fr_profiles, en_left: Sequence[int], fr_left: S
                       second_pass=True)
                 for f in nearest_in_length(target, by_length, FALLBACK_CANDIDATES)]
 
-    return [found for e in map_items(candidates_of, en_left) for found in e]
+    return needed_candidates(candidates_of, en_left, FALLBACK_THRESHOLD, map_items)
 
 
 def clear_winners(scored: Sequence[_Match]) -> list[_Match]:
@@ -417,7 +420,7 @@ def pair_drafts(drafts: Iterable[Draft], threshold: float = PAIR_THRESHOLD,
     profile = profile_draft if profiles is None else (lambda draft: profiles[draft.seed])
     en_profiles = [profile(d) for d in english]
     fr_profiles = [profile(d) for d in french]
-    first = score_candidates(en_profiles, fr_profiles, map_items)
+    first = score_candidates(en_profiles, fr_profiles, map_items, threshold)
     chosen = choose_pairs(first, english, french, threshold)
     en_left = unpaired(len(english), (m.en for m in chosen))
     fr_left = unpaired(len(french), (m.fr for m in chosen))
