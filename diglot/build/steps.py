@@ -38,6 +38,8 @@ from diglot.model.text import format_date
 # Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
+# Content files parsed between two returns of freed memory to the system (load_step).
+TRIM_EVERY = 4096
 
 
 def article_key(key: str, docs: dict[str, Document]) -> str:
@@ -102,7 +104,16 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
         now[seen] = key, document
         return document if keep_bodies else replace(document, body="")
 
-    documents = load_documents(((name, content.pop(name)) for name in list(content)), parse=parse)
+    def taken() -> Iterator[tuple[str, bytes]]:
+        """Each file's name and bytes, taken out of content; every TRIM_EVERY files, the memory of
+        those parsed goes back to the system: freed, it stayed resident beside the documents (at
+        100,000 articles, the build process's peak: 2.26 GB at the end of this step)."""
+        for count, name in enumerate(list(content), 1):
+            yield name, content.pop(name)
+            if count % TRIM_EVERY == 0:
+                give_back_free_memory()
+
+    documents = load_documents(taken(), parse=parse)
     last.clear()
     if cache.long_lived:  # a one-off build would only pin every body until it exits
         last.update(now)  # this build's only: the memory of a long session does not grow with its edits
