@@ -146,7 +146,7 @@ def test_articles_from_the_cache_unpickle_their_bodies_only_when_read(corpus_pro
     assert versions and all(version.blocks._blocks is None for version in versions)  # taken, not yet read
     made = {version.path: version.blocks for version in steps.model_step(
         load_config(corpus_project / "site.yaml", {}), steps.load_step(read_content(corpus_project / "content"),
-                                                                       BuildCache(None)),
+                                                                       BuildCache(None), corpus_project / "content"),
         Report(), BuildCache(None), corpus_project / "content").articles[0].versions.values()}
     assert all(tuple(version.blocks) == tuple(made[version.path]) for version in versions if version.path in made)
 
@@ -234,7 +234,7 @@ def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpu
     parsed = [documents.parse_file(data, f"content/{name}") for name, data in files.items()]
     sizes = sum(map(len, files.values()))
     # a one-off build's documents come without bodies: the model's workers read them again
-    assert steps.load_step(files, cache) == [replace(document, body="") for document in parsed]
+    assert steps.load_step(files, cache, corpus_project / "content") == [replace(document, body="") for document in parsed]
     assert files == {}  # taken as parsed: no file held twice
     kept = {fields[0]: (fields, length) for fields, length in
             (cache.table("documents").get(key) for key in list(cache.table("documents").blobs))}
@@ -249,7 +249,7 @@ def test_the_document_cache_keeps_no_bodies_yet_gives_back_whole_documents(corpu
 def test_the_model_reads_bodies_again_from_the_files_and_refuses_one_changed_since_it_was_parsed(corpus_project):
     content = corpus_project / "content"
     config, cache = load_config(corpus_project / "site.yaml", {}), BuildCache(None)
-    documents = steps.load_step(read_content(content), cache)
+    documents = steps.load_step(read_content(content), cache, content)
     site = steps.model_step(config, documents, Report(), cache, content)
     english = sorted(content.glob("*.en.md"))[0]
     version = next(article.versions["en"] for article in site.articles
@@ -257,20 +257,25 @@ def test_the_model_reads_bodies_again_from_the_files_and_refuses_one_changed_sin
     first_paragraph = english.read_text(encoding="utf-8").split("\n---\n", 1)[1].strip().split("\n\n")[0]
     assert version.blocks[0].text.split()[:5] == first_paragraph.split()[:5]  # the body came back
     english.write_text(english.read_text(encoding="utf-8") + "\nEdited meanwhile.\n", encoding="utf-8")
-    documents = steps.load_step(read_content(content), BuildCache(None))
+    documents = steps.load_step(read_content(content), BuildCache(None), content)
     english.write_text(english.read_text(encoding="utf-8") + "\nAnd again.\n", encoding="utf-8")
     with pytest.raises(DiglotError) as error:
         steps.model_step(config, documents, Report(), BuildCache(None), content)
+    assert f"content/{english.name}" in str(error.value) and "changed while the site was being built" in str(error.value)
+    files = read_content(content)  # and between the content's hashes and the load step's own reading
+    english.write_text(english.read_text(encoding="utf-8") + "\nOnce more.\n", encoding="utf-8")
+    with pytest.raises(DiglotError) as error:
+        steps.load_step(files, BuildCache(None), content)
     assert f"content/{english.name}" in str(error.value) and "changed while the site was being built" in str(error.value)
 
 
 def test_a_dev_server_takes_its_last_documents_as_they_are_and_keeps_them_in_the_table(corpus_project):
     cache = open_cache(Options(project=corpus_project).resolved(), defer_saves=True)
     files = read_content(corpus_project / "content")
-    first = steps.load_step(files, cache)
+    first = steps.load_step(files, cache, corpus_project / "content")
     cache.commit()
     cache.begin()  # the next rebuild of the same server
-    assert all(again is document for again, document in zip(steps.load_step(files, cache), first))
+    assert all(again is document for again, document in zip(steps.load_step(files, cache, corpus_project / "content"), first))
     cache.commit()
     cache.save()
     assert len(BuildCache(corpus_project / ".cache").table("documents").blobs) == len(files)

@@ -212,7 +212,7 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
         if imported is not content:  # the import ran (not replayed): a rebuild reads the files it wrote
             content, key = imported, BUILDS.key(options, config, seeds, content_hashes(imported, cache))
         progress.stage("load")
-        documents = steps.load_step(content, cache)  # which lets go of the bytes as it parses them
+        documents = steps.load_step(content, cache, options.content)  # which lets go of the bytes
         content = imported = None
         progress.stage("model")
         reviewing = options.review or options.review_later

@@ -7,6 +7,7 @@ which key, is declared once below (build/memo.py).
 """
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
@@ -20,7 +21,7 @@ from diglot.build.fileio import read_bytes
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
 from diglot.content.documents import CONTENT_LABEL, Document, load_documents, parse_file
-from diglot.content.frontmatter import hash_text, split_front_matter
+from diglot.content.frontmatter import split_front_matter
 from diglot.errors import DiglotError, Problem, Report
 from diglot.build.output import Known, Placed, made_file
 from diglot.build.packed import Packed
@@ -38,8 +39,6 @@ from diglot.model.text import format_date
 # Below this many articles the model is made serially: forking a pool costs more than it saves.
 FORK_MIN_ITEMS = 64
 FORK_MIN_PAGES = 8  # a listing page shows every article: a few pages are already worth a fork
-# Content files parsed between two returns of freed memory to the system (load_step).
-TRIM_EVERY = 4096
 
 
 def article_key(key: str, docs: dict[str, Document]) -> str:
@@ -73,18 +72,22 @@ SEARCH_TERMS = Memo("search-terms", key=terms_key)
 SEARCH_FILES = Memo("search", key=lambda lang, term_keys: digest(lang, *term_keys))
 
 
-def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
-    """Parse every content file; a file whose bytes were parsed before comes from the cache.
+def load_step(content: dict[str, bytes], cache: BuildCache, folder: Path) -> list[Document]:
+    """Parse every content file (content: their bytes, read from folder); a file whose bytes were
+    parsed before comes from the cache. content is emptied.
 
-    content is emptied as it is parsed, and a one-off build forgets the bytes its hashes were
-    remembered by (a dev server keeps them, to reread only what changed): no file is held both as
-    bytes and parsed (at 100,000 articles that was 1.1 GB more at the build's peak). A one-off
-    build's documents come without their bodies, which the model's workers read again from the
-    files (read_body): held here, they were 1.2 GB at 100,000 articles, which every worker counted."""
+    A dev server parses the bytes as they are (it keeps them, to reread only what changed). A
+    one-off build lets them all go first, then reads each file again as it parses it (read_unchanged):
+    at 100,000 articles the bytes, freed one by one as they were parsed, stayed resident beside the
+    documents, the build process's peak (2.3 GB). Its documents come without their bodies, which the
+    model's workers read again (read_body): held here, they were 1.2 GB, which every worker counted."""
     hashes = {f"{CONTENT_LABEL}/{name}": sha256 for name, sha256 in content_hashes(content, cache).items()}
     keep_bodies = cache.long_lived
+    names = list(content)
     if not keep_bodies:
         cache.forget("content hashes")
+        content.clear()
+        give_back_free_memory()
     # The documents of this process' last build (the dev server's), by file and sha256, with their
     # table keys: taken as they are, where reading them back from the table costs tens of ms.
     last, now = cache.keep("documents", "", dict), {}
@@ -101,25 +104,32 @@ def load_step(content: dict[str, bytes], cache: BuildCache) -> list[Document]:
             else:
                 document = with_body(kept, data)
         DOCUMENTS.keep(cache, key)
-        now[seen] = key, document
-        return document if keep_bodies else replace(document, body="")
+        if keep_bodies:
+            now[seen] = key, document
+            return document
+        return replace(document, body="")
 
-    def taken() -> Iterator[tuple[str, bytes]]:
-        """Each file's name and bytes, taken out of content; every TRIM_EVERY files, the memory of
-        those parsed goes back to the system: freed, it stayed resident beside the documents (at
-        100,000 articles, the build process's peak: 2.26 GB at the end of this step)."""
-        for count, name in enumerate(list(content), 1):
-            yield name, content.pop(name)
-            if count % TRIM_EVERY == 0:
-                give_back_free_memory()
-
-    documents = load_documents(taken(), parse=parse)
+    files = ((name, content.pop(name) if keep_bodies else
+              read_unchanged(folder, name, hashes[f"{CONTENT_LABEL}/{name}"])) for name in names)
+    documents = load_documents(files, parse=parse)
     last.clear()
-    if cache.long_lived:  # a one-off build would only pin every body until it exits
+    if keep_bodies:  # a one-off build would only pin every body until it exits
         last.update(now)  # this build's only: the memory of a long session does not grow with its edits
     else:  # no later step reads the table: saved now, it leaves every process forked later
         DOCUMENTS.save_apart(cache)  # (100,000 articles: 160 MB of entries)
     return documents
+
+
+def read_unchanged(folder: Path, name: str, sha256: str) -> bytes:
+    """A content file's bytes read again; an error when they are not those hashed before (its
+    cache entries would be made of one text and keyed by another)."""
+    try:
+        data = read_bytes(folder / name)
+    except OSError:  # gone
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != sha256:
+        raise DiglotError(Problem(f"{CONTENT_LABEL}/{name}", "changed while the site was being built", "build again"))
+    return data
 
 
 def bodiless(document: Document) -> bytes:
@@ -140,14 +150,9 @@ def with_body(kept: tuple, data: bytes) -> Document:
 
 
 def read_body(content: Path, document: Document) -> Document:
-    """The document with its body read again from its file in content; an error when the file
-    changed since the document was parsed (its article would be cached under the old text)."""
-    try:
-        text = read_bytes(content / document.path.split("/", 1)[1]).decode("utf-8")
-    except (OSError, UnicodeError):  # gone, or no longer UTF-8
-        text = None
-    if text is None or hash_text(text) != document.sha256:
-        raise DiglotError(Problem(document.path, "changed while the site was being built", "build again"))
+    """The document with its body read again from its file in content (read_unchanged: its
+    article is cached under the text it was parsed from)."""
+    text = read_unchanged(content, document.path.split("/", 1)[1], document.sha256).decode("utf-8")
     return replace(document, body=split_front_matter(text, document.path)[1])
 
 
