@@ -425,6 +425,16 @@ def test_an_edit_makes_the_search_terms_of_the_edited_document_alone(corpus_proj
         f"search-terms-{lang}.v{FORMAT}.pickle" for lang in ("en", "fr")]
 
 
+def test_a_table_entry_kept_on_disk_by_a_handle_is_read_and_saved_like_bytes(tmp_path):
+    from diglot.build.cache import pickled
+    from diglot.build.spill import Spill
+    cache = BuildCache(tmp_path, version="v")
+    cache.table("t").put_blob("spilled", Spill(tmp_path).put(pickled("a value kept on disk")))
+    assert cache.table("t").get("spilled") == "a value kept on disk"
+    cache.commit()
+    assert BuildCache(tmp_path, version="v").table("t").get("spilled") == "a value kept on disk"
+
+
 def test_a_build_appends_what_it_changed_instead_of_writing_the_table_again(tmp_path):
     cache = BuildCache(tmp_path, version="v")
     for n in range(100):

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
-from diglot.build.fileio import read_bytes, write_all
+from diglot.build.fileio import ChecksummedWriter, read_bytes, write_all
 from diglot.build.parallel import load_quickly, start_forked
 
 try:
@@ -122,7 +122,7 @@ class Table:
             if blob is None:
                 return MISSING
             try:
-                value = self.values[key] = load_quickly(blob)
+                value = self.values[key] = load_quickly(blob_bytes(blob))
             except Exception:  # a damaged entry is a missing one
                 del self.blobs[key]
                 return MISSING
@@ -137,7 +137,7 @@ class Table:
         if key in self.values or key not in self.blobs:
             return self.values.get(key, MISSING)
         try:
-            return load_quickly(self.blobs[key])
+            return load_quickly(blob_bytes(self.blobs[key]))
         except Exception:  # a damaged entry is a missing one
             return MISSING
 
@@ -160,9 +160,10 @@ class Table:
         self.stored(key)
         return value
 
-    def put_blob(self, key: str, blob: bytes) -> None:
+    def put_blob(self, key: str, blob) -> None:
         """Store a value already pickled (pickled(value), by a worker process): saving writes these
-        bytes as they are, and the value is unpickled only when asked for."""
+        bytes as they are, and the value is unpickled only when asked for. The bytes may be kept
+        elsewhere, by a handle with read() and len() (build/spill.py), read when needed."""
         self.blobs[key] = blob
         self.values.pop(key, None)
         self.sizes.pop(key, None)
@@ -198,7 +199,7 @@ class Table:
         blob = self.blobs.get(key)
         if blob is None and keep:
             blob = self.blobs[key] = pickled(self.values[key])
-        return blob if blob is not None else pickled(self.values[key])
+        return blob_bytes(blob) if blob is not None else pickled(self.values[key])
 
     def size(self, key: str) -> int:
         """The length of an entry as stored, without pickling again one whose blob was dropped."""
@@ -343,6 +344,11 @@ class BuildCache:
         return file
 
 
+def blob_bytes(blob) -> bytes:
+    """A table entry's pickled bytes: the blob itself, or read from where a handle keeps them."""
+    return blob if isinstance(blob, bytes) else blob.read()
+
+
 def read_table(path: Path, version: str) -> Table:
     """A table as its file holds it (entries still pickled), or an empty one when the file is
     missing, stale or damaged anywhere (a cache is only worth what it is sure of)."""
@@ -435,16 +441,3 @@ def write_table(path: Path, version: str, entries: Iterable[tuple[str, bytes]]) 
         if not isinstance(exc, OSError):
             raise
         return None
-
-
-class ChecksummedWriter:
-    """A file that keeps the sha256 of what is written to it."""
-
-    def __init__(self, file):
-        self.file, self.sha256, self.length = file, hashlib.sha256(), 0
-
-    def write(self, data: bytes) -> int:
-        """Write data, adding it to the checksum and the length."""
-        self.sha256.update(data)
-        self.length += len(data)
-        return self.file.write(data)

@@ -1,4 +1,4 @@
-"""Whole-file reads and writes in the fewest system calls.
+"""Whole-file reads and writes in the fewest system calls, and a writer that checksums what it writes.
 
 Python's open() adds an fstat, an isatty ioctl and two lseeks to every file it opens. A build
 opens thousands of small files, and on the slow disks of small VMs and CI runners each of those
@@ -6,6 +6,7 @@ calls costs tens of microseconds: together they were about a second of a cold bu
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -61,3 +62,16 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> os.stat_result:
         return os.fstat(fd)
     finally:
         os.close(fd)
+
+
+class ChecksummedWriter:
+    """A file that keeps the sha256 of what is written to it."""
+
+    def __init__(self, file):
+        self.file, self.sha256, self.length = file, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        """Write data, adding it to the checksum and the length."""
+        self.sha256.update(data)
+        self.length += len(data)
+        return self.file.write(data)

@@ -38,6 +38,10 @@ class Spilled:
     def __init__(self, spill: Spill, offset: int, length: int):
         self.spill, self.offset, self.length = spill, offset, length
 
+    def __len__(self) -> int:
+        """How many bytes."""
+        return self.length
+
     def read(self) -> bytes:
         """The bytes, read back."""
         parts, at, left = [], self.offset, self.length
