@@ -20,7 +20,7 @@ import pytest
 from lunr.index import Index
 
 from diglot.search.index import SearchDoc, assemble_search_files, assemble_sharded_files, document_terms, format_ref
-from diglot.search.shards import collect_terms, shard_file_name, shard_loads, shard_of
+from diglot.search.shards import collect_terms, shard_file_name, shard_loads, shard_of, with_lengths
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -215,8 +215,11 @@ def test_shard_file_names_are_plain_and_never_collide():
 
 def test_postings_carry_first_seen_rank_and_per_field_counts():
     doc = document_terms("en", SearchDoc("0", "a/", "Spy law", "", "law spies and law"))
-    entries = collect_terms([doc, doc]).entries
-    assert list(entries["law"]) == [1, 0, 1, 2, 2, 3, 1, 1, 2, 2, 3]
+    collected = collect_terms([doc, doc])
+    # rank; then per document: its gap, the term's frequency per field (the lengths kept apart)...
+    assert list(collected.entries["law"]) == [1, 0, 1, 2, 1, 1, 2]
+    # ...and as the files write them, each document's field lengths after its frequencies
+    assert with_lengths(collected.entries["law"], collected.lengths, 1) == [1, 0, 1, 2, 2, 3, 1, 1, 2, 2, 3]
 
 
 def test_search_files_per_language_stay_within_one_per_fifty_articles_or_a_small_floor(thousand):

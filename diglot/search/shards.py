@@ -35,6 +35,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 from diglot.search.heads import SPLIT_ABOVE, split_entry
@@ -82,13 +83,15 @@ class Collected(NamedTuple):
     """What the search files need of a language's documents, gathered in one pass over them."""
 
     # Each term's entry: its rank in its first document, then per document holding it (in document
-    # order) the document number's gap from the last one, its frequency in each field and the
-    # document's field lengths, as one flat array (4 bytes a number: a list of int objects took
-    # four times as much).
+    # order) the document number's gap from the last one and its frequency in each field, as one
+    # flat array (4 bytes a number: a list of int objects took four times as much). The files
+    # write each posting with its document's field lengths too (with_lengths), which the entries
+    # leave to `lengths`: 12 bytes a posting instead of 20 (100,000 articles: 130 MB a language).
     entries: dict[str, array]
     count: int  # documents
     averages: list[float]  # average length of each field
     listings: list[str]  # each document's entry in its metadata block
+    lengths: list[array]  # per field, each document's length in terms
 
 
 def collect_terms(terms: Iterable) -> Collected:
@@ -97,7 +100,7 @@ def collect_terms(terms: Iterable) -> Collected:
     all, were half of a search worker's memory)."""
     entries: dict[str, array] = {}
     last: dict[str, int] = {}
-    sums: list[int] = []
+    lengths = (array("i"), array("i"))
     listings = []
     for number, doc_terms in enumerate(terms):
         (title_length, title), (body_length, body) = doc_terms.fields
@@ -105,13 +108,31 @@ def collect_terms(terms: Iterable) -> Collected:
             entry = entries.get(term)
             if entry is None:
                 entry = entries[term] = array("i", (rank,))
-            entry.extend((number - last.get(term, 0), title.get(term, 0), body.get(term, 0), title_length, body_length))
+            entry.extend((number - last.get(term, 0), title.get(term, 0), body.get(term, 0)))
             last[term] = number
-        lengths = [length for length, _ in doc_terms.fields]
-        sums = [a + b for a, b in zip(sums, lengths)] if sums else lengths
+        lengths[0].append(title_length)
+        lengths[1].append(body_length)
         listings.append(doc_terms.listing)
     count = len(listings)
-    return Collected(entries, count, [total / count for total in sums], listings)
+    return Collected(entries, count, [sum(field) / count for field in lengths] if count else [], listings, list(lengths))
+
+
+def with_lengths(postings: Sequence[int], lengths: Sequence[array], start: int = 0) -> list[int]:
+    """Compact postings (after `start` leading numbers: per document its gap from the last one and
+    its frequency per field) with each document's field lengths after its frequencies, as the
+    files and search/heads.py read them."""
+    stride = 1 + len(lengths)
+    gaps = postings[start::stride]
+    documents = list(accumulate(gaps))
+    columns = [gaps, *(postings[start + 1 + f::stride] for f in range(len(lengths))),
+               *(map(field.__getitem__, documents) for field in lengths)]
+    return [*postings[:start], *chain.from_iterable(zip(*columns))]
+
+
+def without_lengths(postings: Sequence[int], field_count: int) -> array:
+    """Postings as with_lengths writes them (no leading numbers), their field lengths left out."""
+    stride = 1 + 2 * field_count
+    return array("i", chain.from_iterable(zip(*(postings[k::stride] for k in range(1 + field_count)))))
 
 
 def shard_loads(sizes: dict[str, int], limit: int = SHARD_POSTINGS,
@@ -173,24 +194,24 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=list)
 
 
-def split_terms(entries: dict[str, list[int]], boosts: Sequence[float], bm25: tuple[float, float],
-                documents: int) -> tuple[dict[str, object], dict[str, list[int]]]:
-    """Each term's shard entry (its flat postings, or a split term's head entry) and each split term's
-    rest, taken out of entries as they are made: a split term is not held whole beside its parts
-    (a search worker's peak: 290 MB at 100,000 articles)."""
+def split_terms(entries: dict[str, array], lengths: Sequence[array], boosts: Sequence[float],
+                bm25: tuple[float, float], documents: int) -> tuple[dict[str, object], dict[str, array]]:
+    """Each term's shard entry (its compact postings, or a split term's head entry) and each split
+    term's rest (compact: Collected.entries), taken out of entries as they are made: a split term
+    is not held whole beside its parts (a search worker's peak: 290 MB at 100,000 articles)."""
     heads: dict[str, object] = {}
-    rests: dict[str, list[int]] = {}
-    stride = 1 + 2 * len(boosts)
+    rests: dict[str, array] = {}
+    stride = 1 + len(boosts)
     for term in list(entries):
         entry = entries.pop(term)
         if len(entry) <= 1 + SPLIT_ABOVE * stride:
             heads[term] = entry  # most terms: too few postings to split, not worth unpacking
             continue
-        split = split_entry(entry, boosts, *bm25, documents)
+        split = split_entry(array("i", with_lengths(entry, lengths, 1)), boosts, *bm25, documents)
         if split is None:
             heads[term] = entry
         else:
-            heads[term], rests[term] = split
+            heads[term], rests[term] = split[0], without_lengths(split[1], len(boosts))
     return heads, rests
 
 
@@ -228,13 +249,13 @@ def sharded_search_files(lang: str, collected: Collected, fields: Sequence[str],
     """Make one language's manifest, term shards, rest shards and metadata blocks from what
     collect_terms gathered of its documents (its entries are taken: split_terms): (path, bytes),
     one at a time (the build writes each as it comes; a language's files are 23 MB at 10,000 articles)."""
-    count = collected.count
-    heads, rests = split_terms(collected.entries, boosts, bm25, count)
+    count, lengths = collected.count, collected.lengths
+    heads, rests = split_terms(collected.entries, lengths, boosts, bm25, count)
     budget = file_budget(count)
-    stride = 1 + 2 * len(fields)
-    head_sizes = {t: len(e["p"] if isinstance(e, dict) else e) // stride for t, e in heads.items()}
+    stride, compact = 1 + 2 * len(fields), 1 + len(fields)
+    head_sizes = {t: len(e["p"]) // stride if isinstance(e, dict) else len(e) // compact for t, e in heads.items()}
     # A hollow rest key routes no split term: it is left out.
-    rest_keys, _ = fitted_keys({t: len(e) // stride for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS, REST_STEP)
+    rest_keys, _ = fitted_keys({t: len(e) // compact for t, e in rests.items()}, budget // REST_SHARE, REST_POSTINGS, REST_STEP)
     head_keys, hollow = fitted_keys(head_sizes, budget - len(rest_keys), SHARD_POSTINGS, SHARD_STEP)
     if not head_keys:
         head_keys, hollow = [""], []  # no terms at all: one empty shard still answers
@@ -250,9 +271,11 @@ def sharded_search_files(lang: str, collected: Collected, fields: Sequence[str],
     }
     base = f"search/{lang}/"
     yield base + "manifest.json", _compact(manifest).encode("utf-8")
-    for folder, entries, keys in (("t", heads, head_keys), ("r", rests, rest_keys)):
+    for folder, entries, keys, start in (("t", heads, head_keys, 1), ("r", rests, rest_keys, 0)):
         for key, shard in _sharded(entries, keys).items():
-            yield f"{base}{folder}/{shard_file_name(key)}.json", _compact(shard).encode("utf-8")
+            written = {term: entry if isinstance(entry, dict) else with_lengths(entry, lengths, start)
+                       for term, entry in shard.items()}  # a term's rank leads its shard entry, not its rest
+            yield f"{base}{folder}/{shard_file_name(key)}.json", _compact(written).encode("utf-8")
     for start in range(0, count, META_BLOCK):
         listings = ",".join(collected.listings[start:start + META_BLOCK])
         yield f"{base}m/{start // META_BLOCK}.json", f"[{listings}]".encode("utf-8")
