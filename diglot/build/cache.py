@@ -330,8 +330,8 @@ class BuildCache:
 
     def save(self) -> None:
         """Write the tables that changed since the last save."""
-        for name in sorted(self.unsaved) if self.directory else ():
-            self.tables[name].saved(self.write_table_file(name))
+        for name in sorted(self.unsaved) if self.directory else ():  # a one-off build keeps no pickled copy
+            self.tables[name].saved(self.write_table_file(name, keep_blobs=self.long_lived))
         self.unsaved.clear()
 
     def write_table_file(self, name: str, keep_blobs: bool = True) -> FileStat | None:
