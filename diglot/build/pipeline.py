@@ -16,6 +16,7 @@ from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest
 from diglot.build.memo import MISSING, Memo
+from diglot.build.parallel import give_back_free_memory
 from diglot.config import Config, load_config
 from diglot.errors import DiglotError, Problem, Report
 from diglot.build.output import Known, Trees, bytes_of, look_at_trees, start_fresh_tree, sync_site, write_site
@@ -181,6 +182,10 @@ def make_and_write(site, config: Config, options: Options, cache: BuildCache, st
                 write_step(files, options, cache, trees)
             summary.articles, summary.files = len(site.articles), len(files)
             remember()
+            # Written: the files' records go, and their memory goes back before the last tables
+            # are pickled (100,000 articles: the build process's peak came at that save).
+            files.clear()
+            give_back_free_memory()
     except BaseException:
         if fresh:  # after the workers are stopped (leaving the searching block): none still writes there
             shutil.rmtree(fresh, ignore_errors=True)
