@@ -148,11 +148,13 @@ def load_steps():
 
 
 def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> None:
-    """Keep what a rebuild with no change replays: this summary, without this build's news."""
+    """Keep what a rebuild with no change replays: this summary, without this build's news, nor
+    what became of each seed (only a review reads it, and a review never replays: 192,000 seeds'
+    outcomes were half the table the build pickles last)."""
     news = set(news)  # a set: an import notes every file it writes, and a list made this quadratic
     BUILDS.put(cache, key, replace(
-        summary, rendered=0, write_review=None, model=None, report=Report(list(summary.report.warnings),
-                                           [n for n in summary.report.notes if n not in news])))
+        summary, rendered=0, write_review=None, model=None, seeds=(),
+        report=Report(list(summary.report.warnings), [n for n in summary.report.notes if n not in news])))
 
 
 def make_and_write(site, config: Config, options: Options, cache: BuildCache, steps, summary: Summary,
