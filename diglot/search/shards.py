@@ -271,9 +271,9 @@ def sharded_search_files(lang: str, collected: Collected, fields: Sequence[str],
     }
     base = f"search/{lang}/"
     yield base + "manifest.json", _compact(manifest).encode("utf-8")
-    for folder, entries, keys, start in (("t", heads, head_keys, 1), ("r", rests, rest_keys, 0)):
+    for folder, entries, keys, leading in (("t", heads, head_keys, 1), ("r", rests, rest_keys, 0)):
         for key, shard in _sharded(entries, keys).items():
-            written = {term: entry if isinstance(entry, dict) else with_lengths(entry, lengths, start)
+            written = {term: entry if isinstance(entry, dict) else with_lengths(entry, lengths, leading)
                        for term, entry in shard.items()}  # a term's rank leads its shard entry, not its rest
             yield f"{base}{folder}/{shard_file_name(key)}.json", _compact(written).encode("utf-8")
     for start in range(0, count, META_BLOCK):
