@@ -1,14 +1,23 @@
 """site/ is replaced atomically; a failed write leaves the previous site intact."""
+import pickle
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ci import skip_or_fail
+from diglot.build.cache import pickled
 from diglot.build.output import check_path, look_at_trees, sync_site, write_site
-from diglot.build.tree_records import folder_stats
+from diglot.build.tree_records import FileRecord, FolderRecord, folder_stats
+
+
+def through_cache(records):
+    """Records as the next build reads them from the build cache (which pickles them as columns)."""
+    return pickle.loads(pickled(records))
 
 
 def tree(root):
@@ -64,7 +73,7 @@ def test_double_buffered_writes_keep_the_site_exact_through_edits_deletions_and_
               {"a/index.html": b"1 edited", "e.txt": b"newer"},
               {"a/index.html": b"again", "b/c/index.html": b"back"}]
     for files in builds + builds[::-1]:
-        records = sync_site(files, out, shadow, records)
+        records = through_cache(sync_site(files, out, shadow, records))
         assert tree(out) == files
     (out / "a" / "index.html").write_bytes(b"changed by hand")  # the next build must repair it
     records = sync_site(builds[0], out, shadow, records)
@@ -81,7 +90,7 @@ def test_after_edits_additions_and_deletions_the_next_build_checks_both_trees_wi
     builds = [first, edited, deleted, deleted]
     for number, files in enumerate(builds):
         time.sleep(0.02)  # so a folder written now gets a time other than the one it had
-        records = sync_site(files, out, shadow, records)
+        records = through_cache(sync_site(files, out, shadow, records))
         # Recorded folder times are the trees' own, so the next look stats files, not listings.
         assert records["live folders"] == folder_stats(out, records["live"])
         if number:
@@ -141,3 +150,21 @@ def test_files_added_by_hand_deep_in_either_tree_never_reach_the_site(tmp_path):
     for version in files + files:
         records = sync_site(version, out, shadow, records)
         assert tree(out) == version
+
+
+paths = st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), max_size=12)
+times = st.integers(-2**63, 2**63 - 1)  # nanoseconds since 1970, before it too
+inodes = st.integers(0, 2**64 - 1)  # a file system may use all 64 bits
+sizes = st.integers(-1, 2**63 - 1)  # -1: a symlink
+
+
+@given(st.dictionaries(paths, st.tuples(st.tuples(sizes, times, inodes), st.binary(min_size=32, max_size=32))),
+       st.dictionaries(paths, st.tuples(times, inodes)))
+@settings(max_examples=200, deadline=None)
+def test_records_come_back_from_the_cache_as_they_were_recorded(files, folders):
+    """The cache pickles records as columns: every path (the root's is ""), size, time, inode and
+    sha256 comes back, an empty record and one holding only the root included."""
+    files = FileRecord((rel, (st_, digest.hex())) for rel, (st_, digest) in files.items())
+    for record in (files, FolderRecord(folders), FolderRecord({"": (1, 2)}), FileRecord()):
+        back = through_cache(record)
+        assert back == record and type(back) is type(record)

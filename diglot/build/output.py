@@ -18,8 +18,8 @@ from typing import NamedTuple
 from diglot.errors import DiglotError, Problem
 from diglot.build.fileio import write_bytes
 from diglot.build.swap import exchange, keep_as_shadow, remove_stale_temps, same_filesystem, swap_in
-from diglot.build.tree_records import (Folders, Record, Stat, folder_names, folder_stats, known_digests, look_at_tree,
-                                       stat_of)
+from diglot.build.tree_records import (FileRecord, Folders, Record, Stat, folder_names, folder_stats,
+                                       known_digests, look_at_tree, stat_of)
 
 
 def check_path(path: str) -> str:
@@ -218,8 +218,8 @@ def sync_site(files: dict[str, bytes | Known | Placed], out_dir: Path, shadow: P
     except BaseException:
         shutil.rmtree(tree, ignore_errors=True)  # half updated; the live tree shares nothing it could break
         raise
-    fresh = {rel: (written[rel] if rel in written else found[rel], digests[rel]) for rel in files}
-    old = {rel: (live[rel], digest) for rel, digest in live_known.items()}
+    fresh = FileRecord((rel, (written[rel] if rel in written else found[rel], digests[rel])) for rel in files)
+    old = FileRecord((rel, (live[rel], digest)) for rel, digest in live_known.items())
     # Folders seen by look_at_trees keep their stats but where this build added or removed an entry.
     seen = {tree: trees.shadow_folders if tree == shadow else {}, out_dir: trees.live_folders}
     touched = folder_names(written.keys() | (found.keys() - files.keys()))
@@ -244,7 +244,7 @@ def recorded(out_dir: Path, live: Record, shadow: Path | None = None, old: Recor
     this build wrote, and the folders it changed in the first (only those are looked at again)."""
     live_seen, touched, shadow_seen = seen
     return {"live": live, "live folders": folder_stats(out_dir, live, live_seen, touched),
-            "shadow": old or {},
+            "shadow": old or FileRecord(),
             "shadow folders": folder_stats(shadow, old, shadow_seen) if shadow and old and whole else {}}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from array import array
 from pathlib import Path
 
 
@@ -14,6 +15,55 @@ Record = dict[str, tuple[Stat, str]]  # relative path -> (its stat, sha256 of it
 
 
 Folders = dict[str, tuple[int, int]]  # relative folder ('' for the root) -> (mtime_ns, inode)
+
+
+# The build cache pickles records as columns: their paths in one string, their numbers in two
+# arrays, their sha256s in one bytes. Pickled entry by entry, the records of 385,000 files (100,000
+# articles) took 78 MB, and at the end of the build twice that in memory while being pickled (the
+# pickler's memo of every string and tuple): the largest process's peak.
+
+class FileRecord(dict):
+    """A Record that pickles as columns."""
+
+    def __reduce__(self):
+        digests = bytes.fromhex("".join(digest for _, digest in self.values()))
+        return unpack_files, ("\0".join(self), *packed_stats(st for st, _ in self.values()), digests)
+
+
+class FolderRecord(dict):
+    """A Folders record that pickles as columns."""
+
+    def __reduce__(self):
+        return unpack_folders, ("\0".join(self), *packed_stats(self.values()))
+
+
+def packed_stats(stats) -> tuple[bytes, bytes]:
+    """Stats as two arrays: their numbers but the inode (signed: a symlink's size is -1), and their
+    inodes (unsigned: a file system may use all 64 bits)."""
+    numbers, inodes = array("q"), array("Q")
+    for st in stats:
+        numbers.extend(st[:-1])
+        inodes.append(st[-1])
+    return numbers.tobytes(), inodes.tobytes()
+
+
+def unpacked_stats(numbers: bytes, inodes: bytes) -> list[tuple[int, ...]]:
+    """The stats packed_stats packed."""
+    signed, unsigned = array("q", numbers).tolist(), array("Q", inodes).tolist()
+    width = len(signed) // len(unsigned) if unsigned else 0
+    return list(zip(*(signed[at::width] for at in range(width)), unsigned))
+
+
+def unpack_files(paths: str, numbers: bytes, inodes: bytes, digests: bytes) -> FileRecord:
+    """A FileRecord as it pickled itself."""
+    text = digests.hex()
+    stats = unpacked_stats(numbers, inodes)
+    return FileRecord(zip(paths.split("\0"), zip(stats, (text[at:at + 64] for at in range(0, len(text), 64)))))
+
+
+def unpack_folders(paths: str, numbers: bytes, inodes: bytes) -> FolderRecord:
+    """A FolderRecord as it pickled itself."""
+    return FolderRecord(zip(paths.split("\0"), unpacked_stats(numbers, inodes)))
 
 
 def scan_tree(root: Path) -> dict[str, Stat]:
@@ -75,7 +125,7 @@ def folder_stats(root: Path, record: Record, seen: Folders | None = None, touche
     seen: stats taken earlier in this build, which stand for every folder but the root (a rename
     changes it) and the touched ones (entries were added or removed there since)."""
     seen = seen or {}
-    stats, prefix = {}, f"{root}/"
+    stats, prefix = FolderRecord(), f"{root}/"
     for name in sorted(folder_names(record)):
         if name and name not in touched and name in seen:
             stats[name] = seen[name]
