@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
 from diglot.build.fileio import ChecksummedWriter, read_bytes, write_all
-from diglot.build.parallel import load_quickly, start_forked
+from diglot.build.parallel import give_back_free_memory, load_quickly, start_forked
 
 try:
     import fcntl
@@ -313,12 +313,15 @@ class BuildCache:
         with start_forked(partial(self.write_table_file, keep_blobs=False), early, SAVE_FORK_MIN_TABLES) as saving:
             try:
                 yield
-            finally:
-                saving.wait()  # even if the block failed: stopped mid-write, a worker would leave a part
+            finally:  # even if the block failed: a worker stopped mid-write would leave a part
+                files = saving.results()  # (and a single table is saved here, serially)
             self.keep_used(name for name in last if name in self.tables)
-            for name, file in zip(early, saving.results()):
+            for name, file in zip(early, files):
                 self.tables[name].saved(file)
         self.unsaved.difference_update(early)
+        if self.directory and not self.long_lived:  # a one-off build reads the saved ones no more
+            self.tables = {name: self.tables[name] for name in last if name in self.tables}
+            give_back_free_memory()  # before the last are pickled (100,000 articles: the peak came there)
         if not self.defer_saves:
             self.save()
 

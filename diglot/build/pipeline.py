@@ -16,7 +16,6 @@ from pathlib import Path
 
 from diglot.build.cache import BuildCache, digest
 from diglot.build.memo import MISSING, Memo
-from diglot.build.parallel import give_back_free_memory
 from diglot.config import Config, load_config
 from diglot.errors import DiglotError, Problem, Report
 from diglot.build.output import Known, Trees, bytes_of, look_at_trees, start_fresh_tree, sync_site, write_site
@@ -157,11 +156,12 @@ def remember_summary(summary: Summary, key: str, news, cache: BuildCache) -> Non
         report=Report(list(summary.report.warnings), [n for n in summary.report.notes if n not in news])))
 
 
-def make_and_write(site, config: Config, options: Options, cache: BuildCache, steps, summary: Summary,
+def make_and_write(handed: list, config: Config, options: Options, cache: BuildCache, steps, summary: Summary,
                    progress: Progress, remember) -> None:
-    """Make every page and search file (on every core; into a fresh tree when there is one, whose
-    files then never travel back) and write site/, the cache saved meanwhile; remember() keeps
-    what a build with no change replays."""
+    """Make every page and search file of the site model handed over (on every core; into a fresh
+    tree when there is one, whose files then never travel back) and write site/, the cache saved
+    meanwhile; remember() keeps what a build with no change replays."""
+    site = handed.pop()
     fresh = fresh_output_tree(options, cache)  # pages and indexes go there as they are made
     try:
         with steps.searching(site, config, cache, fresh) as search_files:  # built while pages are planned
@@ -172,6 +172,10 @@ def make_and_write(site, config: Config, options: Options, cache: BuildCache, st
             summary.pages = len(files)
             progress.stage("search")
             files.update(search_files(holds))
+        summary.articles = len(site.articles)
+        # Made: the model's articles go with the last of the tables that hold them (cache.committing)
+        # before the last tables are pickled (100,000 articles: the build process's peak came there).
+        site = search_files = None
         assets = collect_assets(options.layouts)
         steps.check_search_script(assets, options.layouts, summary.report)
         files.update(assets)
@@ -182,12 +186,9 @@ def make_and_write(site, config: Config, options: Options, cache: BuildCache, st
         with cache.committing("output", "builds"):
             if options.write:
                 write_step(files, options, cache, trees)
-            summary.articles, summary.files = len(site.articles), len(files)
+            summary.files = len(files)
             remember()
-            # Written: the files' records go, and their memory goes back before the last tables
-            # are pickled (100,000 articles: the build process's peak came at that save).
-            files.clear()
-            give_back_free_memory()
+            files.clear()  # written: the files' records go too
     except BaseException:
         if fresh:  # after the workers are stopped (leaving the searching block): none still writes there
             shutil.rmtree(fresh, ignore_errors=True)
@@ -236,8 +237,10 @@ def run_build(options: Options, cache: BuildCache, progress: Progress, replay: b
             else:  # the dev server's: it keeps this build's documents anyway
                 summary.write_review = partial(write_review, options, site, documents, summary, cache)
         documents = None  # the articles hold what pages need: the bodies go before the workers fork
+        handed.append(site)
+        site = None  # handed over: make_and_write lets go of it once the pages are made
         try:
-            make_and_write(site, config, options, cache, steps, summary, progress,
+            make_and_write(handed, config, options, cache, steps, summary, progress,
                            remember=lambda: remember_summary(summary, key, news, cache))
         except Exception as exc:
             exc.write_review = summary.write_review  # --strict, a template error: the review shows why
