@@ -13,6 +13,7 @@ from conftest import REPO, make_project
 from diglot.build.pipeline import Options, build
 from diglot.errors import DiglotError
 from diglot.render import pages as page_plans
+from diglot.render import pagination
 from diglot.render.pagination import paginate
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -126,8 +127,15 @@ def test_month_archives_count_and_list_every_article_within_three_clicks(tmp_pat
     in_month = listed(month / "index.html") + [a for p in sorted(month.glob("page/*/index.html")) for a in listed(p)]
     assert len(in_month) == 10 == len(set(in_month))
     # Every article within three clicks of the language's home page.
-    reach, frontier = set(), {site / "en" / "index.html"}
-    for _ in range(3):
+    reach = reachable(site / "en" / "index.html", clicks=3)
+    articles = article_pages(site, "en")
+    assert len(articles) == 30 and articles <= reach, sorted(p.parent.name for p in articles - reach)[:5]
+
+
+def reachable(start: Path, clicks: int) -> set[Path]:
+    """The site's pages a reader reaches from start in at most this many clicks."""
+    reach, frontier = set(), {start}
+    for _ in range(clicks):
         found = set()
         for page in frontier:
             for href in links(page.read_text(encoding="utf-8")):
@@ -137,8 +145,38 @@ def test_month_archives_count_and_list_every_article_within_three_clicks(tmp_pat
                     found.add(target)
         reach |= found
         frontier = found
-    articles = {p.resolve() for p in site.glob("en/*/index.html") if p.parent.name not in ("page", "archive", "section")}
-    assert len(articles) == 30 and articles <= reach, sorted(p.parent.name for p in articles - reach)[:5]
+    return reach
+
+
+def article_pages(site: Path, lang: str) -> set[Path]:
+    """The page of every article in lang."""
+    return {p.resolve() for p in site.glob(f"{lang}/*/index.html") if p.parent.name not in ("page", "archive", "section")}
+
+
+def undated_seed(n: int) -> bytes:
+    """An English-only seed like dated_seed's, with no date line."""
+    return b"\n".join(line for line in dated_seed(n, 1).split(b"\n") if not line.startswith(b"Published"))
+
+
+def test_a_long_month_comes_in_parts_so_pages_stay_small_and_every_article_three_clicks_away(tmp_path, monkeypatch):
+    monkeypatch.setattr(pagination, "PART_PAGES", 3)  # as if a month held thousands of pages
+    project = project_of(tmp_path / "p", 5, page_size=2)
+    for n in range(23):
+        (project / "seeds" / f"u{n:04d}.txt").write_bytes(undated_seed(100 + n))
+    build(Options(project=project))
+    site = project / "site"
+    undated = site / "en" / "archive" / "undated"
+    # 23 articles, 2 a page: pages 1 to 10 and the top page; parts of 3 pages: 1-3, 4-6, 7-9.
+    page_links = re.compile(r'href="[^"]*undated/page/(\d+)/" aria-label')  # the numbered links
+    assert page_links.findall((undated / "index.html").read_text(encoding="utf-8")) == ["10"]
+    for part, pages in ((1, ["3", "2", "1"]), (2, ["6", "5", "4"]), (3, ["9", "8", "7"])):
+        html = (undated / "part" / str(part) / "index.html").read_text(encoding="utf-8")
+        assert page_links.findall(html) == pages
+        assert f"<h1>Undated articles · Pages {pages[-1]}–{pages[0]}</h1>" in html
+    for start in (site / "en" / "index.html", site / "en" / "archive" / "index.html", undated / "index.html"):
+        assert re.findall(r'href="[^"]*undated/part/(\d+)/"', start.read_text(encoding="utf-8")) == ["3", "2", "1"]
+    articles = article_pages(site, "en")
+    assert len(articles) == 28 and articles <= reachable(site / "en" / "index.html", clicks=3)
 
 
 def test_the_sitemap_is_an_index_of_files_within_the_protocols_limits(tmp_path, monkeypatch):

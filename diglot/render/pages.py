@@ -13,7 +13,7 @@ from diglot.config import Config
 from diglot.model.site import Article, Section, Site
 from diglot.render.environment import language_variables, marked_html
 from diglot.render.feeds import feed_entries, feed_updated, sitemap_urls
-from diglot.render.pagination import chunked, paginate
+from diglot.render.pagination import chunked, older_parts, paginate
 
 # The sitemap protocol's limit per file; 50,000 URLs with their alternates stay far below its 50 MB.
 SITEMAP_URLS = 50_000
@@ -195,12 +195,12 @@ def listing_jobs(site: Site, config: Config) -> list[PageJob]:
     (render/pagination.py). Only a listing's top page links the sections (and, for a language's
     listing, the month archives): the numbered pages then stay as they are when those change."""
     menu = {"sections": site.sections}, sections_menu(site)
-    months = tuple((year, month, len(items)) for (year, month), items in archive_months(site))
-    common = {"sections": (), "section": None, "months": ()}
+    archive = archive_links(site, config)
+    common = {"sections": (), "section": None, "months": (), "undated": 0, "parts": {}}
     jobs = []
     for lang in config.languages:
         jobs += paged_jobs("listing.html", site.articles, f"{lang}/", lang, config, common, (),
-                           top=({**menu[0], "months": months}, menu[1] + (repr(months),)))
+                           top=({**menu[0], **archive}, menu[1] + (repr(archive),)))
         for section in site.sections:
             jobs += paged_jobs("listing.html", section.articles, f"{lang}/section/{section.slug}/", lang, config,
                                {**common, "section": section}, (section.name,), top=menu)
@@ -233,14 +233,28 @@ def archive_months(site: Site) -> list[tuple[tuple[int, int], tuple]]:
     return [(key, tuple(months[key])) for key in sorted(months, reverse=True)]
 
 
+def undated_articles(site: Site) -> tuple:
+    """The articles with no date, newest first (as the site lists them)."""
+    return tuple(article for article in site.articles if not article.date)
+
+
+def archive_links(site: Site, config: Config) -> dict:
+    """What the archive index and a language's home page link: every month with its count, the
+    undated articles' count, and the older parts of the long ones (by "YYYY-MM" or "undated")."""
+    months = tuple((year, month, len(items)) for (year, month), items in archive_months(site))
+    undated = len(undated_articles(site))
+    parts = {f"{year}-{month:02d}": older_parts(count, config.page_size) for year, month, count in months}
+    parts["undated"] = older_parts(undated, config.page_size)
+    return {"months": months, "undated": undated, "parts": {key: links for key, links in parts.items() if links}}
+
+
 def archive_jobs(site: Site, config: Config) -> list[PageJob]:
     """Every language's archive: an index of years and months with their counts, and each month's
-    articles in pages (the month's top page links every page of the month)."""
+    articles in pages (the month's top page links every page of the month, or of its newest part)."""
     months = archive_months(site)
-    counts = tuple((year, month, len(items)) for (year, month), items in months)
-    undated = tuple(article for article in site.articles if not article.date)
-    jobs = [PageJob("archive.html", page, {"months": counts, "undated": len(undated)},
-                    (repr(counts), str(len(undated))))
+    undated = undated_articles(site)
+    archive = archive_links(site, config)
+    jobs = [PageJob("archive.html", page, archive, (repr(archive),))
             for page in language_pages("archive/", config).values()]
     for lang in config.languages:
         for (year, month), items in months:
