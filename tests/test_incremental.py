@@ -426,7 +426,7 @@ def test_an_edit_makes_the_search_terms_of_the_edited_document_alone(corpus_proj
 
 
 def test_a_table_entry_kept_on_disk_by_a_handle_is_read_and_saved_like_bytes(tmp_path):
-    from diglot.build.cache import pickled
+    from diglot.build.table import pickled
     from diglot.build.spill import Spill
     cache = BuildCache(tmp_path, version="v")
     cache.table("t").put_blob("spilled", Spill(tmp_path).put(pickled("a value kept on disk")))

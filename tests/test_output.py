@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ci import skip_or_fail
-from diglot.build.cache import pickled
+from diglot.build.table import pickled
 from diglot.build.output import check_path, look_at_trees, sync_site, write_site
 from diglot.build.tree_records import FileRecord, FolderRecord, folder_stats
 

@@ -1,1 +1,1 @@
-"""The build: run the stages in order (pipeline.py), cache each step (memo.py, cache.py), use both cores (parallel.py), and do all the I/O: seeds and content files, compiled templates, writing site/ atomically."""
+"""The build: run the stages in order (pipeline.py), cache each step (memo.py, cache.py, table.py), use both cores (parallel.py), and do all the I/O: seeds and content files, compiled templates, writing site/ atomically."""

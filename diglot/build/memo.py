@@ -5,15 +5,16 @@ that keys them; steps declare theirs at the top of their module and never hand t
     ARTICLES.fill(cache, made_article, calls)          # made on every core where missing
     ARTICLES.get(cache, ARTICLES.key(key, docs))       # then read back
 
-A table (build/cache.py) keeps only the entries a build used, so a key that no build asks for
-again is dropped when the build commits.
+A table (build/table.py, held by build/cache.py) keeps only the entries a build used, so a key
+that no build asks for again is dropped when the build commits.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from diglot.build.cache import MISSING, BuildCache, pickled
+from diglot.build.cache import MISSING, BuildCache
+from diglot.build.table import pickled
 from diglot.build.parallel import map_forked
 
 __all__ = ["MISSING", "Memo"]

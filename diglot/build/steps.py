@@ -16,7 +16,8 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment
 
-from diglot.build.cache import BuildCache, digest, pickled, tree_digest
+from diglot.build.cache import BuildCache, digest, tree_digest
+from diglot.build.table import pickled
 from diglot.build.fileio import read_bytes
 from diglot.build.memo import MISSING, Memo
 from diglot.config import Config
