@@ -494,6 +494,17 @@ def test_committing_saves_the_other_tables_while_the_block_runs_and_the_named_on
     assert not [path.name for path in tmp_path.iterdir() if ".tmp-" in path.name]
 
 
+def test_a_one_off_build_lets_go_of_the_tables_its_workers_save_while_the_block_runs(tmp_path):
+    cache = BuildCache(tmp_path, version="v")  # one-off: a dev server's cache keeps its tables
+    for name in ("articles", "pages", "output"):
+        cache.table(name).put("old", name)
+    with cache.committing("output"):
+        assert set(cache.tables) == {"output"}  # at 100,000 articles, the site model's last holder
+    assert set(cache.tables) == {"output"}
+    table = BuildCache(tmp_path, version="v").table
+    assert table("articles").get("old") == "articles" and table("pages").get("old") == "pages"
+
+
 def test_a_table_file_that_would_be_mostly_stale_is_written_anew(tmp_path):
     for n in range(10):  # every build replaces the one entry: each append would be all stale
         cache = BuildCache(tmp_path, version="v")

@@ -185,20 +185,28 @@ class BuildCache:
         checksum and write, which would otherwise follow the site's writing on one core)."""
         self.keep_used(name for name in self.tables if name not in last)
         early = sorted(self.unsaved) if self.directory and not self.defer_saves else []
+        one_off = self.directory and not self.long_lived  # it reads the saved tables no more
         with start_forked(partial(self.write_table_file, keep_blobs=False), early, SAVE_FORK_MIN_TABLES) as saving:
+            if one_off and (saving.chunks or not early):  # the workers have copies: the memory goes
+                self.forget_tables(but=last)  # while the site is written (100,000 articles: 0.5 GB)
             try:
                 yield
             finally:  # even if the block failed: a worker stopped mid-write would leave a part
                 files = saving.results()  # (and a single table is saved here, serially)
             self.keep_used(name for name in last if name in self.tables)
             for name, file in zip(early, files):
-                self.tables[name].saved(file)
+                if name in self.tables:
+                    self.tables[name].saved(file)
         self.unsaved.difference_update(early)
-        if self.directory and not self.long_lived:  # a one-off build reads the saved ones no more
-            self.tables = {name: self.tables[name] for name in last if name in self.tables}
-            give_back_free_memory()  # before the last are pickled (100,000 articles: the peak came there)
+        if one_off:  # at the latest before the last are pickled
+            self.forget_tables(but=last)
         if not self.defer_saves:
             self.save()
+
+    def forget_tables(self, but: Iterable[str]) -> None:
+        """Let go of every table but these (read again if asked for), giving their memory back."""
+        self.tables = {name: self.tables[name] for name in but if name in self.tables}
+        give_back_free_memory()
 
     def keep_used(self, names: Iterable[str]) -> None:
         """Forget what this build did not use in these tables; note those whose file is out of date."""
