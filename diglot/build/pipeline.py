@@ -173,8 +173,9 @@ def make_and_write(handed: list, config: Config, options: Options, cache: BuildC
             progress.stage("search")
             files.update(search_files(holds))
         summary.articles = len(site.articles)
-        # Made: the model's articles go with the last of the tables that hold them (cache.committing)
-        # before the last tables are pickled (100,000 articles: the build process's peak came there).
+        # Made: the model's articles go with the last table that holds them, once the cache's forked
+        # writers have it (cache.committing), so the site is written without them (100,000 articles:
+        # the build process's peak came there).
         site = search_files = None
         assets = collect_assets(options.layouts)
         steps.check_search_script(assets, options.layouts, summary.report)
