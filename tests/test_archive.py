@@ -160,7 +160,7 @@ def undated_seed(n: int) -> bytes:
 
 def test_a_long_month_comes_in_parts_so_pages_stay_small_and_every_article_three_clicks_away(tmp_path, monkeypatch):
     monkeypatch.setattr(pagination, "PART_PAGES", 3)  # as if a month held thousands of pages
-    project = project_of(tmp_path / "p", 5, page_size=2)
+    project = project_of(tmp_path / "p", 9, page_size=2)  # May 2024: pages 1 to 3, one part
     for n in range(23):
         (project / "seeds" / f"u{n:04d}.txt").write_bytes(undated_seed(100 + n))
     build(Options(project=project))
@@ -175,8 +175,11 @@ def test_a_long_month_comes_in_parts_so_pages_stay_small_and_every_article_three
         assert f"<h1>Undated articles · Pages {pages[-1]}–{pages[0]}</h1>" in html
     for start in (site / "en" / "index.html", site / "en" / "archive" / "index.html", undated / "index.html"):
         assert re.findall(r'href="[^"]*undated/part/(\d+)/"', start.read_text(encoding="utf-8")) == ["3", "2", "1"]
+    month_parts = re.compile(r'href="[^"]*2024/05/part/(\d+)/"')
+    for start in (site / "en" / "index.html", site / "en" / "archive" / "index.html"):
+        assert month_parts.findall(start.read_text(encoding="utf-8")) == ["1"]
     articles = article_pages(site, "en")
-    assert len(articles) == 28 and articles <= reachable(site / "en" / "index.html", clicks=3)
+    assert len(articles) == 32 and articles <= reachable(site / "en" / "index.html", clicks=3)
 
 
 def test_the_sitemap_is_an_index_of_files_within_the_protocols_limits(tmp_path, monkeypatch):
