@@ -67,6 +67,20 @@ def test_paginate_puts_every_item_on_one_page_and_links_them_in_order(count):
     assert pages[-1].older is None and top.newer is None
 
 
+def test_a_long_months_pages_are_each_linked_once_and_its_parts_never_change(monkeypatch):
+    monkeypatch.setattr(pagination, "PART_PAGES", 3)
+    parts_seen = {}
+    for count in range(60):  # one article added at a time, the newest first in the list
+        pages = paginate(list(range(count, 0, -1)), 2, "en/archive/2024/05/", link_all=True)
+        top, parts = pages[0], [page for page in pages if page.part]
+        numbered = sorted(page.number for page in pages if page.number is not None)
+        assert sorted(link.number for page in [top, *parts] for link in page.links) == numbered
+        assert len(top.links) < pagination.PART_PAGES and [part.path for part in parts] == \
+            [top.path + part.folder for part in top.parts]
+        for part in parts:  # a part, once whole, keeps its pages
+            assert parts_seen.setdefault(part.path, part) == part
+
+
 def test_older_pages_keep_their_articles_when_articles_are_added():
     size, before = 5, paginate(list(range(23, 0, -1)), 5, "en/")
     for added in range(1, 12):

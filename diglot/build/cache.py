@@ -222,7 +222,10 @@ class BuildCache:
 
     def write_table_file(self, name: str, keep_blobs: bool = True) -> FileStat | None:
         """Write one table's file (save_table) and drop its files of older formats; the new file's
-        size and time, or None when it could not be written."""
+        size and time, or None when it could not be written (or is no longer held: a one-off build
+        forgets a table once its forked writer has it, and a writer that died is redone here)."""
+        if name not in self.tables:
+            return None
         file = save_table(self.path(name), self.version, self.tables[name], keep_blobs)
         for old in self.directory.glob(f"{name}.v*.pickle"):
             if old != self.path(name):

@@ -217,7 +217,7 @@ def paged_jobs(template: str, articles, base: str, lang: str, config: Config, co
     for listing in paginate(articles, config.page_size, base, link_all):
         alternates = tuple((other, other + listing.path[len(lang):]) for other in config.languages)
         page = Page(f"{listing.path}index.html", lang, alternates)
-        extra_context, extra_inputs = top if listing.number is None else ({}, ())
+        extra_context, extra_inputs = top if listing.number is None and listing.part is None else ({}, ())
         jobs.append(PageJob(template, page, {**context, **extra_context, "articles": listing.items,
                                              "listing": listing},
                             inputs + extra_inputs + (listing.nav_key,) + summaries(listing.items, lang)))
