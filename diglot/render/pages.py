@@ -195,7 +195,7 @@ def listing_jobs(site: Site, config: Config) -> list[PageJob]:
     (render/pagination.py). Only a listing's top page links the sections (and, for a language's
     listing, the month archives): the numbered pages then stay as they are when those change."""
     menu = {"sections": site.sections}, sections_menu(site)
-    archive = archive_links(site, config)
+    archive = archive_links(archive_months(site), undated_articles(site), config.page_size)
     common = {"sections": (), "section": None, "months": (), "undated": 0, "parts": {}}
     jobs = []
     for lang in config.languages:
@@ -238,14 +238,14 @@ def undated_articles(site: Site) -> tuple:
     return tuple(article for article in site.articles if not article.date)
 
 
-def archive_links(site: Site, config: Config) -> dict:
-    """What the archive index and a language's home page link: every month with its count, the
-    undated articles' count, and the older parts of the long ones (by "YYYY-MM" or "undated")."""
-    months = tuple((year, month, len(items)) for (year, month), items in archive_months(site))
-    undated = len(undated_articles(site))
-    parts = {f"{year}-{month:02d}": older_parts(count, config.page_size) for year, month, count in months}
-    parts["undated"] = older_parts(undated, config.page_size)
-    return {"months": months, "undated": undated, "parts": {key: links for key, links in parts.items() if links}}
+def archive_links(months: list[tuple[tuple[int, int], tuple]], undated: tuple, page_size: int) -> dict:
+    """What the archive index and a language's home page link, given archive_months and
+    undated_articles: every month with its count, the undated articles' count, and the older
+    parts of the long ones (by "YYYY-MM" or "undated")."""
+    counts = tuple((year, month, len(items)) for (year, month), items in months)
+    parts = {f"{year}-{month:02d}": older_parts(count, page_size) for year, month, count in counts}
+    parts["undated"] = older_parts(len(undated), page_size)
+    return {"months": counts, "undated": len(undated), "parts": {key: links for key, links in parts.items() if links}}
 
 
 def archive_jobs(site: Site, config: Config) -> list[PageJob]:
@@ -253,7 +253,7 @@ def archive_jobs(site: Site, config: Config) -> list[PageJob]:
     articles in pages (the month's top page links every page of the month, or of its newest part)."""
     months = archive_months(site)
     undated = undated_articles(site)
-    archive = archive_links(site, config)
+    archive = archive_links(months, undated, config.page_size)
     jobs = [PageJob("archive.html", page, archive, (repr(archive),))
             for page in language_pages("archive/", config).values()]
     for lang in config.languages:
